@@ -1,0 +1,227 @@
+import { ModelError } from '../shared/errors.js';
+import {
+  __HYPERVISOR_mmu_update,
+  __HYPERVISOR_mmuext_op,
+  __HYPERVISOR_update_va_mapping,
+  MMUEXT_NAMES,
+} from './abi.js';
+import type { FlushReason } from './types.js';
+
+/** MC_BATCH: entry slots per batch (arch/x86/xen/multicalls.c). */
+export const MC_BATCH_SLOTS = 32;
+/** MC_ARGS: argument bytes per batch, MC_BATCH * 16. */
+export const MC_ARGS_BYTES = 512;
+
+/** A queued callback: run after the multicall returns, in FIFO order. */
+export const CB_UNLOCK = 1;
+export const CB_FUNCTION = 2;
+export type McCallbackFn = (data: number) => void;
+
+/** One batch's entries, sub-ops and callbacks, struct-of-arrays. Two of these alternate per batcher. */
+export class McBuffer {
+  /** Hypercall number of each entry. */
+  readonly op: Uint8Array;
+  /** update_va_mapping: frame remapped; mmuext_op / mmu_update: unused. */
+  readonly frame: Int32Array;
+  /** update_va_mapping: bit 0 = RW, the rest = UVMF flags << 1. */
+  readonly arg: Int32Array;
+  readonly subStart: Int32Array;
+  readonly subCount: Int32Array;
+  /** mmuext_op command of each sub-op (unused for mmu_update). */
+  readonly subCmd: Uint8Array;
+  /** Frame of each sub-op (the pinned table, or the PTE page of an mmu_update). */
+  readonly subFrame: Int32Array;
+  /** mmu_update: PTE index and new value. */
+  readonly subIndex: Int32Array;
+  readonly subValue: Float64Array;
+  readonly cbKind: Uint8Array;
+  readonly cbData: Int32Array;
+  readonly cbFn: (McCallbackFn | null)[];
+  entries = 0;
+  subops = 0;
+  callbacks = 0;
+
+  constructor(slots: number, argBytes: number) {
+    this.op = new Uint8Array(slots);
+    this.frame = new Int32Array(slots);
+    this.arg = new Int32Array(slots);
+    this.subStart = new Int32Array(slots);
+    this.subCount = new Int32Array(slots);
+    // Every sub-op takes at least 16 argument bytes.
+    const subCap = Math.ceil(argBytes / 16) + slots;
+    this.subCmd = new Uint8Array(subCap);
+    this.subFrame = new Int32Array(subCap);
+    this.subIndex = new Int32Array(subCap);
+    this.subValue = new Float64Array(subCap);
+    this.cbKind = new Uint8Array(slots);
+    this.cbData = new Int32Array(slots);
+    this.cbFn = new Array<McCallbackFn | null>(slots).fill(null);
+  }
+}
+
+/** The debugfs statistics of xen/multicalls (CONFIG_XEN_DEBUG_FS), plus sub-op counts. */
+export interface McStats {
+  /** xen_mc_flush calls, empty ones included. */
+  batches: number;
+  /** Multicalls issued (flushes with at least one entry). */
+  multicalls: number;
+  /** Sum of entries over flushes (debugfs `hypercalls`). */
+  entries: number;
+  /** Sum of argument bytes (debugfs `arg_total`). */
+  argBytes: number;
+  /** Index = entries in the flushed batch (0..MC_BATCH). */
+  batchHistogram: number[];
+  /** Entries by hypercall number (debugfs `hypercall_histo`). */
+  hypercallHistogram: Record<number, number>;
+  flushReasons: { slots: number; args: number; callbacks: number };
+  subops: { update_va_mapping: number; mmu_update: number; mmuext_op: Record<string, number> };
+}
+
+const roundup8 = (x: number) => (x + 7) & ~7;
+
+/**
+ * One vCPU's multicall batcher, following arch/x86/xen/multicalls.c: `mcBatch` entry slots, `mcArgs` argument
+ * bytes (argidx rounded up to 8, flush on `>=`), callbacks capped at `mcBatch`, xen_mc_extend_args coalescing,
+ * and the three flush reasons. The caller executes what `take` returns: entries, then callbacks in FIFO order.
+ */
+export class MulticallBatcher {
+  private cur: McBuffer;
+  private spare: McBuffer;
+  private argidx = 0;
+  readonly stats: McStats;
+
+  constructor(
+    readonly mcBatch: number = MC_BATCH_SLOTS,
+    readonly mcArgs: number = MC_ARGS_BYTES,
+  ) {
+    this.cur = new McBuffer(mcBatch, mcArgs);
+    this.spare = new McBuffer(mcBatch, mcArgs);
+    this.stats = {
+      batches: 0,
+      multicalls: 0,
+      entries: 0,
+      argBytes: 0,
+      batchHistogram: new Array<number>(mcBatch + 1).fill(0),
+      hypercallHistogram: {},
+      flushReasons: { slots: 0, args: 0, callbacks: 0 },
+      subops: { update_va_mapping: 0, mmu_update: 0, mmuext_op: {} },
+    };
+  }
+
+  /** Entries queued (mcidx). */
+  get queuedEntries(): number {
+    return this.cur.entries;
+  }
+  /** Callbacks queued (cbidx). */
+  get queuedCallbacks(): number {
+    return this.cur.callbacks;
+  }
+  /** Argument bytes used (argidx). */
+  get queuedArgBytes(): number {
+    return this.argidx;
+  }
+
+  /** __xen_mc_entry(args)'s flush test: 'slots' when every slot is used, 'args' when the arguments would not fit. */
+  entryFlushReason(argBytes: number): FlushReason | null {
+    if (this.cur.entries === this.mcBatch) return 'slots';
+    if (roundup8(this.argidx) + argBytes >= this.mcArgs) return 'args';
+    return null;
+  }
+
+  /** xen_mc_callback's flush test. */
+  callbackNeedsFlush(): boolean {
+    return this.cur.callbacks === this.mcBatch;
+  }
+
+  /** Queue an update_va_mapping entry (0 argument bytes). Call only when entryFlushReason(0) is null. */
+  queueUpdateVaMapping(frame: number, rw: boolean, flags: number): void {
+    const i = this.reserve(__HYPERVISOR_update_va_mapping, 0);
+    this.cur.frame[i] = frame;
+    this.cur.arg[i] = (rw ? 1 : 0) | (flags << 1);
+  }
+
+  /**
+   * xen_extend_mmuext_op / xen_extend_mmu_update, first half: coalesce into the previous entry when it is the same
+   * hypercall and the arguments fit (xen_mc_extend_args). Returns false when a new entry is needed.
+   */
+  tryExtend(op: number, argBytes: number): boolean {
+    const b = this.cur;
+    if (b.entries === 0 || b.op[b.entries - 1] !== op || this.argidx + argBytes >= this.mcArgs) return false;
+    this.argidx += argBytes;
+    b.subCount[b.entries - 1]++;
+    b.subops++;
+    return true;
+  }
+
+  /** A new mmuext_op or mmu_update entry with one sub-op. Call only when entryFlushReason(argBytes) is null. */
+  queueNewSubopEntry(op: number, argBytes: number): void {
+    const i = this.reserve(op, argBytes);
+    this.cur.subCount[i] = 1;
+    this.cur.subops++;
+  }
+
+  /** Fill the sub-op just added by tryExtend or queueNewSubopEntry. */
+  setLastSubop(cmd: number, frame: number, index = 0, value = 0): void {
+    const b = this.cur;
+    const s = b.subops - 1;
+    b.subCmd[s] = cmd;
+    b.subFrame[s] = frame;
+    b.subIndex[s] = index;
+    b.subValue[s] = value;
+  }
+
+  /** xen_mc_callback, after callbackNeedsFlush() is false. */
+  queueCallback(kind: number, data: number, fn: McCallbackFn | null = null): void {
+    const b = this.cur;
+    if (b.callbacks === this.mcBatch) throw new ModelError('callback queued into a full callback array');
+    b.cbKind[b.callbacks] = kind;
+    b.cbData[b.callbacks] = data;
+    b.cbFn[b.callbacks] = fn;
+    b.callbacks++;
+  }
+
+  /**
+   * xen_mc_flush's bookkeeping: count the batch (reason null for the final xen_mc_issue or an explicit flush),
+   * reset mcidx/argidx/cbidx, and hand over the batch to execute. Valid until the next take.
+   */
+  take(reason: FlushReason | null): McBuffer {
+    const b = this.cur;
+    const s = this.stats;
+    s.batches++;
+    s.entries += b.entries;
+    s.argBytes += this.argidx;
+    s.batchHistogram[b.entries]++;
+    if (b.entries > 0) s.multicalls++;
+    if (reason) s.flushReasons[reason]++;
+    for (let i = 0; i < b.entries; i++) {
+      const op = b.op[i];
+      s.hypercallHistogram[op] = (s.hypercallHistogram[op] ?? 0) + 1;
+      if (op === __HYPERVISOR_update_va_mapping) s.subops.update_va_mapping++;
+      else if (op === __HYPERVISOR_mmu_update) s.subops.mmu_update += b.subCount[i];
+      else if (op === __HYPERVISOR_mmuext_op) {
+        for (let k = b.subStart[i]; k < b.subStart[i] + b.subCount[i]; k++) {
+          const name = MMUEXT_NAMES[b.subCmd[k]] ?? String(b.subCmd[k]);
+          s.subops.mmuext_op[name] = (s.subops.mmuext_op[name] ?? 0) + 1;
+        }
+      }
+    }
+    this.cur = this.spare;
+    this.spare = b;
+    this.cur.entries = 0;
+    this.cur.subops = 0;
+    this.cur.callbacks = 0;
+    this.argidx = 0;
+    return b;
+  }
+
+  private reserve(op: number, argBytes: number): number {
+    const b = this.cur;
+    if (this.entryFlushReason(argBytes) !== null) throw new ModelError('entry queued into a full batch: flush first');
+    this.argidx = roundup8(this.argidx) + argBytes;
+    const i = b.entries++;
+    b.op[i] = op;
+    b.subStart[i] = b.subops;
+    b.subCount[i] = 0;
+    return i;
+  }
+}

@@ -1,0 +1,226 @@
+import { ConfigError } from '../shared/errors.js';
+import { FRAME_RW } from './frame-flags.js';
+import { PAGE_SIZE, PAGING_MODES } from './paging-mode.js';
+import type { MmLayout, PagingMode, PagingModeSpec, VmaSpec } from './types.js';
+import { PT_PGD, PT_PMD, PT_PTE, PT_PUD } from './types.js';
+
+/**
+ * An address space: its pagetable tree, built from a layout, with per-frame state in typed arrays indexed by
+ * frame number. Frame 0 is the pgd, frame 1 the user pgd on 4level; the rest are numbered in walk order.
+ */
+export class Mm {
+  readonly mode: PagingModeSpec;
+  /** Number of frames (pagetable pages) of this mm. */
+  readonly frameCount: number;
+  /** Frame of the pgd. */
+  readonly pgd = 0;
+  /** Frame of the user pgd (4level), or -1. */
+  readonly userPgd: number;
+  /** Linux walk order (__xen_pgd_walk): frames, pgd last; the user pgd is not part of the walk. */
+  readonly walkFrames: Int32Array;
+  /** PT_PGD / PT_PUD / PT_PMD / PT_PTE of each walked frame. */
+  readonly walkLevels: Uint8Array;
+  /** Xen type level of each frame: 1 for PTE pages ... topLevel for the pgd. */
+  readonly xenLevel: Uint8Array;
+  /** Children (next-level tables referenced by present entries) of each frame: start and count in `children`. */
+  readonly childStart: Int32Array;
+  readonly childCount: Int32Array;
+  readonly children: Int32Array;
+  /** PTE pages in walk order, their present-entry counts and running totals (for uniform picks of a PTE). */
+  readonly pteFrames: Int32Array;
+  readonly ptePresent: Uint16Array;
+  readonly pteCumulative: Float64Array;
+  /** Present PTEs over the whole mm. */
+  readonly presentPtes: number;
+  /** G, U, N of xen-semantics.md section 8: PUD pages, PMD pages, PTE pages. */
+  readonly pudPages: number;
+  readonly pmdPages: number;
+  readonly ptePages: number;
+  /** Guest-side frame flags: FRAME_RW, PG_PINNED, PG_HIGHMEM. */
+  readonly flags: Uint8Array;
+  /** PTE contents, materialised only where a writer stored: key frame * entriesPerTable + index. */
+  readonly pteValues = new Map<number, number>();
+
+  constructor(mode: PagingMode, layout: MmLayout) {
+    const spec = PAGING_MODES[mode];
+    if (!spec) throw new ConfigError(`mode: unknown paging mode '${String(mode)}'; allowed: 2level, pae, 4level`, 'mode');
+    this.mode = spec;
+    const { pages, present } = presentPtePages(spec, layout);
+    const n = pages.length;
+    const e = spec.entriesPerTable;
+    // Count tables above the PTE level.
+    let g = 0;
+    let u = 0;
+    if (spec.topLevel === 4) {
+      let lastPud = -1;
+      let lastPmd = -1;
+      for (let i = 0; i < n; i++) {
+        const pmd = Math.floor(pages[i] / e);
+        const pud = Math.floor(pmd / e);
+        if (pud !== lastPud) (g++, (lastPud = pud));
+        if (pmd !== lastPmd) (u++, (lastPmd = pmd));
+      }
+    } else if (spec.topLevel === 3) {
+      let lastPmd = -1;
+      for (let i = 0; i < n; i++) {
+        const pmd = Math.floor(pages[i] / e);
+        if (pmd !== lastPmd) (u++, (lastPmd = pmd));
+      }
+    }
+    this.pudPages = g;
+    this.pmdPages = u;
+    this.ptePages = n;
+    const first = spec.userPgd ? 2 : 1;
+    this.userPgd = spec.userPgd ? 1 : -1;
+    const frames = first + g + u + n;
+    this.frameCount = frames;
+    this.walkFrames = new Int32Array(g + u + n + 1);
+    this.walkLevels = new Uint8Array(g + u + n + 1);
+    this.xenLevel = new Uint8Array(frames);
+    this.flags = new Uint8Array(frames).fill(FRAME_RW);
+    this.pteFrames = new Int32Array(n);
+    this.ptePresent = new Uint16Array(n);
+    this.pteCumulative = new Float64Array(n);
+    const parent = new Int32Array(frames).fill(-1);
+
+    // Depth-first pre-order: PUD, then each PMD, then its PTE pages (mmu_pv.c __xen_pgd_walk); pgd last.
+    let next = first;
+    let w = 0;
+    let curPud = -1;
+    let curPmd = -1;
+    let pudFrame = 0;
+    let pmdFrame = 0;
+    let cum = 0;
+    for (let i = 0; i < n; i++) {
+      const p = pages[i];
+      if (spec.topLevel >= 3) {
+        const pmd = Math.floor(p / e);
+        if (spec.topLevel === 4) {
+          const pud = Math.floor(pmd / e);
+          if (pud !== curPud) {
+            curPud = pud;
+            pudFrame = next++;
+            this.xenLevel[pudFrame] = 3;
+            parent[pudFrame] = this.pgd;
+            this.walkFrames[w] = pudFrame;
+            this.walkLevels[w++] = PT_PUD;
+          }
+        }
+        if (pmd !== curPmd) {
+          curPmd = pmd;
+          pmdFrame = next++;
+          this.xenLevel[pmdFrame] = 2;
+          parent[pmdFrame] = spec.topLevel === 4 ? pudFrame : this.pgd;
+          this.walkFrames[w] = pmdFrame;
+          this.walkLevels[w++] = PT_PMD;
+        }
+      }
+      const pte = next++;
+      this.xenLevel[pte] = 1;
+      parent[pte] = spec.topLevel === 2 ? this.pgd : pmdFrame;
+      this.walkFrames[w] = pte;
+      this.walkLevels[w++] = PT_PTE;
+      this.pteFrames[i] = pte;
+      this.ptePresent[i] = present[i];
+      cum += present[i];
+      this.pteCumulative[i] = cum;
+    }
+    this.walkFrames[w] = this.pgd;
+    this.walkLevels[w] = PT_PGD;
+    this.xenLevel[this.pgd] = spec.topLevel;
+    if (this.userPgd >= 0) this.xenLevel[this.userPgd] = spec.topLevel;
+    this.presentPtes = cum;
+
+    // Children in CSR form, in frame order (which is walk order).
+    this.childCount = new Int32Array(frames);
+    for (let f = 0; f < frames; f++) if (parent[f] >= 0) this.childCount[parent[f]]++;
+    this.childStart = new Int32Array(frames);
+    let s = 0;
+    for (let f = 0; f < frames; f++) {
+      this.childStart[f] = s;
+      s += this.childCount[f];
+    }
+    this.children = new Int32Array(s);
+    const fill = new Int32Array(frames);
+    for (let f = 0; f < frames; f++) {
+      const p = parent[f];
+      if (p >= 0) this.children[this.childStart[p] + fill[p]++] = f;
+    }
+    // The user pgd's user half maps the same PUD pages as the kernel pgd (xen_set_pgd writes both).
+    if (this.userPgd >= 0) {
+      this.childStart[this.userPgd] = this.childStart[this.pgd];
+      this.childCount[this.userPgd] = this.childCount[this.pgd];
+    }
+  }
+
+  /** The i-th PTE page (0-based, walk order) holding the k-th present PTE of the mm (0 <= k < presentPtes). */
+  ptePageOfPte(k: number): number {
+    const cum = this.pteCumulative;
+    let lo = 0;
+    let hi = cum.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cum[mid] > k) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+}
+
+/** Sorted global indices of the PTE pages a layout needs, with each page's present-entry count. */
+function presentPtePages(spec: PagingModeSpec, layout: MmLayout): { pages: Float64Array; present: Uint16Array } {
+  if (layout.kind === 'dense') {
+    const n = layout.ptePages;
+    if (!Number.isInteger(n) || n < 1 || n > spec.maxPtePages) {
+      throw new ConfigError(
+        `ptePages: ${String(n)} is not allowed for mode ${spec.name}; expected an integer from 1 to ${spec.maxPtePages}`,
+        'ptePages',
+      );
+    }
+    const pages = new Float64Array(n);
+    for (let i = 0; i < n; i++) pages[i] = i;
+    return { pages, present: new Uint16Array(n).fill(spec.entriesPerTable) };
+  }
+  const vmas = mergeVmas(spec, layout.vmas);
+  const span = spec.ptePageSpanBytes;
+  const pages: number[] = [];
+  const present: number[] = [];
+  for (const v of vmas) {
+    const end = v.start + v.length;
+    for (let p = Math.floor(v.start / span); p * span < end; p++) {
+      const lo = Math.max(v.start, p * span);
+      const hi = Math.min(end, (p + 1) * span);
+      const count = (hi - lo) / PAGE_SIZE;
+      if (pages.length > 0 && pages[pages.length - 1] === p) present[present.length - 1] += count;
+      else (pages.push(p), present.push(count));
+    }
+  }
+  if (pages.length > spec.maxPtePages) {
+    throw new ConfigError(`vmas: need ${pages.length} PTE pages, more than mode ${spec.name} allows (${spec.maxPtePages})`, 'vmas');
+  }
+  return { pages: Float64Array.from(pages), present: Uint16Array.from(present) };
+}
+
+/** Check, sort and merge overlapping or touching VMAs. */
+function mergeVmas(spec: PagingModeSpec, vmas: VmaSpec[]): VmaSpec[] {
+  if (!Array.isArray(vmas) || vmas.length === 0) throw new ConfigError('vmas: expected a non-empty list of {start, length}', 'vmas');
+  vmas.forEach((v, i) => {
+    const ok = (x: number) => Number.isInteger(x) && x >= 0 && x % PAGE_SIZE === 0;
+    if (!ok(v.start) || !ok(v.length) || v.length === 0 || v.start + v.length > spec.userLimitBytes) {
+      throw new ConfigError(
+        `vmas[${i}]: start ${v.start} length ${v.length}: expected page-aligned (4096) integers, length > 0, ` +
+          `end at most ${spec.userLimitBytes} (the ${spec.name} user limit)`,
+        `vmas[${i}]`,
+      );
+    }
+  });
+  const sorted = [...vmas].sort((a, b) => a.start - b.start);
+  const out: VmaSpec[] = [];
+  for (const v of sorted) {
+    const last = out[out.length - 1];
+    if (last && v.start <= last.start + last.length) {
+      last.length = Math.max(last.length, v.start + v.length - last.start);
+    } else out.push({ start: v.start, length: v.length });
+  }
+  return out;
+}

@@ -1,0 +1,60 @@
+/** Default PREEMPT_BITS: bits 0-7 of preempt_count (include/linux/preempt.h). */
+export const PREEMPT_BITS_DEFAULT = 8;
+/** PREEMPT_LOCK_OFFSET with CONFIG_PREEMPT_COUNT: each held spinlock adds 1. */
+export const PREEMPT_LOCK_OFFSET = 1;
+
+/** One overflow of the PREEMPT field into SOFTIRQ. */
+export interface PreemptOverflow {
+  /** Depth reached (a multiple of 2^bits). */
+  depth: number;
+  atNs: number;
+}
+
+/**
+ * A vCPU's preempt_count with the kernel's field layout: PREEMPT in the low `bits` bits, SOFTIRQ in the next 8.
+ * A depth of 2^bits carries into SOFTIRQ: in_softirq() turns true (xen-semantics.md section 3).
+ */
+export class PreemptCount {
+  /** Raw counter value. */
+  value = 0;
+  maxDepth = 0;
+  /** Increments that carried out of the PREEMPT field. */
+  overflows = 0;
+  /** The first few overflows. */
+  readonly overflowLog: PreemptOverflow[] = [];
+
+  constructor(readonly bits: number = PREEMPT_BITS_DEFAULT) {}
+
+  /** PREEMPT field mask: 0xff with 8 bits. */
+  get preemptMask(): number {
+    return 2 ** this.bits - 1;
+  }
+
+  /** The PREEMPT field as the kernel reads it (wrapped). */
+  get preemptField(): number {
+    return this.value & this.preemptMask;
+  }
+
+  /** The SOFTIRQ field (8 bits above PREEMPT): non-zero after an overflow. */
+  get softirqField(): number {
+    return Math.floor(this.value / 2 ** this.bits) & 0xff;
+  }
+
+  /** preempt_count_add. */
+  add(n: number, atNs: number): void {
+    const before = this.value;
+    this.value += n;
+    if (this.value > this.maxDepth) this.maxDepth = this.value;
+    const unit = 2 ** this.bits;
+    const carries = Math.floor(this.value / unit) - Math.floor(before / unit);
+    if (carries > 0) {
+      this.overflows += carries;
+      if (this.overflowLog.length < 8) this.overflowLog.push({ depth: this.value, atNs });
+    }
+  }
+
+  /** preempt_count_sub. */
+  sub(n: number): void {
+    this.value -= n;
+  }
+}

@@ -1,0 +1,189 @@
+import { COST_PROFILES } from '../hv/cost-profiles.js';
+import { FRAME_RW, PG_PINNED } from '../mmu/frame-flags.js';
+import { LOCK_CLASS_PAGE_TABLE_LOCK, LOCK_CLASS_PTL, type LockClassStats as ClassStats } from '../mmu/spin-lock.js';
+import { RngStream } from '../sim/rng.js';
+import { ModelError } from '../shared/errors.js';
+import { getStrategy } from '../strategies/registry.js';
+import type { PinContext, Program, Strategy } from '../strategies/types.js';
+import type { GuestCpu } from './guest-cpu.js';
+import { Machine } from './machine.js';
+import type { ForkExitParams, LockClassStats, RunMetrics } from './types.js';
+
+export { DEFAULT_PARAMS, SCENARIOS, resolveParams } from './params.js';
+
+/** What one run of a scenario returns. */
+export interface ScenarioOutput {
+  metrics: RunMetrics;
+  /** Simulated events (engine steps), for events-per-second figures. */
+  events: number;
+}
+
+/**
+ * fork-exit: vCPU 0 pins the mm (dup_mmap), keeps it pinned for dwellNs, unpins it (exit_mmap), `iterations`
+ * times, holding mm->page_table_lock around each pin and unpin as Linux's callers do. vCPUs 1..vcpus-1 race it
+ * as rmap walkers: think (exponential, mean writerThinkNs), pick a present PTE at random, take its PTE lock
+ * (pte_lockptr), store, unlock, until the pinner is done. Deterministic for given parameters and seed.
+ * Throws ModelError when an end-of-run invariant is broken.
+ */
+export function runScenario(params: ForkExitParams): ScenarioOutput {
+  const strategy = getStrategy(params.strategy);
+  const costs = COST_PROFILES[params.profile];
+  if (!costs) throw new ModelError(`unknown profile ${params.profile}`);
+  const m = new Machine(params, costs, strategy.splitPtlocks !== false);
+  const counts = { pins: 0, unpins: 0 };
+  let pinnerEndNs = 0;
+
+  function* pinner(ctx: PinContext): Program {
+    for (let i = 0; i < params.iterations; i++) {
+      m.phase = `pin #${i}`;
+      yield ctx.lock(ctx.pageTableLock);
+      yield* strategy.pin(ctx);
+      yield ctx.unlock(ctx.pageTableLock);
+      counts.pins++;
+      m.phase = `dwell #${i}`;
+      if (params.dwellNs > 0) yield ctx.sleep(params.dwellNs);
+      m.phase = `unpin #${i}`;
+      yield ctx.lock(ctx.pageTableLock);
+      yield* strategy.unpin(ctx);
+      yield ctx.unlock(ctx.pageTableLock);
+      counts.unpins++;
+    }
+    m.phase = 'done';
+    m.pinnerDone = true;
+    pinnerEndNs = m.engine.now;
+  }
+
+  function* writer(ctx: PinContext, rng: RngStream): Program {
+    const mm = ctx.mm;
+    let value = 0;
+    while (!m.pinnerDone) {
+      yield ctx.sleep(rng.exponentialNs(params.writerThinkNs));
+      if (m.pinnerDone) break;
+      const k = rng.int(0, mm.presentPtes - 1);
+      const page = mm.ptePageOfPte(k);
+      const index = k - (mm.pteCumulative[page] - mm.ptePresent[page]);
+      const frame = mm.pteFrames[page];
+      const ptl = ctx.ptl(frame);
+      yield ctx.lock(ptl);
+      yield ctx.store(frame, index, ++value);
+      yield ctx.unlock(ptl);
+    }
+  }
+
+  m.cpus[0].start(pinner(m.cpus[0]));
+  for (let v = 1; v < params.vcpus; v++) m.cpus[v].start(writer(m.cpus[v], new RngStream(params.seed, `writer-${v}`)));
+  m.run();
+  checkInvariants(m, strategy);
+  return { metrics: collectMetrics(m, counts, pinnerEndNs), events: m.engine.events };
+}
+
+/** The end-of-run invariants of the scenario; every breach is listed in one ModelError. */
+function checkInvariants(m: Machine, strategy: Strategy): void {
+  const problems: string[] = [];
+  const held = m.locks.stillHeld();
+  if (held.length > 0) problems.push(`locks still held: ${held.slice(0, 5).join(', ')}${held.length > 5 ? ', ...' : ''}`);
+  for (const c of m.cpus) {
+    if (c.preempt.value !== 0) problems.push(`vCPU ${c.vcpu} preempt count is ${c.preempt.value}, not 0`);
+    if (c.batcher.queuedEntries !== 0 || c.batcher.queuedCallbacks !== 0) problems.push(`vCPU ${c.vcpu} left entries or callbacks unflushed`);
+  }
+  const { mm, hv } = m;
+  const expected = new Uint32Array(mm.frameCount);
+  for (let f = 0; f < mm.frameCount; f++) {
+    if (hv.pinned[f]) expected[f]++;
+    if (hv.typeCount[f] > 0 && hv.typeLevel[f] > 1) {
+      for (let i = mm.childStart[f]; i < mm.childStart[f] + mm.childCount[f]; i++) expected[mm.children[i]]++;
+    }
+  }
+  let reported = 0;
+  for (let f = 0; f < mm.frameCount && reported < 5; f++) {
+    const rw = (mm.flags[f] & FRAME_RW) !== 0;
+    if (rw && (hv.pinned[f] || mm.flags[f] & PG_PINNED)) (problems.push(`frame ${f} is both writable and pinned`), reported++);
+    if (hv.typeCount[f] !== expected[f]) (problems.push(`frame ${f} type count ${hv.typeCount[f]}, expected ${expected[f]} (pins + validated parents)`), reported++);
+    if (hv.typeCount[f] > 0 && hv.typeLevel[f] !== mm.xenLevel[f]) (problems.push(`frame ${f} typed L${hv.typeLevel[f]}, is an L${mm.xenLevel[f]}`), reported++);
+    if (((mm.flags[f] & PG_PINNED) !== 0) !== (hv.pinned[f] !== 0) && mm.xenLevel[f] !== 1) (problems.push(`frame ${f}: PG_pinned and Xen's pin disagree`), reported++);
+    if (!rw && !(mm.flags[f] & PG_PINNED)) (problems.push(`frame ${f} left read-only after the last unpin`), reported++);
+  }
+  if (problems.length > 0) throw new ModelError(`strategy ${strategy.name}: invariants broken at the end of the run: ${problems.join('; ')}`);
+}
+
+function lockStats(c: ClassStats): LockClassStats {
+  return {
+    acquisitions: c.acquisitions,
+    contentions: c.contentions,
+    maxHeld: c.maxHeld,
+    holdNs: c.hold.summary(),
+    waitNs: c.wait.summary(),
+  };
+}
+
+function collectMetrics(m: Machine, counts: { pins: number; unpins: number }, pinnerEndNs: number): RunMetrics {
+  const cpus: GuestCpu[] = m.cpus;
+  const mcBatch = m.params.mcBatch;
+  const histogram = new Array<number>(mcBatch + 1).fill(0);
+  const flushReasons = { slots: 0, args: 0, callbacks: 0 };
+  const mmuext: Record<string, number> = {};
+  let uvm = 0;
+  let mmuUpdate = 0;
+  let multicalls = 0;
+  let entries = 0;
+  let argBytes = 0;
+  let batches = 0;
+  let direct = 0;
+  let errors = 0;
+  for (const c of cpus) {
+    const s = c.batcher.stats;
+    s.batchHistogram.forEach((n, i) => (histogram[i] += n));
+    flushReasons.slots += s.flushReasons.slots;
+    flushReasons.args += s.flushReasons.args;
+    flushReasons.callbacks += s.flushReasons.callbacks;
+    uvm += s.subops.update_va_mapping;
+    mmuUpdate += s.subops.mmu_update;
+    for (const [k, n] of Object.entries(s.subops.mmuext_op)) mmuext[k] = (mmuext[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(c.directSubops)) {
+      if (k === 'update_va_mapping') uvm += n;
+      else mmuext[k] = (mmuext[k] ?? 0) + n;
+    }
+    multicalls += s.multicalls;
+    entries += s.entries;
+    argBytes += s.argBytes;
+    batches += s.batches;
+    direct += c.directTraps;
+    errors += c.hypercallErrors;
+  }
+  const seconds = pinnerEndNs / 1e9;
+  const writes = m.writes.direct + m.writes.emulated + m.writes.faults;
+  const perSec = (n: number) => (seconds > 0 ? n / seconds : 0);
+  return {
+    hypercalls: {
+      traps: multicalls + direct,
+      multicalls,
+      entries,
+      argBytes,
+      batches,
+      subops: { update_va_mapping: uvm, mmu_update: mmuUpdate, mmuext_op: sortKeys(mmuext) },
+      batchHistogram: histogram,
+      flushReasons,
+    },
+    locks: {
+      ptl: lockStats(m.locks.classes[LOCK_CLASS_PTL]),
+      page_table_lock: lockStats(m.locks.classes[LOCK_CLASS_PAGE_TABLE_LOCK]),
+    },
+    preempt: {
+      maxDepth: Math.max(...cpus.map((c) => c.preempt.maxDepth)),
+      overflows: cpus.reduce((a, c) => a + c.preempt.overflows, 0),
+    },
+    lockdep: {
+      maxDepth: Math.max(...cpus.map((c) => c.lockdep.maxDepth)),
+      overflows: cpus.reduce((a, c) => a + c.lockdep.overflows, 0),
+    },
+    writes: { direct: m.writes.direct, emulated: m.writes.emulated },
+    faults: { writeProtect: m.writes.faults, hypercallErrors: errors, details: m.faultDetails },
+    counts: { pins: counts.pins, unpins: counts.unpins, writes, events: m.engine.events },
+    throughput: { pinsPerSec: perSec(counts.pins), unpinsPerSec: perSec(counts.unpins), writesPerSec: perSec(writes) },
+    virtualNs: pinnerEndNs,
+  };
+}
+
+function sortKeys(o: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

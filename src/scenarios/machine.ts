@@ -1,0 +1,69 @@
+import type { CostProfile } from '../hv/cost-profile.js';
+import { Hypervisor } from '../hv/hypervisor.js';
+import type { StoreOutcome } from '../hv/types.js';
+import { Mm } from '../mmu/mm.js';
+import { SpinLockTable } from '../mmu/spin-lock.js';
+import { Engine } from '../sim/engine.js';
+import type { FaultDetail, ForkExitParams } from './types.js';
+import { GuestCpu } from './guest-cpu.js';
+
+/** How many write-protect faults keep their details. */
+export const FAULT_DETAILS_KEPT = 5;
+
+/** One guest: an mm, Xen's view of it, its locks and vCPUs, on one engine. */
+export class Machine {
+  readonly engine = new Engine();
+  readonly mm: Mm;
+  readonly hv: Hypervisor;
+  readonly locks: SpinLockTable;
+  readonly cpus: GuestCpu[] = [];
+  /** What vCPU 0's workload is in ("pin #3", "dwell #3", ...), for fault details. */
+  phase = 'start';
+  /** Set when the pinner has finished its iterations: writers stop. */
+  pinnerDone = false;
+  readonly writes = { direct: 0, emulated: 0, faults: 0 };
+  readonly faultDetails: FaultDetail[] = [];
+
+  constructor(
+    readonly params: ForkExitParams,
+    readonly costs: CostProfile,
+    readonly splitPtlocks: boolean,
+  ) {
+    this.mm = new Mm(params.mode, params.vmas ? { kind: 'vmas', vmas: params.vmas } : { kind: 'dense', ptePages: params.ptePages });
+    this.hv = new Hypervisor(this.mm, costs);
+    this.locks = new SpinLockTable(this.mm.frameCount, params.vcpus, this.engine);
+    for (let v = 0; v < params.vcpus; v++) this.cpus.push(new GuestCpu(this, v));
+  }
+
+  /** Add every vCPU's process to the engine (after `start`ing their programs) and run to the end. */
+  run(): void {
+    for (const c of this.cpus) c.pid = this.engine.add(c, 0);
+    this.engine.run();
+  }
+
+  /** A released lock passes to vCPU `vcpu`, which holds it from `atNs` on. */
+  handOver(lockId: number, vcpu: number, atNs: number): void {
+    this.locks.grant(lockId, atNs);
+    this.engine.wake(this.cpus[vcpu].pid, atNs);
+  }
+
+  /** Hook for a vCPU that starts spinning. */
+  noteBlocked(_cpu: GuestCpu): void {}
+
+  /** Count a PTE store's outcome; keep the first few faults' details. */
+  noteStore(cpu: GuestCpu, frame: number, outcome: StoreOutcome): void {
+    if (outcome === 'direct') this.writes.direct++;
+    else if (outcome === 'emulated') this.writes.emulated++;
+    else {
+      this.writes.faults++;
+      if (this.faultDetails.length < FAULT_DETAILS_KEPT) {
+        this.faultDetails.push({
+          vcpu: cpu.vcpu,
+          frame,
+          atNs: this.engine.now,
+          pinner: `${this.phase}: ${this.cpus[0].describe()}`,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { ModelError } from '../shared/errors.js';
+
+/** A process's answer to `step`: sleep this many ns (>= 0), or one of these. */
+export const BLOCKED = -1;
+export const DONE = -2;
+
+/** A vCPU process. `step` performs one action at `engine.now` and says how long it takes. */
+export interface Process {
+  step(engine: Engine): number;
+}
+
+/**
+ * A discrete-event kernel that knows nothing of Xen: a virtual clock in ns and an event queue of process
+ * wake-ups ordered by (time, sequence number). A BLOCKED process sleeps until someone calls `wake`.
+ * With a single process there is nothing to interleave, and `run` takes a fast path without the queue.
+ */
+export class Engine {
+  /** Virtual time, ns. */
+  now = 0;
+  /** Steps executed (simulated events). */
+  events = 0;
+  private readonly procs: Process[] = [];
+  private readonly state: number[] = []; // 0 queued, 1 blocked, 2 done, 3 running
+  private heapTime = new Float64Array(16);
+  private heapSeq = new Float64Array(16);
+  private heapId = new Int32Array(16);
+  private heapSize = 0;
+  private seq = 0;
+
+  /** Add a process that first runs at `atNs`. Returns its id. */
+  add(p: Process, atNs = 0): number {
+    const id = this.procs.length;
+    this.procs.push(p);
+    this.state.push(0);
+    this.push(atNs, id);
+    return id;
+  }
+
+  /** Make blocked process `id` runnable at `atNs` (>= now). */
+  wake(id: number, atNs: number): void {
+    if (this.state[id] !== 1) throw new ModelError(`wake of process ${id} that is not blocked`);
+    if (atNs < this.now) throw new ModelError(`wake of process ${id} in the past (${atNs} < ${this.now})`);
+    this.state[id] = 0;
+    this.push(atNs, id);
+  }
+
+  /** Run until every process is done. Throws ModelError if processes remain blocked with nothing to wake them. */
+  run(): void {
+    if (this.procs.length === 1) return this.runSingle();
+    while (this.heapSize > 0) {
+      const id = this.pop();
+      const p = this.procs[id];
+      this.state[id] = 3;
+      this.events++;
+      const r = p.step(this);
+      if (r >= 0) {
+        this.state[id] = 0;
+        this.push(this.now + r, id);
+      } else if (r === BLOCKED) {
+        if (this.state[id] === 3) this.state[id] = 1;
+      } else this.state[id] = 2;
+    }
+    const stuck = this.state.map((s, i) => (s === 1 ? i : -1)).filter((i) => i >= 0);
+    if (stuck.length > 0) throw new ModelError(`deadlock: processes ${stuck.join(', ')} blocked with nothing left to run`);
+  }
+
+  private runSingle(): void {
+    const p = this.procs[0];
+    this.now = this.heapTime[0];
+    this.heapSize = 0;
+    for (;;) {
+      this.state[0] = 3;
+      this.events++;
+      const r = p.step(this);
+      if (r >= 0) this.now += r;
+      else if (r === DONE) {
+        this.state[0] = 2;
+        return;
+      } else if (this.state[0] === 3) throw new ModelError('the only process blocked: nothing can wake it');
+      else {
+        // woken from within its own step (cannot happen with one process, kept for safety)
+        this.now = this.heapTime[0];
+        this.heapSize = 0;
+      }
+    }
+  }
+
+  private push(t: number, id: number): void {
+    if (this.heapSize === this.heapTime.length) this.grow();
+    const s = this.seq++;
+    let i = this.heapSize++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const pt = this.heapTime[parent];
+      if (pt < t || (pt === t && this.heapSeq[parent] < s)) break;
+      this.heapTime[i] = pt;
+      this.heapSeq[i] = this.heapSeq[parent];
+      this.heapId[i] = this.heapId[parent];
+      i = parent;
+    }
+    this.heapTime[i] = t;
+    this.heapSeq[i] = s;
+    this.heapId[i] = id;
+  }
+
+  private pop(): number {
+    const id = this.heapId[0];
+    this.now = this.heapTime[0];
+    const n = --this.heapSize;
+    const t = this.heapTime[n];
+    const s = this.heapSeq[n];
+    const lastId = this.heapId[n];
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && (this.heapTime[c + 1] < this.heapTime[c] || (this.heapTime[c + 1] === this.heapTime[c] && this.heapSeq[c + 1] < this.heapSeq[c]))) c++;
+      if (t < this.heapTime[c] || (t === this.heapTime[c] && s < this.heapSeq[c])) break;
+      this.heapTime[i] = this.heapTime[c];
+      this.heapSeq[i] = this.heapSeq[c];
+      this.heapId[i] = this.heapId[c];
+      i = c;
+    }
+    this.heapTime[i] = t;
+    this.heapSeq[i] = s;
+    this.heapId[i] = lastId;
+    return id;
+  }
+
+  private grow(): void {
+    const n = this.heapTime.length * 2;
+    const t = new Float64Array(n);
+    const s = new Float64Array(n);
+    const d = new Int32Array(n);
+    t.set(this.heapTime);
+    s.set(this.heapSeq);
+    d.set(this.heapId);
+    this.heapTime = t;
+    this.heapSeq = s;
+    this.heapId = d;
+  }
+}

@@ -1,0 +1,21 @@
+import type { Strategy } from './types.js';
+import { batchedPinWithoutL1Pins, batchedUnpinWithoutL1Unpins } from './walk.js';
+
+/**
+ * Split PTE locks off (`SPLIT_PTLOCK_CPUS=4096 if XEN`, the mm/Kconfig line the seed removes): every PTE update
+ * in the mm takes mm->page_table_lock, which the pinner holds throughout, so the same walk as `unlocked` is safe;
+ * the price is that every PTE writer of the mm waits for the whole pin or unpin.
+ */
+export const mmLock: Strategy = {
+  name: 'mm-lock',
+  description: 'split PTE locks off: PTE writers serialise on mm->page_table_lock, held by the pinner throughout',
+  splitPtlocks: false,
+  *pin(ctx) {
+    yield* batchedPinWithoutL1Pins(ctx);
+    yield ctx.mcIssue();
+  },
+  *unpin(ctx) {
+    yield* batchedUnpinWithoutL1Unpins(ctx);
+    yield ctx.mcIssue();
+  },
+};

@@ -1,0 +1,58 @@
+import { MMUEXT_PIN_L1_TABLE, MMUEXT_UNPIN_TABLE, pinCommandForLevel, UVMF_TLB_FLUSH } from '../hv/abi.js';
+import { PT_PTE } from '../mmu/types.js';
+import type { Strategy } from './types.js';
+import { remapFlags } from './walk.js';
+
+/**
+ * The seed patch, in today's form (mmu_pv.c xen_pin_page / xen_unpin_page): each PTE page is locked
+ * (spin_lock_nest_lock under page_table_lock) after its slot is reserved, remapped RO and pinned as an L1 in the
+ * same batch, and its unlock is queued as a batch callback, so the lock outlives the multicall that validates it.
+ * At most MC_BATCH/2 + 1 = 17 PTE locks are held at once. Unpin: top-level UNPIN first, then per PTE page
+ * lock, UNPIN, RW remap, deferred unlock.
+ */
+export const perPteDeferred: Strategy = {
+  name: 'per-pte-deferred',
+  description: 'the seed patch: lock each PTE page, RO remap + PIN_L1, unlock deferred to after the batch',
+  *pin(ctx) {
+    const { walkFrames, walkLevels, mode, pgd, userPgd } = ctx.mm;
+    for (let i = 0; i < walkFrames.length; i++) {
+      const frame = walkFrames[i];
+      if (ctx.testSetPinned(frame)) continue;
+      const level = walkLevels[i];
+      yield ctx.mcUpdateVaMapping(frame, false, remapFlags(level));
+      if (level === PT_PTE && ctx.splitPtlocks) {
+        const ptl = ctx.ptl(frame);
+        yield ctx.lock(ptl, { nest: true });
+        yield ctx.mcMmuextOp(MMUEXT_PIN_L1_TABLE, frame);
+        yield ctx.mcCallbackUnlock(ptl);
+      }
+    }
+    yield ctx.mcMmuextOp(pinCommandForLevel(mode.topLevel), pgd);
+    if (userPgd >= 0 && !ctx.testSetPinned(userPgd)) {
+      yield ctx.mcUpdateVaMapping(userPgd, false, UVMF_TLB_FLUSH);
+      yield ctx.mcMmuextOp(pinCommandForLevel(mode.topLevel), userPgd);
+    }
+    yield ctx.mcIssue();
+  },
+  *unpin(ctx) {
+    const { walkFrames, walkLevels, pgd, userPgd } = ctx.mm;
+    yield ctx.mcMmuextOp(MMUEXT_UNPIN_TABLE, pgd);
+    if (userPgd >= 0) {
+      yield ctx.mcMmuextOp(MMUEXT_UNPIN_TABLE, userPgd);
+      if (ctx.testClearPinned(userPgd)) yield ctx.mcUpdateVaMapping(userPgd, true, UVMF_TLB_FLUSH);
+    }
+    for (let i = 0; i < walkFrames.length; i++) {
+      const frame = walkFrames[i];
+      if (!ctx.testClearPinned(frame)) continue;
+      const level = walkLevels[i];
+      const locked = level === PT_PTE && ctx.splitPtlocks;
+      if (locked) {
+        yield ctx.lock(ctx.ptl(frame), { nest: true });
+        yield ctx.mcMmuextOp(MMUEXT_UNPIN_TABLE, frame);
+      }
+      yield ctx.mcUpdateVaMapping(frame, true, remapFlags(level));
+      if (locked) yield ctx.mcCallbackUnlock(ctx.ptl(frame));
+    }
+    yield ctx.mcIssue();
+  },
+};
