@@ -94,14 +94,17 @@ function checkInvariants(m: Machine, strategy: Strategy): void {
       for (let i = mm.childStart[f]; i < mm.childStart[f] + mm.childCount[f]; i++) expected[mm.children[i]]++;
     }
   }
+  // fork-exit ends with an unpin: the whole mm must be back to unpinned, writable and untyped.
   let reported = 0;
-  for (let f = 0; f < mm.frameCount && reported < 5; f++) {
+  const report = (msg: string) => reported++ < 8 && problems.push(msg);
+  for (let f = 0; f < mm.frameCount; f++) {
     const rw = (mm.flags[f] & FRAME_RW) !== 0;
-    if (rw && (hv.pinned[f] || mm.flags[f] & PG_PINNED)) (problems.push(`frame ${f} is both writable and pinned`), reported++);
-    if (hv.typeCount[f] !== expected[f]) (problems.push(`frame ${f} type count ${hv.typeCount[f]}, expected ${expected[f]} (pins + validated parents)`), reported++);
-    if (hv.typeCount[f] > 0 && hv.typeLevel[f] !== mm.xenLevel[f]) (problems.push(`frame ${f} typed L${hv.typeLevel[f]}, is an L${mm.xenLevel[f]}`), reported++);
-    if (((mm.flags[f] & PG_PINNED) !== 0) !== (hv.pinned[f] !== 0) && mm.xenLevel[f] !== 1) (problems.push(`frame ${f}: PG_pinned and Xen's pin disagree`), reported++);
-    if (!rw && !(mm.flags[f] & PG_PINNED)) (problems.push(`frame ${f} left read-only after the last unpin`), reported++);
+    const pgPinned = (mm.flags[f] & PG_PINNED) !== 0;
+    if (rw && (hv.pinned[f] || pgPinned)) report(`frame ${f} is both writable and pinned`);
+    if (hv.typeCount[f] !== expected[f]) report(`frame ${f} type count ${hv.typeCount[f]}, expected ${expected[f]} (pins + validated parents)`);
+    if (hv.typeCount[f] > 0 && hv.typeLevel[f] !== mm.xenLevel[f]) report(`frame ${f} typed L${hv.typeLevel[f]}, is an L${mm.xenLevel[f]}`);
+    if (pgPinned || hv.pinned[f]) report(`frame ${f} still pinned after the last unpin (PG_pinned ${pgPinned ? 1 : 0}, Xen ${hv.pinned[f]})`);
+    else if (!rw) report(`frame ${f} left read-only after the last unpin`);
   }
   if (problems.length > 0) throw new ModelError(`strategy ${strategy.name}: invariants broken at the end of the run: ${problems.join('; ')}`);
 }

@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { bucketOf, bucketRange, LogLinearHistogram } from '../../src/metrics/index.js';
+
+describe('LogLinearHistogram', () => {
+  it('is exact below 16 and within 1/16 above', () => {
+    for (let v = 0; v < 16; v++) assert.deepEqual(bucketRange(bucketOf(v)), [v, 1]);
+    for (const v of [16, 17, 31, 32, 33, 1000, 123456, 2 ** 40 + 5]) {
+      const [lo, w] = bucketRange(bucketOf(v));
+      assert.ok(lo <= v && v < lo + w, `${v} in [${lo}, ${lo + w})`);
+      assert.ok(w / lo <= 1 / 16, `width of ${v}`);
+    }
+  });
+
+  it('gives exact count, min, max, mean and total, and nearest-rank percentiles', () => {
+    const h = new LogLinearHistogram();
+    for (let v = 1; v <= 10; v++) h.record(v);
+    h.record(1000);
+    const s = h.summary();
+    assert.deepEqual([s.count, s.minNs, s.maxNs, s.totalNs], [11, 1, 1000, 1055]);
+    assert.equal(s.meanNs, 1055 / 11);
+    assert.equal(s.p50Ns, 6);
+    assert.ok(Math.abs(s.p99Ns - 1000) <= 1000 / 16);
+  });
+
+  it('summarises an empty histogram as zeros', () => {
+    assert.deepEqual(new LogLinearHistogram().summary(), { count: 0, minNs: 0, meanNs: 0, p50Ns: 0, p99Ns: 0, maxNs: 0, totalNs: 0 });
+  });
+});

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FRAME_RW, Mm, PT_PGD, PT_PMD, PT_PTE, PT_PUD } from '../../src/mmu/index.js';
+import { ConfigError } from '../../src/shared/errors.js';
+
+const MiB = 2 ** 20;
+const GiB = 2 ** 30;
+const names = ['pgd', 'pud', 'pmd', 'pte'];
+const walk = (mm: Mm) => [...mm.walkFrames].map((f, i) => `${names[mm.walkLevels[i]]}:${f}`);
+
+describe('Mm: walk order', () => {
+  it('4level: depth-first pre-order PUD, PMD, its PTE pages; pgd last; user pgd outside the walk', () => {
+    // Two PTE pages under the first PMD, one under a PMD of the same PUD at 1 GiB, one under another PUD at 512 GiB.
+    const mm = new Mm('4level', {
+      kind: 'vmas',
+      vmas: [
+        { start: 0, length: 4 * MiB },
+        { start: GiB, length: 4096 },
+        { start: 512 * GiB, length: 8192 },
+      ],
+    });
+    assert.deepEqual(walk(mm), ['pud:2', 'pmd:3', 'pte:4', 'pte:5', 'pmd:6', 'pte:7', 'pud:8', 'pmd:9', 'pte:10', 'pgd:0']);
+    assert.equal(mm.userPgd, 1);
+    assert.deepEqual([mm.pudPages, mm.pmdPages, mm.ptePages], [2, 3, 4]);
+    assert.deepEqual([...mm.ptePresent], [512, 512, 1, 2]);
+  });
+
+  it('pae: PMD page then its PTE pages for each user pgd slot; pgd last; no user pgd', () => {
+    const mm = new Mm('pae', { kind: 'vmas', vmas: [{ start: 0, length: 2 * MiB }, { start: 2 * GiB, length: 4 * MiB }] });
+    assert.deepEqual(walk(mm), ['pmd:1', 'pte:2', 'pmd:3', 'pte:4', 'pte:5', 'pgd:0']);
+    assert.equal(mm.userPgd, -1);
+    assert.equal(mm.xenLevel[0], 3);
+  });
+
+  it('2level: PTE pages only, 4 MiB each, pgd last', () => {
+    const mm = new Mm('2level', { kind: 'vmas', vmas: [{ start: 8 * MiB, length: 8 * MiB }] });
+    assert.deepEqual(walk(mm), ['pte:1', 'pte:2', 'pgd:0']);
+    assert.deepEqual([...mm.ptePresent], [1024, 1024]);
+    assert.equal(mm.xenLevel[0], 2);
+  });
+
+  it('merges overlapping VMAs', () => {
+    const mm = new Mm('4level', { kind: 'vmas', vmas: [{ start: 0, length: 8192 }, { start: 4096, length: 8192 }] });
+    assert.equal(mm.presentPtes, 3);
+  });
+});
+
+describe('Mm: dense layouts', () => {
+  it('fills PMD pages 512 PTE pages at a time and PUD pages 512 PMDs at a time', () => {
+    const n = 512 * 512 + 1;
+    const mm = new Mm('4level', { kind: 'dense', ptePages: n });
+    assert.deepEqual([mm.pudPages, mm.pmdPages, mm.ptePages], [2, 513, n]);
+    assert.equal(mm.walkFrames.length, 2 + 513 + n + 1);
+    assert.equal(mm.walkLevels[0], PT_PUD);
+    assert.equal(mm.walkLevels[1], PT_PMD);
+    assert.equal(mm.walkLevels[2], PT_PTE);
+    assert.equal(mm.walkLevels[mm.walkFrames.length - 1], PT_PGD);
+    assert.equal(mm.frameCount, 2 + 2 + 513 + n);
+  });
+
+  it('starts with every frame mapped writable and nothing pinned', () => {
+    const mm = new Mm('pae', { kind: 'dense', ptePages: 3 });
+    assert.ok(mm.flags.every((f) => f === FRAME_RW));
+  });
+
+  it('rejects a size above the mode maximum, naming the field and the limit', () => {
+    assert.throws(() => new Mm('2level', { kind: 'dense', ptePages: 769 }), (e: Error) => e instanceof ConfigError && /ptePages.*769.*1 to 768/.test(e.message));
+    assert.throws(() => new Mm('pae', { kind: 'dense', ptePages: 0 }), ConfigError);
+  });
+
+  it('rejects a VMA that is not page aligned or passes the user limit', () => {
+    assert.throws(() => new Mm('2level', { kind: 'vmas', vmas: [{ start: 100, length: 4096 }] }), /vmas\[0\]/);
+    assert.throws(() => new Mm('2level', { kind: 'vmas', vmas: [{ start: 3 * GiB, length: 4096 }] }), /user limit/);
+  });
+});

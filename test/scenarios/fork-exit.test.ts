@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { resolveParams, runScenario } from '../../src/scenarios/index.js';
+import { ConfigError, ModelError } from '../../src/shared/errors.js';
+import { getStrategy, registerStrategy } from '../../src/strategies/index.js';
+import type { Strategy } from '../../src/strategies/types.js';
+import type { PinContext, Program } from '../../src/strategies/types.js';
+import { makeMachine, runProgram } from '../strategies/helpers.js';
+
+const RACE = { mode: '4level', ptePages: 64, vcpus: 4, iterations: 3, dwellNs: 20_000, writerThinkNs: 1_000 } as const;
+
+describe('racing PTE writers', () => {
+  it('catches the race of unlocked: write-protect faults, all while a pin or unpin is under way', () => {
+    const { metrics: m } = runScenario(resolveParams({ ...RACE, strategy: 'unlocked', seed: 1 }));
+    assert.ok(m.faults.writeProtect > 0, 'unlocked must fault');
+    assert.ok(m.faults.details.length > 0 && m.faults.details.length <= 5);
+    for (const d of m.faults.details) {
+      assert.match(d.pinner, /^(pin|unpin) #\d/, 'a fault can only happen inside a pin or an unpin');
+      assert.ok(d.vcpu >= 1 && d.vcpu < 4);
+    }
+    assert.equal(m.faults.hypercallErrors, 0);
+  });
+
+  for (const strategy of ['mm-lock', 'whole-lock', 'per-pte-deferred', 'unbatched']) {
+    it(`${strategy} never faults over 20 seeds`, () => {
+      for (let seed = 1; seed <= 20; seed++) {
+        const { metrics: m } = runScenario(resolveParams({ ...RACE, strategy, seed }));
+        assert.equal(m.faults.writeProtect, 0, `seed ${seed}`);
+        assert.ok(m.writes.direct + m.writes.emulated > 0, `seed ${seed}: writers ran`);
+      }
+    });
+  }
+
+  it('writers do not change the pinner hypercall counts', () => {
+    const one = runScenario(resolveParams({ strategy: 'per-pte-deferred', ptePages: 300, iterations: 2 })).metrics;
+    const four = runScenario(resolveParams({ strategy: 'per-pte-deferred', ptePages: 300, iterations: 2, vcpus: 4 })).metrics;
+    assert.deepEqual(four.hypercalls, one.hypercalls);
+    assert.ok(four.virtualNs >= one.virtualNs, 'contention can only slow the pinner');
+  });
+
+  it('under mm-lock writers wait for page_table_lock', () => {
+    const { metrics: m } = runScenario(resolveParams({ ...RACE, strategy: 'mm-lock', seed: 3 }));
+    assert.ok(m.locks.page_table_lock.contentions > 0);
+    assert.equal(m.locks.ptl.acquisitions, 0);
+    assert.ok(m.locks.page_table_lock.waitNs.maxNs > 0);
+  });
+});
+
+describe('determinism', () => {
+  it('gives identical metrics for the same parameters and seed', () => {
+    const p = resolveParams({ ...RACE, strategy: 'unlocked', seed: 9 });
+    assert.deepEqual(runScenario(p), runScenario(p));
+  });
+
+  it('gives different racing histories for different seeds', () => {
+    const a = runScenario(resolveParams({ ...RACE, strategy: 'unlocked', seed: 1 })).metrics;
+    const b = runScenario(resolveParams({ ...RACE, strategy: 'unlocked', seed: 2 })).metrics;
+    assert.notDeepEqual([a.writes, a.faults.writeProtect], [b.writes, b.faults.writeProtect]);
+  });
+});
+
+describe('invariants and misuse', () => {
+  it('a strategy that leaves a PTE lock held makes the run an error', () => {
+    const leaky: Strategy = {
+      name: 'test-leaky',
+      description: 'forgets an unlock',
+      *pin(ctx) {
+        yield ctx.lock(ctx.ptl(ctx.mm.pteFrames[0]), { nest: true });
+        yield* getStrategy('unlocked').pin(ctx);
+      },
+      unpin: (ctx) => getStrategy('unlocked').unpin(ctx),
+    };
+    registerStrategy(leaky, { replace: true });
+    assert.throws(() => runScenario(resolveParams({ strategy: 'test-leaky', ptePages: 4, iterations: 1 })), (e: Error) => e instanceof ModelError && /locks still held/.test(e.message) && /preempt count is 1/.test(e.message));
+  });
+
+  it('a strategy that never unpins makes the run an error: frames left pinned', () => {
+    registerStrategy({ name: 'test-no-unpin', description: '', pin: (ctx) => getStrategy('per-pte-deferred').pin(ctx), *unpin() {} }, { replace: true });
+    assert.throws(() => runScenario(resolveParams({ strategy: 'test-no-unpin', ptePages: 4, iterations: 1 })), /still pinned after the last unpin/);
+  });
+
+  it('a Xen failure is counted, not thrown: RW remap of a pinned L1', () => {
+    const m = runProgram({ ptePages: 2 }, function* (ctx) {
+      const f = ctx.mm.pteFrames[0];
+      yield ctx.hypercallUpdateVaMapping(f, false, 0);
+      yield ctx.hypercallMmuextOp(0, f);
+      yield ctx.hypercallUpdateVaMapping(f, true, 0);
+    });
+    assert.equal(m.cpus[0].hypercallErrors, 1);
+    assert.match(m.cpus[0].firstHypercallError ?? '', /Bad type/);
+  });
+
+  it('calling a context method without yielding the previous effect is a ModelError', () => {
+    assert.throws(
+      () =>
+        runProgram({ ptePages: 2 }, function* (ctx) {
+          ctx.lock(ctx.pageTableLock);
+          yield ctx.unlock(ctx.pageTableLock);
+        }),
+      /before the previous lock was yielded/,
+    );
+  });
+
+  it('runs callbacks FIFO after the whole multicall has executed', () => {
+    const seen: string[] = [];
+    const m = makeMachine({ ptePages: 3, profile: 'modern' });
+    m.cpus[0].start(
+      (function* (ctx: PinContext): Program {
+        for (const f of ctx.mm.pteFrames) yield ctx.mcUpdateVaMapping(f, false, 0);
+        yield ctx.mcCallback((d) => seen.push(`cb${d}@${m.engine.now}`), 1);
+        yield ctx.mcCallback((d) => seen.push(`cb${d}@${m.engine.now}`), 2);
+        yield ctx.mcIssue();
+      })(m.cpus[0]),
+    );
+    m.run();
+    const c = m.costs;
+    const t = c.hypercallTrapNs + 3 * (c.mcEntryDispatchNs + c.remapNs);
+    assert.deepEqual(seen, [`cb1@${t}`, `cb2@${t}`]);
+    assert.equal(m.cpus[0].batcher.stats.multicalls, 1);
+  });
+});
+
+describe('parameters', () => {
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [{ strategy: 'nope' }, /strategy: unknown strategy 'nope'; allowed: unlocked, mm-lock, whole-lock, per-pte-deferred, unbatched/],
+    [{ mode: '5level' }, /mode: "5level" is not allowed; expected 2level, pae, 4level/],
+    [{ mode: '2level', ptePages: 769 }, /ptePages: 769 exceeds the maximum for mode 2level; allowed: 1 to 768/],
+    [{ ptePages: 1.5 }, /ptePages: 1.5 is not allowed/],
+    [{ vcpus: 0 }, /vcpus: 0 is not allowed; expected an integer from 1/],
+    [{ profile: 'z80' }, /profile: unknown cost profile 'z80'; allowed: /],
+    [{ colour: 'red' }, /unknown field\(s\) colour/],
+  ];
+  for (const [input, message] of bad) {
+    it(`rejects ${JSON.stringify(input)} with a ConfigError naming the field`, () => {
+      assert.throws(() => resolveParams(input as never), (e: Error) => e instanceof ConfigError && message.test(e.message));
+    });
+  }
+});

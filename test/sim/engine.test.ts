@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BLOCKED, DONE, Engine, RngStream, type Process } from '../../src/sim/index.js';
+
+/** A process that logs (name, time) and sleeps the given durations in turn. */
+function sleeper(name: string, sleeps: number[], log: string[]): Process {
+  let i = 0;
+  return {
+    step(e) {
+      log.push(`${name}@${e.now}`);
+      return i < sleeps.length ? sleeps[i++] : DONE;
+    },
+  };
+}
+
+describe('Engine', () => {
+  it('orders events by time, then by the order they were scheduled', () => {
+    const e = new Engine();
+    const log: string[] = [];
+    e.add(sleeper('a', [10, 10], log));
+    e.add(sleeper('b', [5, 15], log));
+    e.run();
+    assert.deepEqual(log, ['a@0', 'b@0', 'b@5', 'a@10', 'b@20', 'a@20']);
+    assert.equal(e.now, 20);
+    assert.equal(e.events, 6);
+  });
+
+  it('runs a single process on the fast path with the same clock', () => {
+    const e = new Engine();
+    const log: string[] = [];
+    e.add(sleeper('a', [3, 4], log));
+    e.run();
+    assert.deepEqual(log, ['a@0', 'a@3', 'a@7']);
+    assert.equal(e.events, 3);
+  });
+
+  it('lets a blocked process sleep until woken', () => {
+    const e = new Engine();
+    const log: string[] = [];
+    let blockedId = -1;
+    const waiter: Process = {
+      step(en) {
+        log.push(`w@${en.now}`);
+        if (log.length === 1) return BLOCKED;
+        return DONE;
+      },
+    };
+    blockedId = e.add(waiter);
+    e.add({
+      step(en) {
+        log.push(`k@${en.now}`);
+        en.wake(blockedId, 42);
+        return DONE;
+      },
+    });
+    e.run();
+    assert.deepEqual(log, ['w@0', 'k@0', 'w@42']);
+  });
+
+  it('reports a deadlock when blocked processes remain', () => {
+    const e = new Engine();
+    e.add({ step: () => BLOCKED });
+    e.add({ step: () => DONE });
+    assert.throws(() => e.run(), /deadlock: processes 0/);
+  });
+});
+
+describe('RngStream', () => {
+  it('gives the same draws for the same seed and name, and different ones for another name', () => {
+    const a = new RngStream(7, 'writer-1');
+    const b = new RngStream(7, 'writer-1');
+    const c = new RngStream(7, 'writer-2');
+    const da = Array.from({ length: 5 }, () => a.int(0, 1e6));
+    assert.deepEqual(da, Array.from({ length: 5 }, () => b.int(0, 1e6)));
+    assert.notDeepEqual(da, Array.from({ length: 5 }, () => c.int(0, 1e6)));
+  });
+
+  it('draws exponential times with about the requested mean', () => {
+    const r = new RngStream(1, 'x');
+    let s = 0;
+    for (let i = 0; i < 20000; i++) s += r.exponentialNs(1000);
+    assert.ok(Math.abs(s / 20000 - 1000) < 30, String(s / 20000));
+  });
+});
