@@ -50,6 +50,8 @@ export class Hypervisor {
   private readonly entryCheckNs: number;
   private cost = 0;
   private failure = '';
+  /** Successful results are one reused object (no allocation on the hot path): read it before the next call. */
+  private readonly ok: { state: 'ok'; costNs: number } = { state: 'ok', costNs: 0 };
 
   constructor(
     readonly mm: Mm,
@@ -84,7 +86,7 @@ export class Hypervisor {
       cost += this.costs.tlbFlushNs;
       this.stats.tlbFlushes++;
     }
-    return { state: 'ok', costNs: cost };
+    return this.okResult(cost);
   }
 
   /** One mmuext_op sub-op: PIN_L1..L4_TABLE or UNPIN_TABLE of `frame`. */
@@ -100,13 +102,13 @@ export class Hypervisor {
         return this.fail(`${MMUEXT_NAMES[cmd]}: frame ${frame} already pinned`, this.cost);
       }
       this.pinned[frame] = 1;
-      return { state: 'ok', costNs: this.cost };
+      return this.okResult(this.cost);
     }
     if (cmd === MMUEXT_UNPIN_TABLE) {
       if (!this.pinned[frame]) return this.fail(`UNPIN_TABLE: frame ${frame} not pinned`, this.cost);
       this.pinned[frame] = 0;
       this.putPageType(frame);
-      return { state: 'ok', costNs: this.cost };
+      return this.okResult(this.cost);
     }
     return this.fail(`mmuext_op: command ${cmd} is not modelled`, this.cost);
   }
@@ -118,7 +120,7 @@ export class Hypervisor {
   mmuUpdate(frame: number, index: number, value: number): HvResult {
     if (this.mm.xenLevel[frame] !== 1) return this.fail(`mmu_update: frame ${frame} is not a PTE page`, this.costs.mmuUpdateNs);
     this.mm.pteValues.set(frame * this.mm.mode.entriesPerTable + index, value);
-    return { state: 'ok', costNs: this.costs.mmuUpdateNs };
+    return this.okResult(this.costs.mmuUpdateNs);
   }
 
   /**
@@ -195,6 +197,11 @@ export class Hypervisor {
       const end = start + this.mm.childCount[frame];
       for (let i = start; i < end; i++) this.putPageType(this.mm.children[i]);
     }
+  }
+
+  private okResult(costNs: number): HvResult {
+    this.ok.costNs = costNs;
+    return this.ok;
   }
 
   private fail(reason: string, costNs: number): HvResult {

@@ -88,7 +88,10 @@ export class MulticallBatcher {
   private cur: McBuffer;
   private spare: McBuffer;
   private argidx = 0;
-  readonly stats: McStats;
+  private readonly counters = { batches: 0, multicalls: 0, entries: 0, argBytes: 0, slots: 0, args: 0, callbacks: 0, uvm: 0, mmuUpdate: 0 };
+  private readonly batchHisto: Float64Array;
+  private readonly hypercallHisto = new Float64Array(64);
+  private readonly mmuextHisto = new Float64Array(32);
 
   constructor(
     readonly mcBatch: number = MC_BATCH_SLOTS,
@@ -96,15 +99,25 @@ export class MulticallBatcher {
   ) {
     this.cur = new McBuffer(mcBatch, mcArgs);
     this.spare = new McBuffer(mcBatch, mcArgs);
-    this.stats = {
-      batches: 0,
-      multicalls: 0,
-      entries: 0,
-      argBytes: 0,
-      batchHistogram: new Array<number>(mcBatch + 1).fill(0),
-      hypercallHistogram: {},
-      flushReasons: { slots: 0, args: 0, callbacks: 0 },
-      subops: { update_va_mapping: 0, mmu_update: 0, mmuext_op: {} },
+    this.batchHisto = new Float64Array(mcBatch + 1);
+  }
+
+  /** The statistics so far (a fresh snapshot). */
+  get stats(): McStats {
+    const c = this.counters;
+    const hypercallHistogram: Record<number, number> = {};
+    this.hypercallHisto.forEach((n, op) => n > 0 && (hypercallHistogram[op] = n));
+    const mmuext: Record<string, number> = {};
+    this.mmuextHisto.forEach((n, cmd) => n > 0 && (mmuext[MMUEXT_NAMES[cmd] ?? String(cmd)] = n));
+    return {
+      batches: c.batches,
+      multicalls: c.multicalls,
+      entries: c.entries,
+      argBytes: c.argBytes,
+      batchHistogram: [...this.batchHisto],
+      hypercallHistogram,
+      flushReasons: { slots: c.slots, args: c.args, callbacks: c.callbacks },
+      subops: { update_va_mapping: c.uvm, mmu_update: c.mmuUpdate, mmuext_op: mmuext },
     };
   }
 
@@ -186,23 +199,21 @@ export class MulticallBatcher {
    */
   take(reason: FlushReason | null): McBuffer {
     const b = this.cur;
-    const s = this.stats;
-    s.batches++;
-    s.entries += b.entries;
-    s.argBytes += this.argidx;
-    s.batchHistogram[b.entries]++;
-    if (b.entries > 0) s.multicalls++;
-    if (reason) s.flushReasons[reason]++;
+    const c = this.counters;
+    c.batches++;
+    c.entries += b.entries;
+    c.argBytes += this.argidx;
+    this.batchHisto[b.entries]++;
+    if (b.entries > 0) c.multicalls++;
+    if (reason) c[reason]++;
     for (let i = 0; i < b.entries; i++) {
       const op = b.op[i];
-      s.hypercallHistogram[op] = (s.hypercallHistogram[op] ?? 0) + 1;
-      if (op === __HYPERVISOR_update_va_mapping) s.subops.update_va_mapping++;
-      else if (op === __HYPERVISOR_mmu_update) s.subops.mmu_update += b.subCount[i];
+      this.hypercallHisto[op]++;
+      if (op === __HYPERVISOR_update_va_mapping) c.uvm++;
+      else if (op === __HYPERVISOR_mmu_update) c.mmuUpdate += b.subCount[i];
       else if (op === __HYPERVISOR_mmuext_op) {
-        for (let k = b.subStart[i]; k < b.subStart[i] + b.subCount[i]; k++) {
-          const name = MMUEXT_NAMES[b.subCmd[k]] ?? String(b.subCmd[k]);
-          s.subops.mmuext_op[name] = (s.subops.mmuext_op[name] ?? 0) + 1;
-        }
+        const end = b.subStart[i] + b.subCount[i];
+        for (let k = b.subStart[i]; k < end; k++) this.mmuextHisto[b.subCmd[k]]++;
       }
     }
     this.cur = this.spare;

@@ -73,10 +73,18 @@ export class LogLinearHistogram {
 /** Bucket index of a non-negative integer. */
 export function bucketOf(v: number): number {
   if (v < SUB_BUCKETS) return v;
-  const e = Math.floor(Math.log2(v));
-  // Math.log2 may round up just below a power of two; correct it.
-  const exp = 2 ** e > v ? e - 1 : e;
-  const sub = Math.floor(v / 2 ** (exp - SUB_BUCKET_BITS)) - SUB_BUCKETS;
+  let exp: number;
+  let sub: number;
+  if (v < 0x100000000) {
+    exp = 31 - Math.clz32(v);
+    sub = (v >>> (exp - SUB_BUCKET_BITS)) - SUB_BUCKETS;
+  } else {
+    exp = Math.floor(Math.log2(v));
+    // Math.log2 may round either way next to a power of two; correct it.
+    if (2 ** exp > v) exp--;
+    else if (2 ** (exp + 1) <= v) exp++;
+    sub = Math.floor(v / 2 ** (exp - SUB_BUCKET_BITS)) - SUB_BUCKETS;
+  }
   return SUB_BUCKETS + (exp - SUB_BUCKET_BITS) * SUB_BUCKETS + sub;
 }
 

@@ -23,7 +23,14 @@ export class PreemptCount {
   /** The first few overflows. */
   readonly overflowLog: PreemptOverflow[] = [];
 
-  constructor(readonly bits: number = PREEMPT_BITS_DEFAULT) {}
+  /** Depth at which the next carry out of PREEMPT happens. */
+  private nextCarry: number;
+  private readonly unit: number;
+
+  constructor(readonly bits: number = PREEMPT_BITS_DEFAULT) {
+    this.unit = 2 ** bits;
+    this.nextCarry = this.unit;
+  }
 
   /** PREEMPT field mask: 0xff with 8 bits. */
   get preemptMask(): number {
@@ -42,19 +49,18 @@ export class PreemptCount {
 
   /** preempt_count_add. */
   add(n: number, atNs: number): void {
-    const before = this.value;
-    this.value += n;
-    if (this.value > this.maxDepth) this.maxDepth = this.value;
-    const unit = 2 ** this.bits;
-    const carries = Math.floor(this.value / unit) - Math.floor(before / unit);
-    if (carries > 0) {
-      this.overflows += carries;
-      if (this.overflowLog.length < 8) this.overflowLog.push({ depth: this.value, atNs });
+    const v = (this.value += n);
+    if (v > this.maxDepth) this.maxDepth = v;
+    while (v >= this.nextCarry) {
+      this.overflows++;
+      this.nextCarry += this.unit;
+      if (this.overflowLog.length < 8) this.overflowLog.push({ depth: this.nextCarry - this.unit, atNs });
     }
   }
 
   /** preempt_count_sub. */
   sub(n: number): void {
-    this.value -= n;
+    const v = (this.value -= n);
+    while (v < this.nextCarry - this.unit) this.nextCarry -= this.unit;
   }
 }

@@ -37,14 +37,14 @@ export function runScenario(params: ForkExitParams): ScenarioOutput {
     for (let i = 0; i < params.iterations; i++) {
       m.phase = `pin #${i}`;
       yield ctx.lock(ctx.pageTableLock);
-      yield* strategy.pin(ctx);
+      yield ctx.call(strategy.pin(ctx));
       yield ctx.unlock(ctx.pageTableLock);
       counts.pins++;
       m.phase = `dwell #${i}`;
       if (params.dwellNs > 0) yield ctx.sleep(params.dwellNs);
       m.phase = `unpin #${i}`;
       yield ctx.lock(ctx.pageTableLock);
-      yield* strategy.unpin(ctx);
+      yield ctx.call(strategy.unpin(ctx));
       yield ctx.unlock(ctx.pageTableLock);
       counts.unpins++;
     }

@@ -28,9 +28,10 @@ const E_HC_UVM = 10;
 const E_HC_MMUEXT = 11;
 const E_STORE = 12;
 const E_SLEEP = 13;
+const E_CALL = 14;
 
 const EFFECT_NAMES = ['none', 'lock', 'unlock', 'mc update_va_mapping', 'mc mmuext_op', 'mc mmu_update', 'mc callback (unlock)',
-  'mc callback', 'xen_mc_flush', 'xen_mc_issue', 'update_va_mapping hypercall', 'mmuext_op hypercall', 'PTE store', 'sleep'];
+  'mc callback', 'xen_mc_flush', 'xen_mc_issue', 'update_va_mapping hypercall', 'mmuext_op hypercall', 'PTE store', 'sleep', 'call'];
 
 /** The one effect record of a vCPU: a context method fills it, the program yields it, `step` consumes it. */
 class EffectRecord implements Effect {
@@ -41,6 +42,7 @@ class EffectRecord implements Effect {
   c = 0;
   flag = false;
   fn: ((data: number) => void) | null = null;
+  sub: Program | null = null;
 }
 
 /** Result of executing one effect. */
@@ -69,6 +71,8 @@ export class GuestCpu implements Process, PinContext {
   /** Engine process id, set by the machine. */
   pid = -1;
   private program: Program | null = null;
+  /** Callers of the running program (ctx.call). */
+  private readonly callers: Program[] = [];
   private readonly eff = new EffectRecord();
   private pending = false;
   private retry = false;
@@ -175,6 +179,12 @@ export class GuestCpu implements Process, PinContext {
     return this.effect(E_SLEEP, ns, 0, 0, false);
   }
 
+  call(program: Program): Effect {
+    const e = this.effect(E_CALL, 0, 0, 0, false);
+    this.eff.sub = program;
+    return e;
+  }
+
   private effect(kind: number, a: number, b: number, c: number, flag: boolean): Effect {
     if (this.pending) {
       throw new ModelError(`vCPU ${this.vcpu}: ${EFFECT_NAMES[kind]} requested before the previous ${EFFECT_NAMES[this.eff.kind]} was yielded`);
@@ -204,6 +214,10 @@ export class GuestCpu implements Process, PinContext {
         const n = program.next();
         if (n.done) {
           if (this.pending) throw new ModelError(`vCPU ${this.vcpu}: ${EFFECT_NAMES[this.eff.kind]} was requested but never yielded`);
+          if (this.callers.length > 0) {
+            this.program = this.callers.pop()!;
+            continue;
+          }
           this.program = null;
           if (this.debtNs > 0) return this.payDebt();
           return DONE;
@@ -301,6 +315,11 @@ export class GuestCpu implements Process, PinContext {
       }
       case E_SLEEP:
         return e.a;
+      case E_CALL:
+        this.callers.push(this.program!);
+        this.program = e.sub;
+        e.sub = null;
+        return LOCAL;
       default:
         throw new ModelError(`vCPU ${this.vcpu}: unknown effect ${e.kind}`);
     }

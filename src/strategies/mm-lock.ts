@@ -11,11 +11,11 @@ export const mmLock: Strategy = {
   description: 'split PTE locks off: PTE writers serialise on mm->page_table_lock, held by the pinner throughout',
   splitPtlocks: false,
   *pin(ctx) {
-    yield* batchedPinWithoutL1Pins(ctx);
+    yield ctx.call(batchedPinWithoutL1Pins(ctx));
     yield ctx.mcIssue();
   },
   *unpin(ctx) {
-    yield* batchedUnpinWithoutL1Unpins(ctx);
+    yield ctx.call(batchedUnpinWithoutL1Unpins(ctx));
     yield ctx.mcIssue();
   },
 };

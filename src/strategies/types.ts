@@ -68,6 +68,8 @@ export interface PinContext {
   store(frame: number, index: number, value: number): Effect;
   /** Spend `ns` of virtual time (think time, dwell). */
   sleep(ns: number): Effect;
+  /** Run a sub-program to its end, then go on: `yield ctx.call(p)` is `yield* p` without its cost per yield. */
+  call(program: Program): Effect;
 }
 
 /** A pinning strategy: a pair of programs over the context. */

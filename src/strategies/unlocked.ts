@@ -10,11 +10,11 @@ export const unlocked: Strategy = {
   name: 'unlocked',
   description: 'pre-patch 2.6.24-rc: batched RO remaps, one top-level pin, no PTE locks (racy)',
   *pin(ctx) {
-    yield* batchedPinWithoutL1Pins(ctx);
+    yield ctx.call(batchedPinWithoutL1Pins(ctx));
     yield ctx.mcIssue();
   },
   *unpin(ctx) {
-    yield* batchedUnpinWithoutL1Unpins(ctx);
+    yield ctx.call(batchedUnpinWithoutL1Unpins(ctx));
     yield ctx.mcIssue();
   },
 };

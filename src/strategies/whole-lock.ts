@@ -26,15 +26,15 @@ export const wholeLock: Strategy = {
   name: 'whole-lock',
   description: 'lock every PTE page for the whole walk, then the unlocked walk (preempt depth N+1: overflows)',
   *pin(ctx) {
-    yield* lockAllPtes(ctx);
-    yield* batchedPinWithoutL1Pins(ctx);
+    yield ctx.call(lockAllPtes(ctx));
+    yield ctx.call(batchedPinWithoutL1Pins(ctx));
     yield ctx.mcIssue();
-    yield* unlockAllPtes(ctx);
+    yield ctx.call(unlockAllPtes(ctx));
   },
   *unpin(ctx) {
-    yield* lockAllPtes(ctx);
-    yield* batchedUnpinWithoutL1Unpins(ctx);
+    yield ctx.call(lockAllPtes(ctx));
+    yield ctx.call(batchedUnpinWithoutL1Unpins(ctx));
     yield ctx.mcIssue();
-    yield* unlockAllPtes(ctx);
+    yield ctx.call(unlockAllPtes(ctx));
   },
 };
