@@ -119,7 +119,7 @@ export class Hypervisor {
    */
   mmuUpdate(frame: number, index: number, value: number): HvResult {
     if (this.mm.xenLevel[frame] !== 1) return this.fail(`mmu_update: frame ${frame} is not a PTE page`, this.costs.mmuUpdateNs);
-    this.mm.pteValues.set(frame * this.mm.mode.entriesPerTable + index, value);
+    this.mm.writePte(frame, index, value);
     return this.okResult(this.costs.mmuUpdateNs);
   }
 
@@ -129,12 +129,12 @@ export class Hypervisor {
    */
   guestStore(frame: number, index: number, value: number): StoreOutcome {
     if (this.mm.flags[frame] & FRAME_RW) {
-      this.mm.pteValues.set(frame * this.mm.mode.entriesPerTable + index, value);
+      this.mm.writePte(frame, index, value);
       return 'direct';
     }
     if (this.isValidatedL1(frame)) {
       this.stats.ptwrEmulations++;
-      this.mm.pteValues.set(frame * this.mm.mode.entriesPerTable + index, value);
+      this.mm.writePte(frame, index, value);
       return 'emulated';
     }
     this.stats.writeProtectFaults++;

@@ -45,11 +45,17 @@ export class Lockdep {
   /** lock_release of a lock of class `cls`: drops one reference of the innermost entry of that class. */
   release(cls: number): void {
     if (this.off) return;
-    const i = this.classes.lastIndexOf(cls);
+    const top = this.classes.length - 1;
+    const i = top >= 0 && this.classes[top] === cls ? top : this.classes.lastIndexOf(cls);
     if (i < 0) return;
     if (--this.references[i] === 0) {
-      this.classes.splice(i, 1);
-      this.references.splice(i, 1);
+      if (i === top) {
+        this.classes.pop();
+        this.references.pop();
+      } else {
+        this.classes.splice(i, 1);
+        this.references.splice(i, 1);
+      }
     }
   }
 }

@@ -38,8 +38,8 @@ export class Mm {
   readonly ptePages: number;
   /** Guest-side frame flags: FRAME_RW, PG_PINNED, PG_HIGHMEM. */
   readonly flags: Uint8Array;
-  /** PTE contents, materialised only where a writer stored: key frame * entriesPerTable + index. */
-  readonly pteValues = new Map<number, number>();
+  /** PTE contents, materialised per PTE page only where something stored (mmu_update, a guest store). */
+  private readonly pteContents = new Map<number, Float64Array>();
 
   constructor(mode: PagingMode, layout: MmLayout) {
     const spec = PAGING_MODES[mode];
@@ -151,6 +151,23 @@ export class Mm {
       this.childStart[this.userPgd] = this.childStart[this.pgd];
       this.childCount[this.userPgd] = this.childCount[this.pgd];
     }
+  }
+
+  /** Write PTE `index` of PTE page `frame`. */
+  writePte(frame: number, index: number, value: number): void {
+    let page = this.pteContents.get(frame);
+    if (!page) this.pteContents.set(frame, (page = new Float64Array(this.mode.entriesPerTable)));
+    page[index] = value;
+  }
+
+  /** PTE `index` of PTE page `frame` (0 where nothing was stored). */
+  readPte(frame: number, index: number): number {
+    return this.pteContents.get(frame)?.[index] ?? 0;
+  }
+
+  /** PTE pages whose contents have been materialised. */
+  get materialisedPtePages(): number {
+    return this.pteContents.size;
   }
 
   /** The i-th PTE page (0-based, walk order) holding the k-th present PTE of the mm (0 <= k < presentPtes). */
