@@ -1,0 +1,192 @@
+import { MMUEXT_PIN_L1_TABLE, UVMF_NONE, __HYPERVISOR_mmuext_op } from '../src/hv/abi.js';
+import { MulticallBatcher } from '../src/hv/multicall-batcher.js';
+import { PG_PINNED } from '../src/mmu/frame-flags.js';
+import { Mm } from '../src/mmu/mm.js';
+import { PreemptCount } from '../src/mmu/preempt-count.js';
+import { SpinLockTable } from '../src/mmu/spin-lock.js';
+import type { MicroSuite, MicroTask } from '../src/runner/types.js';
+import { resolveParams, runScenario } from '../src/scenarios/index.js';
+import { getStrategy, listStrategies } from '../src/strategies/index.js';
+import type { Effect, PinContext, Program } from '../src/strategies/types.js';
+
+// Each task's function does a fixed batch of operations per call, so one tinybench sample is tens of
+// microseconds or more: well above the timer's resolution, and comparable across runs.
+
+/** Full batches flushed per call of the batcher tasks. */
+const BATCHES_PER_CALL = 256;
+/** Lock and unlock pairs per call of the lock task. */
+const LOCKS_PER_CALL = 4096;
+/** PTE pages of the mm the walk and build tasks use. */
+const WALK_PTE_PAGES = 4096;
+/** PTE pages and cycles of the per-strategy pin + unpin tasks. */
+const PIN_PTE_PAGES = 256;
+
+/** A virtual clock the lock table reads; advanced by hand. */
+const clock = { now: 0 };
+
+function batcherEntryAndFlush(): MicroTask {
+  return {
+    name: 'batcher: update_va_mapping entries + flush',
+    description: `${BATCHES_PER_CALL} batches of MC_BATCH update_va_mapping entries, each flushed for 'slots' (MulticallBatcher)`,
+    setup: () => {
+      const batcher = new MulticallBatcher();
+      return () => {
+        let frame = 0;
+        for (let b = 0; b < BATCHES_PER_CALL; b++) {
+          while (batcher.entryFlushReason(0) === null) batcher.queueUpdateVaMapping(frame++, false, UVMF_NONE);
+          batcher.take('slots');
+        }
+        return frame;
+      };
+    },
+  };
+}
+
+function batcherExtend(): MicroTask {
+  return {
+    name: 'batcher: mmuext_op coalescing (xen_extend_mmuext_op)',
+    description: `${BATCHES_PER_CALL} batches filled with PIN_L1_TABLE sub-ops coalesced by tryExtend until MC_ARGS, then flushed for 'args'`,
+    setup: () => {
+      const batcher = new MulticallBatcher();
+      const opBytes = 24;
+      return () => {
+        let frame = 0;
+        for (let b = 0; b < BATCHES_PER_CALL; b++) {
+          for (;;) {
+            if (!batcher.tryExtend(__HYPERVISOR_mmuext_op, opBytes)) {
+              if (batcher.entryFlushReason(opBytes) !== null) break;
+              batcher.queueNewSubopEntry(__HYPERVISOR_mmuext_op, opBytes);
+            }
+            batcher.setLastSubop(MMUEXT_PIN_L1_TABLE, frame++);
+          }
+          batcher.take('args');
+        }
+        return frame;
+      };
+    },
+  };
+}
+
+function lockUnlock(): MicroTask {
+  return {
+    name: 'spinlock: uncontended lock + unlock',
+    description: `${LOCKS_PER_CALL} spin_lock/spin_unlock pairs on distinct split PTE locks, with preempt_count inc/dec (SpinLockTable, PreemptCount)`,
+    setup: () => {
+      const locks = new SpinLockTable(LOCKS_PER_CALL, 1, clock);
+      const preempt = new PreemptCount();
+      return () => {
+        for (let id = 0; id < LOCKS_PER_CALL; id++) {
+          locks.tryAcquire(id, 0);
+          preempt.add(1, clock.now);
+          clock.now += 10;
+          locks.release(id, 0);
+          preempt.sub(1);
+        }
+        return clock.now;
+      };
+    },
+  };
+}
+
+function mmBuild(): MicroTask {
+  return {
+    name: `mm: build a 4level tree of ${WALK_PTE_PAGES} PTE pages`,
+    description: `new Mm('4level', dense ${WALK_PTE_PAGES} PTE pages): typed-array tree, walk order, present-PTE totals`,
+    setup: () => () => new Mm('4level', { kind: 'dense', ptePages: WALK_PTE_PAGES }).frameCount,
+  };
+}
+
+/** The stub's effect of `ctx.call(program)`: the driver runs the sub-program in place. */
+interface CallEffect extends Effect {
+  readonly program: Program;
+}
+
+/**
+ * A context that costs nothing: queries and PG_pinned updates act on the mm, every other effect is one constant.
+ * Driving a strategy's program through it times the walk itself (generator steps, flag tests).
+ */
+function stubContext(mm: Mm): PinContext {
+  const effect = { __effect: true } as Effect;
+  const none = (): Effect => effect;
+  return {
+    call: (program) => ({ __effect: true, program }) as CallEffect,
+    mm,
+    vcpu: 0,
+    splitPtlocks: true,
+    ptl: (frame) => frame,
+    pageTableLock: mm.frameCount,
+    testSetPinned: (frame) => {
+      const was = (mm.flags[frame] & PG_PINNED) !== 0;
+      mm.flags[frame] |= PG_PINNED;
+      return was;
+    },
+    testClearPinned: (frame) => {
+      const was = (mm.flags[frame] & PG_PINNED) !== 0;
+      mm.flags[frame] &= ~PG_PINNED;
+      return was;
+    },
+    lock: none,
+    unlock: none,
+    mcUpdateVaMapping: none,
+    mcMmuextOp: none,
+    mcMmuUpdate: none,
+    mcCallbackUnlock: none,
+    mcCallback: none,
+    mcFlush: none,
+    mcIssue: none,
+    hypercallUpdateVaMapping: none,
+    hypercallMmuextOp: none,
+    store: none,
+    sleep: none,
+  };
+}
+
+/** Step a program to its end, sub-programs of `ctx.call` included; returns the effects yielded. */
+function drive(program: Program): number {
+  let steps = 0;
+  for (const effect of program) {
+    steps++;
+    const sub = (effect as Partial<CallEffect>).program;
+    if (sub !== undefined) steps += drive(sub);
+  }
+  return steps;
+}
+
+function walk(strategy: string): MicroTask {
+  return {
+    name: `walk: ${strategy} pin + unpin programs, ${WALK_PTE_PAGES} PTE pages`,
+    description: `the ${strategy} pin and unpin generators stepped to the end over a 4level mm of ${WALK_PTE_PAGES} PTE pages, every effect free (the walk alone)`,
+    setup: () => {
+      const mm = new Mm('4level', { kind: 'dense', ptePages: WALK_PTE_PAGES });
+      const ctx = stubContext(mm);
+      const s = getStrategy(strategy);
+      return () => drive(s.pin(ctx)) + drive(s.unpin(ctx));
+    },
+  };
+}
+
+function pinUnpin(strategy: string): MicroTask {
+  const params = resolveParams({ strategy, mode: '4level', ptePages: PIN_PTE_PAGES, vcpus: 1, iterations: 1, seed: 1 });
+  return {
+    name: `fork-exit: ${strategy}, 1 pin + unpin, ${PIN_PTE_PAGES} PTE pages`,
+    description: `runScenario of one pin + unpin cycle on 1 vCPU, 4level, ${PIN_PTE_PAGES} PTE pages (machine set-up included)`,
+    setup: () => () => runScenario(params).events,
+  };
+}
+
+const suite: MicroSuite = {
+  kind: 'micro',
+  name: 'micro',
+  description: 'tinybench micro-benchmarks of the hot paths (batcher, locks, mm build, walk) and a wall-clock pin + unpin per strategy',
+  tasks: () => [
+    batcherEntryAndFlush(),
+    batcherExtend(),
+    lockUnlock(),
+    mmBuild(),
+    walk('unlocked'),
+    walk('per-pte-deferred'),
+    ...listStrategies().map(pinUnpin),
+  ],
+};
+
+export default suite;

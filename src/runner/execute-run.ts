@@ -1,0 +1,125 @@
+import { performance } from 'node:perf_hooks';
+import { Bench } from 'tinybench';
+import { runScenario } from '../scenarios/index.js';
+import { ModelError } from '../shared/errors.js';
+import { calibrationNsPerIter } from './calibrate.js';
+import { loadStrategyModules } from './strategy-modules.js';
+import type { MicroRunSpec, MicroSuite, RunResult, RunTask, ScenarioRunSpec, TimingOptions, WallStats } from './types.js';
+
+/** Warm-up time of a micro-benchmark task, ms. */
+export const MICRO_WARMUP_MS = 50;
+
+/**
+ * Execute one run: import the strategy modules, run the spec, time it. Never throws: a failure of the model
+ * or of a strategy becomes `{ status: 'error' }` with its message. The same function runs in a piscina
+ * worker (worker.ts is only glue around it) and in-process (`--workers 0`, the profiler).
+ */
+export async function executeRun(task: RunTask): Promise<RunResult> {
+  const { spec } = task;
+  try {
+    await loadStrategyModules(task.strategyModules);
+    return spec.kind === 'scenario' ? executeScenario(spec, task.timing) : await executeMicro(spec, task.timing);
+  } catch (error) {
+    return { id: spec.id, kind: spec.kind, params: { ...spec.params }, status: 'error', error: errorMessage(error) };
+  }
+}
+
+/**
+ * Run the scenario once for its metrics (timed, cold), then, when the budget allows, repeat it under
+ * tinybench for warm samples. Every repetition must simulate the same number of events: a cheap check
+ * that the model is deterministic within a thread.
+ */
+function executeScenario(spec: ScenarioRunSpec, timing: TimingOptions): RunResult {
+  const calibration = calibrationNsPerIter();
+  const start = performance.now();
+  const output = runScenario(spec.params);
+  const firstMs = performance.now() - start;
+
+  const repeats = Math.min(timing.maxSamples - 1, Math.floor((timing.budgetMs - firstMs) / Math.max(firstMs, 1e-3)));
+  let wall: WallStats;
+  if (repeats >= 1) {
+    const bench = new Bench({ iterations: repeats, time: 0, warmup: false, retainSamples: true, throws: true });
+    bench.add(spec.id, () => {
+      const again = runScenario(spec.params);
+      if (again.events !== output.events) {
+        throw new ModelError(`nondeterministic: ${output.events} events on the first run, ${again.events} on a repeat`);
+      }
+    });
+    const [benchTask] = bench.runSync();
+    wall = wallFromBench(benchTask.result, output.events, calibration) ?? singleSample(firstMs, output.events, calibration);
+  } else {
+    wall = singleSample(firstMs, output.events, calibration);
+  }
+  return { id: spec.id, kind: 'scenario', params: spec.params, status: 'ok', metrics: output.metrics, wall };
+}
+
+/** Time a micro-benchmark task with tinybench: a short warm-up, then `timing.maxSamples` samples. */
+async function executeMicro(spec: MicroRunSpec, timing: TimingOptions): Promise<RunResult> {
+  const mod = (await import(spec.suiteUrl)) as { default: MicroSuite };
+  const task = mod.default.tasks().find((t) => t.name === spec.params.name);
+  if (task === undefined) throw new Error(`micro suite ${mod.default.name} has no task "${spec.params.name}"`);
+  const fn = task.setup();
+  const bench = new Bench({
+    iterations: timing.maxSamples,
+    time: 0,
+    warmup: true,
+    warmupTime: MICRO_WARMUP_MS,
+    warmupIterations: 8,
+    retainSamples: true,
+    throws: true,
+  });
+  bench.add(task.name, fn);
+  const [benchTask] = bench.runSync();
+  const wall = wallFromBench(benchTask.result, undefined, calibrationNsPerIter());
+  if (wall === undefined) throw new Error(`micro task ${task.name}: tinybench produced no samples`);
+  return { id: spec.id, kind: 'micro', params: { name: task.name }, status: 'ok', wall };
+}
+
+type BenchResult = ReturnType<Bench['runSync']>[number]['result'];
+
+function wallFromBench(result: BenchResult, events: number | undefined, calibration: number): WallStats | undefined {
+  if (result.state === 'errored') throw result.error;
+  if (result.state !== 'completed') return undefined;
+  const latency = result.latency;
+  const samplesMs = latency.samples ? Array.from(latency.samples) : [];
+  if (samplesMs.length === 0) return undefined;
+  return {
+    ...perEvent(latency.p50, events, calibration),
+    samplesMs,
+    meanMs: latency.mean,
+    p50Ms: latency.p50,
+    p99Ms: latency.p99,
+    rme: Number.isFinite(latency.rme) ? latency.rme : 0,
+    samples: latency.samplesCount,
+    calibrationNsPerIter: calibration,
+  };
+}
+
+function singleSample(durationMs: number, events: number, calibration: number): WallStats {
+  return {
+    ...perEvent(durationMs, events, calibration),
+    samplesMs: [durationMs],
+    meanMs: durationMs,
+    p50Ms: durationMs,
+    p99Ms: durationMs,
+    rme: 0,
+    samples: 1,
+    calibrationNsPerIter: calibration,
+  };
+}
+
+/** durationMs, and for scenarios events per wall second and the machine-normalised wall cost per event. */
+function perEvent(
+  durationMs: number,
+  events: number | undefined,
+  calibration: number,
+): Pick<WallStats, 'durationMs' | 'eventsPerSec' | 'normalisedPerEvent'> {
+  if (events === undefined || events <= 0 || durationMs <= 0) return { durationMs };
+  const nsPerEvent = (durationMs * 1e6) / events;
+  return { durationMs, eventsPerSec: events / (durationMs / 1000), normalisedPerEvent: nsPerEvent / calibration };
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,39 @@
+import { COST_PROFILES } from '../hv/cost-profiles.js';
+import { collectEnvironment, toolInfo } from './environment.js';
+import { RESULTS_SCHEMA, type ResultSet, type RunResult, type RunSpec } from './types.js';
+
+/** Inputs of a result set besides the runs. */
+export interface ResultSetInfo {
+  suite: string;
+  /** When the run started. */
+  createdAt: Date;
+  partial: boolean;
+  argv?: string[];
+  workers?: number;
+}
+
+/**
+ * Assemble a `pinbench.results/v1` document. `results[i]` belongs to `specs[i]`; unfinished runs (undefined,
+ * after Ctrl-C) are left out, the others stay in spec order. Every cost profile a spec names is embedded.
+ */
+export function buildResultSet(specs: readonly RunSpec[], results: ReadonlyArray<RunResult | undefined>, info: ResultSetInfo): ResultSet {
+  const profiles: Record<string, unknown> = {};
+  for (const spec of specs) {
+    if (spec.kind !== 'scenario') continue;
+    const profile = COST_PROFILES[spec.params.profile];
+    if (profile !== undefined) profiles[profile.name] = { ...profile };
+  }
+  const set: ResultSet = {
+    schema: RESULTS_SCHEMA,
+    tool: toolInfo(),
+    environment: collectEnvironment(),
+    suite: info.suite,
+    profiles,
+    createdAt: info.createdAt.toISOString(),
+    partial: info.partial,
+    ...(info.argv !== undefined ? { argv: info.argv } : {}),
+    ...(info.workers !== undefined ? { workers: info.workers } : {}),
+    runs: results.filter((r): r is RunResult => r !== undefined),
+  };
+  return set;
+}

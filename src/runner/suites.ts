@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../shared/errors.js';
+import type { Suite } from './types.js';
+
+/** The registry of built-in suites: dist/benchmarks/index.js (this file is dist/src/runner/suites.js). */
+export const SUITE_INDEX_URL = new URL('../../benchmarks/index.js', import.meta.url).href;
+
+/** The suite `pinbench run` runs when none is named. */
+export const DEFAULT_SUITE = 'default';
+
+/** Built-in suites by name, from benchmarks/index.ts; imported once. */
+async function suiteModules(): Promise<Readonly<Record<string, string>>> {
+  try {
+    return ((await import(SUITE_INDEX_URL)) as { SUITE_MODULES: Record<string, string> }).SUITE_MODULES;
+  } catch {
+    return {};
+  }
+}
+
+/** Names of the built-in suites, sorted. */
+export async function listSuiteNames(): Promise<string[]> {
+  return Object.keys(await suiteModules()).sort();
+}
+
+/** Whether SUITE names a module file rather than a built-in suite. */
+function isSuitePath(nameOrPath: string): boolean {
+  return /[\\/]/.test(nameOrPath) || /\.[cm]?js$/.test(nameOrPath);
+}
+
+/**
+ * The URL of a suite module: a built-in name (`default`, `ci`, ...) or a path to a compiled module that
+ * default-exports a Suite. Throws ConfigError naming the known suites when there is no such suite.
+ */
+export async function suiteUrl(nameOrPath: string): Promise<string> {
+  if (isSuitePath(nameOrPath)) {
+    const path = isAbsolute(nameOrPath) ? nameOrPath : resolve(process.cwd(), nameOrPath);
+    if (!existsSync(path)) throw new ConfigError(`SUITE: ${nameOrPath} does not exist; expected a suite name or a suite module file`, 'SUITE');
+    return pathToFileURL(path).href;
+  }
+  const modules = await suiteModules();
+  const names = Object.keys(modules).sort();
+  if (!Object.hasOwn(modules, nameOrPath)) {
+    throw new ConfigError(
+      `SUITE: unknown suite ${JSON.stringify(nameOrPath)}; allowed: ${names.join(', ') || '(none built)'}, or a path to a suite module`,
+      'SUITE',
+    );
+  }
+  return modules[nameOrPath];
+}
+
+/** Import a suite module and check its default export. Throws ConfigError on a missing or malformed suite. */
+export async function loadSuite(nameOrPath: string): Promise<{ suite: Suite; url: string }> {
+  const url = await suiteUrl(nameOrPath);
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(url)) as { default?: unknown };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new ConfigError(`SUITE ${nameOrPath}: cannot import it: ${message}`, 'SUITE');
+  }
+  const suite = mod.default as Partial<Suite> | undefined;
+  const valid =
+    suite !== undefined &&
+    typeof suite.name === 'string' &&
+    typeof suite.description === 'string' &&
+    ((suite.kind === 'scenario' && Array.isArray(suite.matrices)) ||
+      (suite.kind === 'micro' && typeof suite.tasks === 'function'));
+  if (!valid) {
+    throw new ConfigError(
+      `SUITE ${nameOrPath}: the module must default-export a suite ({ kind: 'scenario', name, description, matrices } or { kind: 'micro', name, description, tasks })`,
+      'SUITE',
+    );
+  }
+  return { suite: suite as Suite, url };
+}
