@@ -1,0 +1,127 @@
+import { pairRuns } from '../compare/pair-runs.js';
+import { flattenMetrics } from '../runner/metrics-names.js';
+import type { ResultSet, RunResult } from '../runner/types.js';
+import { isScenarioOk, wallMsPerRun } from './aggregate.js';
+import type { ChangedMetric, ComparisonData, RatioCell, WallRatio } from './types.js';
+
+/** Most changed-metric rows a comparison lists; the counts above the table cover all of them. */
+export const MAX_CHANGED_ROWS = 300;
+
+/** Exact metrics whose ratios the comparison chart shows, with their labels. */
+export const HEADLINE_METRICS: ReadonlyArray<{ name: string; label: string }> = [
+  { name: 'hypercalls.traps', label: 'traps' },
+  { name: 'hypercalls.entries', label: 'multicall entries' },
+  { name: 'preempt.maxDepth', label: 'max preempt depth' },
+  { name: 'locks.ptl.holdNs.p99Ns', label: 'PTE lock hold p99' },
+  { name: 'locks.page_table_lock.holdNs.p99Ns', label: 'page_table_lock hold p99' },
+  { name: 'faults.writeProtect', label: 'WP faults' },
+  { name: 'throughput.pinsPerSec', label: 'pins/s (virtual)' },
+];
+
+/** Label of the noisy wall-clock ratio in the chart. */
+export const WALL_LABEL = 'wall time (noisy)';
+
+function strategyOf(run: RunResult): string {
+  if (run.kind === 'micro') return 'micro';
+  const s = (run.params as { strategy?: unknown }).strategy;
+  return typeof s === 'string' ? s : 'unknown';
+}
+
+function geomean(xs: number[]): number {
+  return Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+}
+
+/** Ratio of two metric values for the geometric mean: 0/0 is no change, x/0 has none. */
+function ratioOf(baseline: number, current: number): number | null {
+  if (baseline === 0) return current === 0 ? 1 : null;
+  if (baseline < 0 || current <= 0) return null;
+  return current / baseline;
+}
+
+/**
+ * Compare result set `current` (index `currentIndex`) with `baseline`: every exact metric of every run pair
+ * (paired by params, as `pinbench compare` does), geometric-mean ratios of the headline metrics per strategy,
+ * and wall-time ratios. Lists at most `maxChangedRows` changed metrics; the counts cover all.
+ */
+export function buildComparison(
+  baseline: ResultSet,
+  current: ResultSet,
+  indices: { baseline: number; current: number },
+  maxChangedRows = MAX_CHANGED_ROWS,
+): ComparisonData {
+  const { pairs, missing, added } = pairRuns(baseline.runs, current.runs);
+  const changed: ChangedMetric[] = [];
+  const ratios = new Map<string, number[]>();
+  const wall: WallRatio[] = [];
+  let changedExact = 0;
+  let changedRuns = 0;
+  const note = (c: ChangedMetric): void => {
+    changedExact++;
+    if (changed.length < maxChangedRows) changed.push(c);
+  };
+
+  for (const { baseline: b, current: c } of pairs) {
+    const strategy = strategyOf(c);
+    const before = changedExact;
+    if (b.status !== c.status || (b.status === 'error' && c.status === 'error' && b.error !== c.error)) {
+      note({ run: c.id, strategy, metric: 'status', baseline: b.status, current: c.status, ratio: null });
+    }
+    if (isScenarioOk(b) && isScenarioOk(c)) {
+      const fb = flattenMetrics(b.metrics);
+      const fc = flattenMetrics(c.metrics);
+      for (const name of new Set([...Object.keys(fb), ...Object.keys(fc)])) {
+        const vb = fb[name] ?? null;
+        const vc = fc[name] ?? null;
+        if (vb === vc) continue;
+        note({
+          run: c.id,
+          strategy,
+          metric: name,
+          baseline: vb,
+          current: vc,
+          ratio: vb !== null && vc !== null && vb !== 0 ? vc / vb : null,
+        });
+      }
+      for (const { name } of HEADLINE_METRICS) {
+        if (!(name in fb) || !(name in fc)) continue;
+        const r = ratioOf(fb[name], fc[name]);
+        if (r === null) continue;
+        const id = JSON.stringify([strategy, name]);
+        (ratios.get(id) ?? ratios.set(id, []).get(id)!).push(r);
+      }
+    }
+    if (b.status === 'ok' && c.status === 'ok') {
+      const baselineMs = wallMsPerRun(b.wall);
+      const currentMs = wallMsPerRun(c.wall);
+      if (baselineMs > 0 && currentMs > 0) {
+        wall.push({ run: c.id, strategy, baselineMs, currentMs, ratio: currentMs / baselineMs });
+      }
+    }
+    if (changedExact > before) changedRuns++;
+  }
+
+  const cells: RatioCell[] = [];
+  for (const [id, rs] of ratios) {
+    const [strategy, metric] = JSON.parse(id) as [string, string];
+    const label = HEADLINE_METRICS.find((h) => h.name === metric)?.label ?? metric;
+    cells.push({ strategy, metric: label, kind: 'exact', ratio: geomean(rs), pairs: rs.length });
+  }
+  const wallByStrategy = new Map<string, number[]>();
+  for (const w of wall) (wallByStrategy.get(w.strategy) ?? wallByStrategy.set(w.strategy, []).get(w.strategy)!).push(w.ratio);
+  for (const [strategy, rs] of wallByStrategy) {
+    cells.push({ strategy, metric: WALL_LABEL, kind: 'noisy', ratio: geomean(rs), pairs: rs.length });
+  }
+
+  return {
+    baseline: indices.baseline,
+    current: indices.current,
+    matched: pairs.length,
+    onlyBaseline: missing.map((r) => r.id),
+    onlyCurrent: added.map((r) => r.id),
+    changedRuns,
+    changedExact,
+    changed,
+    ratios: cells,
+    wall,
+  };
+}

@@ -1,0 +1,53 @@
+import type { ResultSet } from '../runner/types.js';
+import { buildFilters, errorRows, microRows, scenarioRows, setHeader } from './aggregate.js';
+import { buildComparison, MAX_CHANGED_ROWS } from './comparison.js';
+import { renderPage } from './html.js';
+import { orderStrategies, strategyStyles } from './palette.js';
+import type { ReportData, ReportOptions } from './types.js';
+
+/** Where the page finds plotly.js unless told otherwise: a copy beside index.html (writeReport makes it). */
+export const PLOTLY_FILE = 'plotly-basic.min.js';
+
+function defaultLabel(set: ResultSet, index: number): string {
+  return `#${index + 1} ${set.suite} (${set.createdAt.slice(0, 16).replace('T', ' ')})`;
+}
+
+/** Everything the page draws, from one or more result sets (the first is the baseline of comparisons). */
+export function buildReportData(resultSets: readonly ResultSet[], options: ReportOptions = {}): ReportData {
+  if (resultSets.length === 0) throw new RangeError('buildReportData: no result sets');
+  const labels = resultSets.map((s, i) => options.labels?.[i] ?? defaultLabel(s, i));
+  const rows = resultSets.flatMap((s, i) => scenarioRows(i, s));
+  const strategies = orderStrategies(rows.map((r) => r.strategy));
+  const { colours, symbols } = strategyStyles(strategies);
+  const last = resultSets[resultSets.length - 1];
+  const comparisons = resultSets
+    .slice(1)
+    .map((s, i) => buildComparison(resultSets[0], s, { baseline: 0, current: i + 1 }, options.maxChangedRows ?? MAX_CHANGED_ROWS));
+  return {
+    title: options.title ?? `pinbench: ${last.suite}`,
+    view: options.view ?? 'full',
+    sets: resultSets.map((s, i) => setHeader(s, labels[i])),
+    strategies,
+    colours,
+    symbols,
+    filters: buildFilters(resultSets),
+    rows,
+    micro: resultSets.flatMap((s, i) => microRows(i, s)),
+    errors: resultSets.flatMap((s, i) => errorRows(i, s)),
+    comparisons,
+  };
+}
+
+/**
+ * The HTML report of one or more result sets, as a string. Pure. With two or more sets, adds a comparison
+ * of every later set against the first. The page loads plotly.js from `options.plotly` (default: `plotly.js`
+ * beside it) and fetches nothing else.
+ */
+export function renderReport(resultSets: readonly ResultSet[], options: ReportOptions = {}): string {
+  return renderPage(buildReportData(resultSets, options), options.plotly ?? { src: PLOTLY_FILE });
+}
+
+/** A page with only the header and the comparison of `current` against `baseline` (for `pinbench compare`). */
+export function renderComparison(baseline: ResultSet, current: ResultSet, options: ReportOptions = {}): string {
+  return renderReport([baseline, current], { title: `pinbench: ${current.suite} against its baseline`, ...options, view: 'comparison' });
+}

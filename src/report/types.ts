@@ -1,0 +1,240 @@
+// Types of the report layer. The page's data model (ReportData) is embedded in the HTML as JSON and read
+// by the in-page script, so everything here must survive JSON.stringify.
+
+/** Options of renderReport and writeReport. */
+export interface ReportOptions {
+  /** Page title. Default: `pinbench: SUITE` of the last result set. */
+  title?: string;
+  /**
+   * How the page gets plotly.js: `{ src }` a relative URL of a copied file (writeReport copies it),
+   * `{ inline }` the library's source itself. Default: `{ src: 'plotly.js' }`.
+   */
+  plotly?: { src: string } | { inline: string };
+  /** `full` (default) shows everything; `comparison` only the header and the comparison view. */
+  view?: 'full' | 'comparison';
+  /** Most changed-metric rows listed per comparison table. Default: MAX_CHANGED_ROWS. */
+  maxChangedRows?: number;
+  /** A short name per result set, e.g. its file. Default: `#i SUITE (date)`. */
+  labels?: string[];
+}
+
+/** Options of writeReport. */
+export interface WriteReportOptions {
+  title?: string;
+  /** Inline plotly.js into index.html instead of copying it beside it. Default false. */
+  inlinePlotly?: boolean;
+  view?: 'full' | 'comparison';
+  /** A short name per result set, e.g. its file. */
+  labels?: string[];
+}
+
+/** Summary of a distribution over the seeds of a group, ns. */
+export interface DistAgg {
+  /** Samples over all seeds. */
+  count: number;
+  /** Smallest min over seeds. */
+  minNs: number;
+  /** Means over seeds of each seed's p50, p99 and mean. */
+  p50Ns: number;
+  p99Ns: number;
+  meanNs: number;
+  /** Largest max over seeds. */
+  maxNs: number;
+}
+
+/** One lock class, aggregated over seeds. */
+export interface LockAgg {
+  /** Acquisitions per pin/unpin cycle. */
+  acquisitionsPerCycle: number;
+  /** Contended acquisitions, total over seeds. */
+  contentions: number;
+  /** Most held at once, max over seeds. */
+  maxHeld: number;
+  hold: DistAgg;
+  wait: DistAgg;
+}
+
+/** A write-protect fault with the seed it happened under. */
+export interface FaultRow {
+  seed: number;
+  vcpu: number;
+  frame: number;
+  atNs: number;
+  pinner: string;
+}
+
+/**
+ * One group of scenario runs: the same parameters except the seed. Counts are per pin/unpin cycle
+ * (run total / counts.pins), averaged over seeds, unless the field says otherwise.
+ */
+export interface ReportRow {
+  /** Index of the result set in the report's list. */
+  set: number;
+  strategy: string;
+  /** Parameter values except strategy and seed, as display strings keyed by parameter name. */
+  key: Record<string, string>;
+  mode: string;
+  ptePages: number;
+  vcpus: number;
+  /** Seeds in the group. */
+  seeds: number[];
+  /** Pin/unpin cycles per run (counts.pins of the first seed). */
+  cycles: number;
+  trapsPerCycle: number;
+  entriesPerCycle: number;
+  multicallsPerCycle: number;
+  batchesPerCycle: number;
+  argBytesPerCycle: number;
+  /** Index k: multicalls with k entries, per cycle. */
+  batchHistogramPerCycle: number[];
+  flushPerCycle: { slots: number; args: number; callbacks: number };
+  /** Max over seeds. */
+  preemptMaxDepth: number;
+  /** Sum over seeds. */
+  preemptOverflows: number;
+  /** 2^preemptBits: a depth at or above it overflows into the softirq field. */
+  preemptLimit: number;
+  lockdepMaxDepth: number;
+  ptl: LockAgg;
+  pageTableLock: LockAgg;
+  /** Which lock class racing writers take: page_table_lock under mm-lock, the split PTE lock otherwise. */
+  writerLock: 'ptl' | 'page_table_lock';
+  /** Writes per run, mean over seeds. */
+  writesDirect: number;
+  writesEmulated: number;
+  /** Write-protect faults, total over seeds. */
+  faults: number;
+  /** Seeds with at least one write-protect fault. */
+  faultySeeds: number;
+  hypercallErrors: number;
+  faultDetails: FaultRow[];
+  /** Pins per virtual second, mean over seeds. */
+  pinsPerSec: number;
+  unpinsPerSec: number;
+  writesPerSec: number;
+  /** Wall ms per pin/unpin cycle (noisy), mean over seeds; tinybench's mean when present. */
+  wallMsPerCycle: number;
+  /** tinybench relative margin of error, percent, mean over seeds; null without tinybench statistics. */
+  wallRmePct: number | null;
+  /** Simulated events per wall second (noisy), mean over seeds; null when not recorded. */
+  eventsPerSec: number | null;
+}
+
+/** A tinybench micro-benchmark run. */
+export interface MicroRow {
+  set: number;
+  name: string;
+  meanMs: number;
+  /** Relative margin of error, percent; null when absent. */
+  rmePct: number | null;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  samples: number | null;
+}
+
+/** A run that failed. */
+export interface ErrorRow {
+  set: number;
+  id: string;
+  kind: string;
+  params: string;
+  error: string;
+}
+
+/** A parameter that varies across the scenario runs of the report, with its sorted values. */
+export interface ReportFilter {
+  /** Parameter name, e.g. `vcpus`. */
+  name: string;
+  /** Label with unit, e.g. `vCPUs`. */
+  label: string;
+  values: string[];
+  /** Value selected when the page opens. */
+  initial: string;
+}
+
+/** What the header says about one result set. */
+export interface SetHeader {
+  label: string;
+  suite: string;
+  createdAt: string;
+  tool: string;
+  machine: string;
+  node: string;
+  partial: boolean;
+  runs: number;
+  okRuns: number;
+  errorRuns: number;
+  profiles: Record<string, unknown>;
+  /** Parameters with one value across the set's scenario runs. */
+  fixed: Record<string, string>;
+  /** Parameters with several values, and the values. */
+  varying: Record<string, string[]>;
+}
+
+/** One metric of one run pair that differs between baseline and current. */
+export interface ChangedMetric {
+  /** The current run's id. */
+  run: string;
+  strategy: string;
+  /** Flattened exact metric name (`hypercalls.traps`), or `status`. */
+  metric: string;
+  /** A number, a status, or null when the metric is absent on that side. */
+  baseline: number | string | null;
+  current: number | string | null;
+  /** current / baseline; null when either is not a number or baseline is 0. */
+  ratio: number | null;
+}
+
+/** Geometric-mean ratio (current / baseline) of one headline metric for one strategy. */
+export interface RatioCell {
+  strategy: string;
+  /** Metric label as the chart shows it, e.g. `traps`. */
+  metric: string;
+  kind: 'exact' | 'noisy';
+  ratio: number;
+  /** Run pairs the mean is over. */
+  pairs: number;
+}
+
+/** Wall time of one run pair (noisy). */
+export interface WallRatio {
+  run: string;
+  strategy: string;
+  baselineMs: number;
+  currentMs: number;
+  /** currentMs / baselineMs: above 1 is slower. */
+  ratio: number;
+}
+
+/** A later result set measured against the first. */
+export interface ComparisonData {
+  baseline: number;
+  current: number;
+  matched: number;
+  onlyBaseline: string[];
+  onlyCurrent: string[];
+  /** Run pairs with at least one changed exact metric. */
+  changedRuns: number;
+  /** Changed exact metrics in all (the table may list fewer). */
+  changedExact: number;
+  changed: ChangedMetric[];
+  ratios: RatioCell[];
+  /** Wall-clock ratios (noisy), one per matched ok pair: scenario runs by strategy, micro runs as `micro`. */
+  wall: WallRatio[];
+}
+
+/** Everything the page draws. */
+export interface ReportData {
+  title: string;
+  view: 'full' | 'comparison';
+  sets: SetHeader[];
+  strategies: string[];
+  /** Colour and marker symbol per strategy (Okabe-Ito). */
+  colours: Record<string, string>;
+  symbols: Record<string, string>;
+  filters: ReportFilter[];
+  rows: ReportRow[];
+  micro: MicroRow[];
+  errors: ErrorRow[];
+  comparisons: ComparisonData[];
+}

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { renderReport } from '../../src/report/index.js';
+import type { ReportData } from '../../src/report/types.js';
+import { makeResultSet } from './fixtures.js';
+
+/** The data model embedded in a rendered page. */
+function embeddedData(html: string): ReportData {
+  const m = /<script type="application\/json" id="pinbench-data">(.*?)<\/script>/s.exec(html);
+  assert.ok(m, 'no embedded data');
+  return JSON.parse(m[1]) as ReportData;
+}
+
+const CHART_IDS = [
+  'chart-traps', 'chart-entries', 'chart-batch-hist', 'chart-flush', 'chart-preempt', 'chart-ptl-hold', 'chart-mmlock-hold',
+  'chart-writer-wait', 'chart-faults', 'chart-tput-size', 'chart-tput-vcpus', 'chart-wall',
+];
+
+test('the report has every chart of the issue, each with a sentence saying what to look for', () => {
+  const html = renderReport([makeResultSet()]);
+  for (const id of [...CHART_IDS, 'chart-micro']) {
+    assert.match(html, new RegExp(`<div id="${id}" class="plot"></div>\\s*<figcaption><strong>Look for:</strong> \\S`), id);
+  }
+});
+
+test('the micro-benchmark chart appears only when the set has micro-benchmarks', () => {
+  assert.doesNotMatch(renderReport([makeResultSet({ micro: false })]), /id="chart-micro"/);
+});
+
+test('the page loads nothing from the network', () => {
+  const html = renderReport([makeResultSet()]);
+  assert.doesNotMatch(html, /\b(src|href)="(https?:)?\/\//);
+  assert.doesNotMatch(html, /fetch\(|XMLHttpRequest|@import/);
+});
+
+test('the header names the suite, date, tool version and commit, machine and cost profile', () => {
+  const html = renderReport([makeResultSet({ suite: 'scaling', createdAt: '2030-05-06T07:08:09.000Z', commit: 'abc1234' })]);
+  for (const text of ['scaling', '2030-05-06T07:08:09.000Z', 'pinbench 0.1.0 (commit abc1234)', 'Synthetic CPU @ 2.40GHz, 2 cores, 8.0 GiB', 'modern']) {
+    assert.ok(html.includes(text), text);
+  }
+});
+
+test('the race banner names the faulting strategy and clears the others', () => {
+  const html = renderReport([makeResultSet({ vcpus: [4], seeds: 2 })]);
+  assert.match(html, /class="banner bad"><strong>The race:<\/strong> ✗ <strong>unlocked<\/strong>: \d+ write-protect faults in 8 of 8 racing runs\. ✓ None for mm-lock, whole-lock, per-pte-deferred, unbatched\./);
+});
+
+test('without racing writers the banner says nothing could race', () => {
+  assert.match(renderReport([makeResultSet({ vcpus: [1] })]), /no run had racing writers/);
+});
+
+test('exact and noisy columns are marked apart', () => {
+  const html = renderReport([makeResultSet()]);
+  assert.match(html, /<span class="exact">exact<\/span> columns are model outputs/);
+  assert.match(html, /<span class="noisy">~ noisy<\/span> columns are wall-clock/);
+});
+
+test('text from the result set is escaped', () => {
+  const set = makeResultSet({ suite: '<img src=x onerror=alert(1)>', errors: 1 });
+  const html = renderReport([set]);
+  assert.ok(!html.includes('<img src=x'));
+  assert.ok(html.includes('&lt;img src=x onerror=alert(1)&gt;'));
+});
+
+test('embedded data cannot close its script element', () => {
+  const set = makeResultSet({ errors: 1 });
+  const last = [...set.runs].reverse().find((r) => r.status === 'error')!;
+  if (last.status === 'error') last.error = '</script><script>alert(1)</script>';
+  const html = renderReport([set]);
+  assert.equal(html.match(/<\/script>/g)!.length, 2, 'only the data and the page script close');
+  assert.equal(embeddedData(html).errors[0].error, '</script><script>alert(1)</script>');
+});
+
+test('the same result set renders the same bytes', () => {
+  assert.equal(renderReport([makeResultSet()]), renderReport([makeResultSet()]));
+});
+
+test('plotly is loaded from the copied file by default and inlined on request', () => {
+  assert.match(renderReport([makeResultSet()]), /JSON\.parse\(document\.getElementById\('pinbench-data'\)\.textContent\), "plotly-basic\.min\.js"\);/);
+  const inline = renderReport([makeResultSet()], { plotly: { inline: 'window.Plotly = {}; "</script>";' } });
+  assert.ok(inline.includes('<script>window.Plotly = {}; "<\\/script>";</script>'));
+  assert.match(inline, /textContent\), null\);/);
+});
+
+test('a 500-run result set renders well within 2 s', () => {
+  const set = makeResultSet({ sizes: [64, 256, 1024, 4096], vcpus: [1, 2, 4, 8, 16], seeds: 5 });
+  assert.equal(set.runs.filter((r) => r.kind === 'scenario').length, 500);
+  const t0 = performance.now();
+  renderReport([set]);
+  const ms = performance.now() - t0;
+  assert.ok(ms < 2000, `${ms.toFixed(0)} ms`);
+});
