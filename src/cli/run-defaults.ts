@@ -1,0 +1,8 @@
+/** Default `--out` of `pinbench run`. */
+export const DEFAULT_OUT_DIR = 'reports/latest';
+/** Default `--samples`: most timed repetitions of one run. */
+export const DEFAULT_MAX_SAMPLES = 10;
+/** Default `--budget-ms`: wall time after which a run is not repeated again, ms. */
+export const DEFAULT_BUDGET_MS = 250;
+/** Default `--samples` of a micro-benchmark suite: tinybench samples per task, after warm-up. */
+export const DEFAULT_MICRO_SAMPLES = 200;

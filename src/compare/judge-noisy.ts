@@ -1,0 +1,113 @@
+import type { WallStats } from '../runner/types.js';
+import { describeDifferences } from './compare-environments.js';
+import { mannWhitneyU } from './mann-whitney.js';
+import type { EnvironmentComparison, NoisyFigures, NoisyMetricName, NoisyVerdict, ResolvedCompareOptions } from './types.js';
+
+/**
+ * Judge the wall clock of one paired run.
+ *
+ * - `wall.samplesMs`, the raw times: judged only when the environments are comparable (same CPU
+ *   model and Node version), against `threshold`; otherwise reported as `not-comparable`.
+ * - `wall.normalisedPerEvent`, the machine-normalised figure: judged on any pair of machines, against
+ *   the wider `normalisedThreshold`. Its samples are the raw samples scaled so that their median is
+ *   the recorded figure: the runner derives the figure from the p50 of those same samples divided by
+ *   the events (exact) and one calibration constant per thread (runner/execute-run.ts), so the scaled
+ *   samples are each sample's own normalised value.
+ *
+ * A figure absent on both sides gives no verdict; absent on one side, or without raw samples, `no-samples`.
+ */
+export function judgeWall(
+  baseline: WallStats,
+  current: WallStats,
+  environment: EnvironmentComparison,
+  options: ResolvedCompareOptions,
+): NoisyVerdict[] {
+  const verdicts: NoisyVerdict[] = [];
+  const baseSamples = baseline.samplesMs ?? [];
+  const curSamples = current.samplesMs ?? [];
+
+  const raw = samplesVerdict('wall.samplesMs', baseSamples, curSamples);
+  if (raw) verdicts.push(raw);
+  else if (!environment.comparable) {
+    verdicts.push({ ...figures('wall.samplesMs', baseSamples, curSamples), state: 'not-comparable', reason: describeDifferences(environment.differences) });
+  } else verdicts.push(judge('wall.samplesMs', baseSamples, curSamples, options.threshold, options.alpha));
+
+  const baseNormalised = baseline.normalisedPerEvent;
+  const curNormalised = current.normalisedPerEvent;
+  if (baseNormalised === undefined && curNormalised === undefined) return verdicts;
+  if (baseNormalised === undefined || curNormalised === undefined) {
+    const side = baseNormalised === undefined ? 'baseline' : 'current';
+    verdicts.push({ state: 'no-samples', metric: 'wall.normalisedPerEvent', reason: `not recorded in the ${side} result set` });
+    return verdicts;
+  }
+  const missing = samplesVerdict('wall.normalisedPerEvent', baseSamples, curSamples);
+  if (missing) verdicts.push(missing);
+  else {
+    verdicts.push(
+      judge(
+        'wall.normalisedPerEvent',
+        scaleToMedian(baseSamples, baseNormalised),
+        scaleToMedian(curSamples, curNormalised),
+        options.normalisedThreshold,
+        options.alpha,
+      ),
+    );
+  }
+  return verdicts;
+}
+
+/**
+ * asv's rule: a change is a regression (improvement) only when the median moved by more than the
+ * threshold in that direction AND the Mann-Whitney U test finds the samples different (p < alpha).
+ * Improvement mirrors regression multiplicatively: ratio < 1 / (1 + threshold).
+ */
+export function judge(
+  metric: NoisyMetricName,
+  baseline: readonly number[],
+  current: readonly number[],
+  threshold: number,
+  alpha: number,
+): NoisyVerdict {
+  const facts = figures(metric, baseline, current);
+  const { p, method } = mannWhitneyU(current, baseline);
+  let state: 'regressed' | 'improved' | 'within-noise' = 'within-noise';
+  if (p < alpha && facts.ratio > 1 + threshold) state = 'regressed';
+  else if (p < alpha && facts.ratio < 1 / (1 + threshold)) state = 'improved';
+  return { ...facts, state, p, method, threshold };
+}
+
+/** Median of a non-empty sample (mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function samplesVerdict(metric: NoisyMetricName, baseline: readonly number[], current: readonly number[]): NoisyVerdict | null {
+  if (baseline.length > 0 && current.length > 0) return null;
+  const sides = [baseline.length === 0 ? 'baseline' : '', current.length === 0 ? 'current' : ''].filter(Boolean).join(' and ');
+  return { state: 'no-samples', metric, reason: `no wall.samplesMs in the ${sides} result set` };
+}
+
+function figures(metric: NoisyMetricName, baseline: readonly number[], current: readonly number[]): NoisyFigures {
+  const baselineMedian = median(baseline);
+  const currentMedian = median(current);
+  return {
+    metric,
+    baselineMedian,
+    currentMedian,
+    ratio: ratioOf(currentMedian, baselineMedian),
+    baselineSamples: baseline.length,
+    currentSamples: current.length,
+  };
+}
+
+function ratioOf(current: number, baseline: number): number {
+  if (baseline === 0) return current === 0 ? 1 : Number.POSITIVE_INFINITY;
+  return current / baseline;
+}
+
+function scaleToMedian(samples: readonly number[], target: number): number[] {
+  const m = median(samples);
+  return m === 0 ? samples.map(() => target) : samples.map((value) => (value * target) / m);
+}

@@ -1,0 +1,114 @@
+import type { MannWhitneyResult } from './types.js';
+
+/**
+ * Largest sample size for which the exact null distribution of U is used when there are no ties
+ * (asv's rule in `asv/_stats.py`: exact up to 20 per side, the normal approximation above).
+ */
+export const MWU_EXACT_MAX_SIZE = 20;
+
+/**
+ * Two-sided Mann-Whitney U test (Wilcoxon rank-sum) of samples `x` and `y`.
+ *
+ * U is the statistic of `x`: the number of pairs (xi, yj) with xi > yj, ties counting one half.
+ * Without ties and with both samples of at most MWU_EXACT_MAX_SIZE values, p comes from the exact
+ * null distribution of U; otherwise from the normal approximation with the tie correction of the
+ * variance and a continuity correction of 0.5 (as scipy.stats.mannwhitneyu, method 'asymptotic').
+ * Both samples must be non-empty.
+ */
+export function mannWhitneyU(x: readonly number[], y: readonly number[]): MannWhitneyResult {
+  const m = x.length;
+  const n = y.length;
+  if (m === 0 || n === 0) throw new RangeError('mannWhitneyU needs two non-empty samples');
+  const { rankSumX, tieTerm } = rankSum(x, y);
+  const u = rankSumX - (m * (m + 1)) / 2;
+  const mn = m * n;
+  // The null distribution of U is symmetric about mn/2: the two-sided p doubles the smaller tail.
+  const uLow = Math.min(u, mn - u);
+
+  if (tieTerm === 0 && Math.max(m, n) <= MWU_EXACT_MAX_SIZE) {
+    return { u, p: Math.min(1, 2 * exactCdf(m, n, uLow)), method: 'exact' };
+  }
+  const total = m + n;
+  const variance = (mn / 12) * (total + 1 - tieTerm / (total * (total - 1)));
+  if (variance <= 0) return { u, p: 1, method: 'asymptotic' }; // every value tied: no evidence either way
+  const z = (mn / 2 - uLow - 0.5) / Math.sqrt(variance);
+  return { u, p: Math.min(1, Math.max(0, 2 * normalSf(z))), method: 'asymptotic' };
+}
+
+/** Sum of the midranks of `x` in the pooled sample, and the tie term sum(t^3 - t) over groups of t equal values. */
+function rankSum(x: readonly number[], y: readonly number[]): { rankSumX: number; tieTerm: number } {
+  const pooled = [...x.map((value) => ({ value, fromX: true })), ...y.map((value) => ({ value, fromX: false }))];
+  pooled.sort((a, b) => a.value - b.value);
+  let rankSumX = 0;
+  let tieTerm = 0;
+  for (let start = 0; start < pooled.length; ) {
+    let end = start + 1;
+    while (end < pooled.length && pooled[end].value === pooled[start].value) end++;
+    const t = end - start;
+    // Ranks are 1-based: positions start..end-1 share the midrank (start + 1 + end) / 2.
+    const midrank = (start + 1 + end) / 2;
+    for (let i = start; i < end; i++) if (pooled[i].fromX) rankSumX += midrank;
+    tieTerm += t * t * t - t;
+    start = end;
+  }
+  return { rankSumX, tieTerm };
+}
+
+/**
+ * P(U <= u) under the null hypothesis for sample sizes m and n, with no ties: the number of
+ * arrangements of m x's and n y's with U = k follows f(i, j, k) = f(i-1, j, k-j) + f(i, j-1, k)
+ * (the largest value is an x, beating all j y's, or a y, beating none), divided by C(m+n, m).
+ */
+function exactCdf(m: number, n: number, u: number): number {
+  // counts[j] holds the distribution f(i, j, .) for the current i; row i = 0 is a single arrangement with U = 0.
+  let counts: Float64Array[] = [];
+  for (let j = 0; j <= n; j++) counts.push(Float64Array.of(1));
+  for (let i = 1; i <= m; i++) {
+    const next: Float64Array[] = [Float64Array.of(1)]; // f(i, 0, .): no y to beat
+    for (let j = 1; j <= n; j++) {
+      const row = new Float64Array(i * j + 1);
+      const xLargest = counts[j]; // f(i-1, j, k - j)
+      for (let k = 0; k < xLargest.length; k++) row[k + j] += xLargest[k];
+      const yLargest = next[j - 1]; // f(i, j-1, k)
+      for (let k = 0; k < yLargest.length; k++) row[k] += yLargest[k];
+      next.push(row);
+    }
+    counts = next;
+  }
+  const distribution = counts[n];
+  let below = 0;
+  let all = 0;
+  for (let k = 0; k < distribution.length; k++) {
+    all += distribution[k];
+    if (k <= u) below += distribution[k];
+  }
+  return below / all;
+}
+
+/** Upper tail of the standard normal distribution, P(Z > z). */
+export function normalSf(z: number): number {
+  return 0.5 * erfc(z / Math.SQRT2);
+}
+
+/**
+ * Complementary error function, fractional error below 1.2e-7 everywhere
+ * (Chebyshev fit of Numerical Recipes in C, 2nd ed., section 6.2, `erfcc`).
+ */
+function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? r : 2 - r;
+}

@@ -1,0 +1,153 @@
+import type { Environment, ResultSet } from '../runner/types.js';
+
+/** Options of a comparison as given at the edge; every field optional (defaults in `options.ts`). */
+export interface CompareOptions {
+  /** Relative change of the median wall time that may count as a regression or improvement (0.05 = 5 %). */
+  threshold?: number;
+  /** Significance level of the two-sided Mann-Whitney U test on the raw samples. */
+  alpha?: number;
+  /** Relative change of `wall.normalisedPerEvent` that may count (wider: it crosses machines). */
+  normalisedThreshold?: number;
+}
+
+/** Options resolved once, every field present. */
+export interface ResolvedCompareOptions {
+  readonly threshold: number;
+  readonly alpha: number;
+  readonly normalisedThreshold: number;
+}
+
+/** How a Mann-Whitney p-value was computed. */
+export type MannWhitneyMethod = 'exact' | 'asymptotic';
+
+/** Outcome of a two-sided Mann-Whitney U test of x against y. */
+export interface MannWhitneyResult {
+  /** U statistic of the first sample (number of pairs with x > y, ties counting one half). */
+  u: number;
+  /** Two-sided p-value. */
+  p: number;
+  method: MannWhitneyMethod;
+}
+
+/** A value of an exact metric on one side: a number, a status string, or `null` when absent there. */
+export type ExactValue = number | string | null;
+
+/** One exact metric whose value differs between baseline and current. */
+export interface ExactChange {
+  /** Flattened metric name (`hypercalls.traps`), or `status` for a run whose status or error changed. */
+  metric: string;
+  baseline: ExactValue;
+  current: ExactValue;
+}
+
+/** Noisy metrics that compare judges. */
+export type NoisyMetricName = 'wall.samplesMs' | 'wall.normalisedPerEvent';
+
+/** Facts behind a judged noisy metric. Times are medians in the metric's own unit (ms, or normalised units). */
+export interface NoisyFigures {
+  metric: NoisyMetricName;
+  baselineMedian: number;
+  currentMedian: number;
+  /** currentMedian / baselineMedian: above 1 is slower. */
+  ratio: number;
+  baselineSamples: number;
+  currentSamples: number;
+}
+
+/** Verdict on one noisy metric of one run, tagged by `state`. */
+export type NoisyVerdict =
+  | (NoisyFigures & {
+      state: 'regressed' | 'improved' | 'within-noise';
+      /** Two-sided Mann-Whitney p-value of the samples. */
+      p: number;
+      method: MannWhitneyMethod;
+      /** Threshold the ratio was held against. */
+      threshold: number;
+    })
+  | (NoisyFigures & { state: 'not-comparable'; reason: string })
+  | { state: 'no-samples'; metric: NoisyMetricName; reason: string };
+
+/** A run as named in a comparison. */
+export interface RunRef {
+  /** Pairing key: canonical JSON of the run's kind and params. */
+  key: string;
+  /** The run's `id`. */
+  id: string;
+}
+
+/** The comparison of one run present on both sides. */
+export interface RunComparison extends RunRef {
+  /** The run's `id` in the baseline (normally equal to `id`). */
+  baselineId: string;
+  exactChanges: ExactChange[];
+  /** Number of exact metrics present on both sides with equal values. */
+  exactUnchanged: number;
+  noisy: NoisyVerdict[];
+}
+
+/** A field of the environment that makes raw wall times incomparable when it differs. */
+export interface EnvironmentDifference {
+  field: keyof Pick<Environment, 'cpuModel' | 'node'>;
+  baseline: string;
+  current: string;
+}
+
+/** Whether raw wall times of two result sets can be compared. */
+export interface EnvironmentComparison {
+  comparable: boolean;
+  differences: EnvironmentDifference[];
+}
+
+/** Identity of one side of a comparison, for headings. */
+export interface SideInfo {
+  /** File the result set came from, as given by the user (or a label). */
+  source: string;
+  suite: string;
+  commit: string | null;
+  version: string;
+  createdAt: string;
+  partial: boolean;
+  environment: Environment;
+}
+
+/** Counts over a whole comparison. */
+export interface ComparisonSummary {
+  paired: number;
+  missing: number;
+  added: number;
+  /** Exact metric changes over all paired runs. */
+  exactChanges: number;
+  runsWithExactChanges: number;
+  regressed: number;
+  improved: number;
+  withinNoise: number;
+  notComparable: number;
+  noSamples: number;
+}
+
+/** Baseline x current: every verdict, ready to render. */
+export interface Comparison {
+  baseline: SideInfo;
+  current: SideInfo;
+  options: ResolvedCompareOptions;
+  environment: EnvironmentComparison;
+  /** Paired runs, in the current result set's order. */
+  runs: RunComparison[];
+  /** In the baseline, not in current. */
+  missing: RunRef[];
+  /** In current, not in the baseline. */
+  added: RunRef[];
+  summary: ComparisonSummary;
+}
+
+/** What `compareResultSets` takes: a result set and where it came from. */
+export interface LabelledResultSet {
+  source: string;
+  resultSet: ResultSet;
+}
+
+/**
+ * What a comparison calls for: `exact-change` (an exact metric changed, or a run is missing or new),
+ * `regressed` (a noisy metric regressed), or `ok`. The CLI maps them to exit codes 3, 1 and 0.
+ */
+export type ComparisonOutcome = 'ok' | 'regressed' | 'exact-change';
