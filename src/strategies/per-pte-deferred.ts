@@ -1,7 +1,7 @@
-import { MMUEXT_PIN_L1_TABLE, MMUEXT_UNPIN_TABLE, pinCommandForLevel, UVMF_TLB_FLUSH } from '../hv/abi.js';
+import { MMUEXT_PIN_L1_TABLE, MMUEXT_UNPIN_TABLE } from '../hv/abi.js';
 import { PT_PTE } from '../mmu/types.js';
 import type { Strategy } from './types.js';
-import { remapFlags } from './walk.js';
+import { batchedPinTopLevel, batchedUnpinTopLevel, remapFlags } from './walk.js';
 
 /**
  * The seed patch, in today's form (mmu_pv.c xen_pin_page / xen_unpin_page): each PTE page is locked
@@ -14,7 +14,7 @@ export const perPteDeferred: Strategy = {
   name: 'per-pte-deferred',
   description: 'the seed patch: lock each PTE page, RO remap + PIN_L1, unlock deferred to after the batch',
   *pin(ctx) {
-    const { walkFrames, walkLevels, mode, pgd, userPgd } = ctx.mm;
+    const { walkFrames, walkLevels } = ctx.mm;
     for (let i = 0; i < walkFrames.length; i++) {
       const frame = walkFrames[i];
       if (ctx.testSetPinned(frame)) continue;
@@ -27,20 +27,12 @@ export const perPteDeferred: Strategy = {
         yield ctx.mcCallbackUnlock(ptl);
       }
     }
-    yield ctx.mcMmuextOp(pinCommandForLevel(mode.topLevel), pgd);
-    if (userPgd >= 0 && !ctx.testSetPinned(userPgd)) {
-      yield ctx.mcUpdateVaMapping(userPgd, false, UVMF_TLB_FLUSH);
-      yield ctx.mcMmuextOp(pinCommandForLevel(mode.topLevel), userPgd);
-    }
+    yield* batchedPinTopLevel(ctx);
     yield ctx.mcIssue();
   },
   *unpin(ctx) {
-    const { walkFrames, walkLevels, pgd, userPgd } = ctx.mm;
-    yield ctx.mcMmuextOp(MMUEXT_UNPIN_TABLE, pgd);
-    if (userPgd >= 0) {
-      yield ctx.mcMmuextOp(MMUEXT_UNPIN_TABLE, userPgd);
-      if (ctx.testClearPinned(userPgd)) yield ctx.mcUpdateVaMapping(userPgd, true, UVMF_TLB_FLUSH);
-    }
+    const { walkFrames, walkLevels } = ctx.mm;
+    yield* batchedUnpinTopLevel(ctx);
     for (let i = 0; i < walkFrames.length; i++) {
       const frame = walkFrames[i];
       if (!ctx.testClearPinned(frame)) continue;

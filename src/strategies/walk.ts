@@ -13,12 +13,21 @@ export function remapFlags(level: number): number {
  * The caller issues the batch.
  */
 export function* batchedPinWithoutL1Pins(ctx: PinContext): Program {
-  const { walkFrames, walkLevels, mode, pgd, userPgd } = ctx.mm;
+  const { walkFrames, walkLevels } = ctx.mm;
   for (let i = 0; i < walkFrames.length; i++) {
     const frame = walkFrames[i];
     if (ctx.testSetPinned(frame)) continue;
     yield ctx.mcUpdateVaMapping(frame, false, remapFlags(walkLevels[i]));
   }
+  yield* batchedPinTopLevel(ctx);
+}
+
+/**
+ * The end of __xen_pgd_pin: PIN_L{top} of the pgd, then (4level) the user pgd remapped RO with a TLB flush
+ * and pinned too. Queued into the batch; the caller issues it.
+ */
+export function* batchedPinTopLevel(ctx: PinContext): Program {
+  const { mode, pgd, userPgd } = ctx.mm;
   yield ctx.mcMmuextOp(pinCommandForLevel(mode.topLevel), pgd);
   if (userPgd >= 0 && !ctx.testSetPinned(userPgd)) {
     yield ctx.mcUpdateVaMapping(userPgd, false, UVMF_TLB_FLUSH);
@@ -27,16 +36,25 @@ export function* batchedPinWithoutL1Pins(ctx: PinContext): Program {
 }
 
 /**
- * The pre-patch batched unpin (xen_pgd_unpin): UNPIN the pgd (and user pgd, coalesced), which devalidates the
- * whole tree, then remap every page RW, pgd last with a TLB flush. The caller issues the batch.
+ * The start of __xen_pgd_unpin: UNPIN_TABLE of the pgd and (4level) of the user pgd, which coalesce into one
+ * mmuext_op entry, then the user pgd remapped RW with a TLB flush.
  */
-export function* batchedUnpinWithoutL1Unpins(ctx: PinContext): Program {
-  const { walkFrames, walkLevels, pgd, userPgd } = ctx.mm;
+export function* batchedUnpinTopLevel(ctx: PinContext): Program {
+  const { pgd, userPgd } = ctx.mm;
   yield ctx.mcMmuextOp(MMUEXT_UNPIN_TABLE, pgd);
   if (userPgd >= 0) {
     yield ctx.mcMmuextOp(MMUEXT_UNPIN_TABLE, userPgd);
     if (ctx.testClearPinned(userPgd)) yield ctx.mcUpdateVaMapping(userPgd, true, UVMF_TLB_FLUSH);
   }
+}
+
+/**
+ * The pre-patch batched unpin (xen_pgd_unpin): UNPIN the pgd (and user pgd, coalesced), which devalidates the
+ * whole tree, then remap every page RW, pgd last with a TLB flush. The caller issues the batch.
+ */
+export function* batchedUnpinWithoutL1Unpins(ctx: PinContext): Program {
+  const { walkFrames, walkLevels } = ctx.mm;
+  yield* batchedUnpinTopLevel(ctx);
   for (let i = 0; i < walkFrames.length; i++) {
     const frame = walkFrames[i];
     if (!ctx.testClearPinned(frame)) continue;
