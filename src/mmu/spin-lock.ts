@@ -47,7 +47,7 @@ export class SpinLockTable {
 
   constructor(
     frames: number,
-    private readonly vcpus: number,
+    vcpus: number,
     private readonly clock: VirtualClock,
   ) {
     this.owner = new Int16Array(frames + 1).fill(-1);

@@ -3,7 +3,7 @@ import type { Hypervisor } from '../hv/hypervisor.js';
 import { executeMulticallEntry, type EntryOutcome } from '../hv/multicall-exec.js';
 import { CB_FUNCTION, CB_UNLOCK, type McBuffer, MulticallBatcher } from '../hv/multicall-batcher.js';
 import type { FlushReason } from '../hv/types.js';
-import { FRAME_RW, PG_PINNED } from '../mmu/frame-flags.js';
+import { PG_PINNED } from '../mmu/frame-flags.js';
 import { Lockdep } from '../mmu/lockdep.js';
 import type { Mm } from '../mmu/mm.js';
 import { PreemptCount } from '../mmu/preempt-count.js';
@@ -262,7 +262,6 @@ export class GuestCpu implements Process, PinContext {
         this.lockdep.acquire(cls, e.flag);
         if (this.locks.tryAcquire(e.a, this.vcpu)) return costs.spinAcquireNs;
         this.pending = false; // the acquisition completes when the holder hands the lock over
-        this.machine.noteBlocked(this);
         return BLOCKED;
       }
       case E_UNLOCK:
@@ -371,10 +370,5 @@ export class GuestCpu implements Process, PinContext {
   private noteError(reason: string, n = 1): void {
     this.hypercallErrors += n;
     this.firstHypercallError ??= reason;
-  }
-
-  /** Whether `frame` is both writable and pinned in the guest's or Xen's view (an invariant breach). */
-  static writableAndPinned(mm: Mm, hv: Hypervisor, frame: number): boolean {
-    return (mm.flags[frame] & FRAME_RW) !== 0 && ((mm.flags[frame] & PG_PINNED) !== 0 || hv.pinned[frame] !== 0);
   }
 }

@@ -47,9 +47,6 @@ export class Machine {
     this.engine.wake(this.cpus[vcpu].pid, atNs);
   }
 
-  /** Hook for a vCPU that starts spinning. */
-  noteBlocked(_cpu: GuestCpu): void {}
-
   /** Count a PTE store's outcome; keep the first few faults' details. */
   noteStore(cpu: GuestCpu, frame: number, outcome: StoreOutcome): void {
     if (outcome === 'direct') this.writes.direct++;
