@@ -1,4 +1,4 @@
-import { flattenMetrics } from '../runner/metrics-names.js';
+import { flattenMetrics } from '../metrics/metric-names.js';
 import type { RunResult } from '../runner/types.js';
 import type { ExactChange } from './types.js';
 

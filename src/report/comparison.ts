@@ -1,5 +1,5 @@
 import { pairRuns } from '../compare/pair-runs.js';
-import { flattenMetrics } from '../runner/metrics-names.js';
+import { flattenMetrics } from '../metrics/metric-names.js';
 import type { ResultSet, RunResult } from '../runner/types.js';
 import { isScenarioOk, wallMsPerRun } from './aggregate.js';
 import type { ChangedMetric, ComparisonData, RatioCell, WallRatio } from './types.js';

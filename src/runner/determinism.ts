@@ -1,4 +1,4 @@
-import { flattenMetrics } from './metrics-names.js';
+import { flattenMetrics } from '../metrics/metric-names.js';
 import type { RunResult } from './types.js';
 
 /** An exact metric (or the status) that differed between two runs of the same spec. */

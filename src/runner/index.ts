@@ -1,5 +1,5 @@
 export * from './types.js';
-export { flattenMetrics, flattenWall, metricKind, metricUnit, WALL_PREFIX, SKIPPED_METRIC_PATHS } from './metrics-names.js';
+export { flattenMetrics, flattenWall, metricKind, metricUnit, WALL_PREFIX, SKIPPED_METRIC_PATHS } from '../metrics/metric-names.js';
 export { calibrationNsPerIter, measureCalibration } from './calibrate.js';
 export { collectEnvironment, toolInfo } from './environment.js';
 export { expandMatrices, runId, MATRIX_AXES } from './matrix.js';

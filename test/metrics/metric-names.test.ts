@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { flattenMetrics, flattenWall, metricKind, metricUnit } from '../../src/runner/metrics-names.js';
+import { flattenMetrics, flattenWall, metricKind, metricUnit } from '../../src/metrics/metric-names.js';
 import { resolveParams, runScenario } from '../../src/scenarios/index.js';
 
 const metrics = runScenario(resolveParams({ strategy: 'per-pte-deferred', ptePages: 16, vcpus: 2, iterations: 2 })).metrics;

@@ -1,11 +1,9 @@
-import type { MetricKind } from '../metrics/types.js';
-import type { RunMetrics } from '../scenarios/types.js';
-import type { WallStats } from './types.js';
+import type { MetricKind } from './types.js';
 
 /** Prefix of every wall-clock (noisy) metric name, as produced by `flattenWall`. */
 export const WALL_PREFIX = 'wall.';
 
-/** Parts of `RunMetrics` that are not numbers to compare (diagnostic detail), skipped by `flattenMetrics`. */
+/** Parts of a run's metrics (`RunMetrics`) that are not numbers to compare (diagnostic detail), skipped by `flattenMetrics`. */
 export const SKIPPED_METRIC_PATHS: readonly string[] = ['faults.details'];
 
 /**
@@ -13,7 +11,7 @@ export const SKIPPED_METRIC_PATHS: readonly string[] = ['faults.details'];
  * `hypercalls.subops.mmuext_op.PIN_L1_TABLE`. Arrays become one name per index
  * (`hypercalls.batchHistogram.3`). `faults.details` is skipped. Every name returned is `exact`.
  */
-export function flattenMetrics(metrics: RunMetrics): Record<string, number> {
+export function flattenMetrics(metrics: object): Record<string, number> {
   const out: Record<string, number> = {};
   flattenInto(metrics as unknown, '', out);
   return out;
@@ -23,7 +21,7 @@ export function flattenMetrics(metrics: RunMetrics): Record<string, number> {
  * Flatten a run's wall-clock statistics into `wall.`-prefixed names (`wall.durationMs`, `wall.p99Ms`, ...).
  * Raw samples (`samplesMs`) are not flattened: they are the data behind the statistics. Every name is `noisy`.
  */
-export function flattenWall(wall: WallStats): Record<string, number> {
+export function flattenWall(wall: object): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [key, value] of Object.entries(wall)) {
     if (key === 'samplesMs') continue;
