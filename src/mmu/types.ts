@@ -1,6 +1,11 @@
-import type { PagingMode, VmaSpec } from '../scenarios/types.js';
+/** Paging modes of the guest: i386 2-level, i386 PAE (3-level), x86-64 4-level. */
+export type PagingMode = '2level' | 'pae' | '4level';
 
-export type { PagingMode, VmaSpec };
+/** A user VMA: start address and length in bytes. */
+export interface VmaSpec {
+  start: number;
+  length: number;
+}
 
 /** Linux's `enum pt_level` (arch/x86/xen/mmu_pv.c): what the walk tells the per-page callback. */
 export const PT_PGD = 0;

@@ -1,13 +1,7 @@
 import type { DistSummary } from '../metrics/types.js';
+import type { PagingMode, VmaSpec } from '../mmu/types.js';
 
-/** Paging modes of xen-semantics.md section 9. */
-export type PagingMode = '2level' | 'pae' | '4level';
-
-/** A user VMA: start address and length in bytes. */
-export interface VmaSpec {
-  start: number;
-  length: number;
-}
+export type { PagingMode, VmaSpec };
 
 /** Parameters of the fork-exit scenario, fully resolved (every field present). */
 export interface ForkExitParams {
