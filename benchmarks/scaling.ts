@@ -1,3 +1,4 @@
+import { defaultKernelFor } from '../src/mmu/kernel-era.js';
 import { MODE_MAX_PTE_PAGES, PAGING_MODE_NAMES } from '../src/mmu/paging-mode.js';
 import type { ParamMatrix, ScenarioSuite } from '../src/runner/types.js';
 
@@ -14,9 +15,18 @@ function sizesFor(max: number): number[] {
 const suite: ScenarioSuite = {
   kind: 'scenario',
   name: 'scaling',
-  description: "PTE pages from 16 to 65,536 in all three paging modes (up to each mode's maximum), 1 vCPU: cost against size",
+  description:
+    "PTE pages from 16 to 65,536 in all three paging modes (up to each mode's maximum), each with its default kernel " +
+    '(2.6.24 on 2level and pae, current on 4level), 1 vCPU: cost against size',
   matrices: PAGING_MODE_NAMES.map(
-    (mode): ParamMatrix => ({ mode: [mode], ptePages: sizesFor(MODE_MAX_PTE_PAGES[mode]), vcpus: [1], iterations: [4], seed: [1] }),
+    (mode): ParamMatrix => ({
+      mode: [mode],
+      kernel: [defaultKernelFor(mode)],
+      ptePages: sizesFor(MODE_MAX_PTE_PAGES[mode]),
+      vcpus: [1],
+      iterations: [4],
+      seed: [1],
+    }),
   ),
 };
 

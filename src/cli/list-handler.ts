@@ -3,7 +3,7 @@ import { DEFAULT_PARAMS, SCENARIOS } from '../scenarios/index.js';
 import { expandMatrices } from '../runner/matrix.js';
 import { loadStrategyModules } from '../runner/strategy-modules.js';
 import { DEFAULT_SUITE, listSuiteNames, loadSuite } from '../runner/suites.js';
-import { allStrategies, listStrategies } from '../strategies/index.js';
+import { allStrategies, claimsRaceFree, listStrategies } from '../strategies/index.js';
 import type { ListArgs, ListTopic } from './commands/list.js';
 import { LIST_TOPICS } from './commands/list.js';
 import { EXIT_OK, type ExitCode } from './exit-codes.js';
@@ -15,6 +15,8 @@ interface Item {
   description: string;
   /** Extra column: the default marker, a run count. */
   note?: string;
+  /** Strategies: whether it claims to be race-free (false: a deliberately racy variant). */
+  raceFree?: boolean;
 }
 
 /** `pinbench list`: print the items of one topic (or of every topic) as text or JSON. */
@@ -45,7 +47,10 @@ async function itemsOf(topic: ListTopic): Promise<Item[]> {
       return allStrategies().map((s) => ({
         name: s.name,
         description: s.description,
-        note: s.name === DEFAULT_PARAMS.strategy ? '(default of a single run)' : '',
+        note: [s.name === DEFAULT_PARAMS.strategy ? '(default of a single run)' : '', claimsRaceFree(s) ? '' : '(racy: faults expected)']
+          .filter(Boolean)
+          .join(' '),
+        raceFree: claimsRaceFree(s),
       }));
     case 'profiles':
       return Object.values(COST_PROFILES).map((p) => ({

@@ -1,6 +1,7 @@
 import type { Argv, Options } from 'yargs';
 import { COST_PROFILES, DEFAULT_PROFILE } from '../hv/cost-profiles.js';
-import { DEFAULT_PARAMS, resolveParams } from '../scenarios/index.js';
+import { allowedKernelModePairs, KERNEL_VERSIONS } from '../mmu/kernel-era.js';
+import { checkKernelName, DEFAULT_PARAMS, resolveParams } from '../scenarios/index.js';
 import type { ForkExitParams } from '../scenarios/index.js';
 import type { MatrixAxis } from '../runner/matrix.js';
 import type { ParamMatrix } from '../runner/types.js';
@@ -26,6 +27,14 @@ export const AXIS_OPTIONS: readonly AxisOption[] = [
     describe: 'strategies, comma list (see `pinbench list strategies`) [default: every registered strategy]',
   },
   { option: 'mode', axis: 'mode', kind: 'string', describe: `paging modes, comma list: 2level, pae, 4level [default: ${DEFAULT_PARAMS.mode}]` },
+  {
+    option: 'kernel',
+    axis: 'kernel',
+    kind: 'string',
+    describe:
+      `guest kernels, comma list: ${KERNEL_VERSIONS.join(', ')}; only pairs that shipped: ${allowedKernelModePairs().join(', ')} ` +
+      '[default: 2.6.24 for 2level and pae, current for 4level]',
+  },
   {
     option: 'pte-pages',
     axis: 'ptePages',
@@ -58,7 +67,7 @@ export const AXIS_OPTIONS: readonly AxisOption[] = [
     describe: `cost profiles, comma list: ${Object.keys(COST_PROFILES).join(', ')} [default: ${DEFAULT_PROFILE}]`,
   },
   { option: 'mc-batch', axis: 'mcBatch', kind: 'integer', describe: `MC_BATCH, multicall entry slots per batch [default: ${DEFAULT_PARAMS.mcBatch}]` },
-  { option: 'mc-args', axis: 'mcArgs', kind: 'integer', describe: `MC_ARGS, argument bytes per batch [default: ${DEFAULT_PARAMS.mcArgs}]` },
+  { option: 'mc-args', axis: 'mcArgs', kind: 'integer', describe: 'MC_ARGS, argument bytes per batch [default: 16 x MC_BATCH]' },
   {
     option: 'preempt-bits',
     axis: 'preemptBits',
@@ -159,7 +168,9 @@ function parseValue(text: string, option: string, kind: AxisKind): string | numb
 /** Let the scenario's own validation judge one value alone, so the message names that value. */
 function checkValue(axis: MatrixAxis, value: unknown): void {
   try {
-    resolveParams({ [axis]: value } as Partial<ForkExitParams>);
+    // A kernel is only valid with some modes: check the name here, the pairs when the matrix is expanded.
+    if (axis === 'kernel') checkKernelName(value);
+    else resolveParams({ [axis]: value } as Partial<ForkExitParams>);
   } catch (error) {
     throw error instanceof ConfigError ? withOptionName(error) : error;
   }

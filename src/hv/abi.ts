@@ -1,4 +1,4 @@
-/** Xen's public ABI numbers and sizes (include/xen/interface/xen.h; xen-semantics.md section 2). */
+/** Xen's public ABI numbers and sizes (include/xen/interface/xen.h as copied into Linux; docs/model.md). */
 
 /** Hypercall numbers. */
 export const __HYPERVISOR_mmu_update = 1;
@@ -32,6 +32,8 @@ export const UVMF_INVLPG = 2;
 
 /** sizeof(struct mmuext_op) on x86-64: cmd (4) + pad (4) + arg1 (8) + arg2 (8). */
 export const MMUEXT_OP_BYTES = 24;
+/** sizeof(struct mmuext_op) on i386: cmd (4) + arg1 (4) + arg2 (4) (include/xen/interface/xen.h, 2.6.24). */
+export const MMUEXT_OP_BYTES_I386 = 12;
 /** sizeof(struct mmu_update): ptr (8) + val (8). */
 export const MMU_UPDATE_BYTES = 16;
 

@@ -1,5 +1,7 @@
+import type { XenVersion } from './xen-version.js';
+
 /**
- * Virtual-time cost of every modelled operation, in nanoseconds.
+ * Virtual-time cost of every modelled operation, in nanoseconds, and the Xen version the host runs.
  * Every number is documented, with its source or as an assumption, in docs/cost-model.md.
  */
 export interface CostProfile {
@@ -7,14 +9,21 @@ export interface CostProfile {
   name: string;
   /** One sentence: what machine this stands for. */
   description: string;
+  /** The Xen the host runs ('3.1': domain big lock, 32-bit PAE hypervisor; 'current'). */
+  xen: XenVersion;
   /** Guest -> Xen -> guest round trip of one hypercall instruction (direct call or multicall). */
   hypercallTrapNs: number;
   /** Xen's per-entry dispatch inside a multicall (do_multicall loop, copy of one entry). */
   mcEntryDispatchNs: number;
   /** update_va_mapping of a kernel linear mapping (RO or RW), without any TLB flush. */
   remapNs: number;
-  /** One local full TLB flush (UVMF_TLB_FLUSH). */
+  /** One local full TLB flush (UVMF_TLB_FLUSH, or the local part of a type-change flush), refills included. */
   tlbFlushNs: number;
+  /**
+   * Each remote vCPU a type-change flush reaches (flush_tlb_mask): the initiator's IPI send and wait for the
+   * remote's interrupt, flush and acknowledgement.
+   */
+  flushIpiNs: number;
   /** Validating one pagetable entry (get_page_from_l1e, or one entry of a higher level). */
   validateEntryNs: number;
   /** Taking one type reference on an already-validated lower table. */

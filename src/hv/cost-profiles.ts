@@ -9,7 +9,9 @@ import type { CostProfile } from './cost-profile.js';
 export const XEON_2007: CostProfile = {
   name: 'xeon-2007',
   description:
-    'A 2007-era Xen 3.1 host: Core 2 Xeon (Clovertown class, two dual-core dies on a front-side bus) at about 2.33 GHz, PV guest.',
+    'A 2007-era Xen 3.1 host: Core 2 Xeon (Clovertown class, two dual-core dies on a front-side bus) at about 2.33 GHz, 32-bit PAE hypervisor, PV guest.',
+  // Xen 3.1.0 (May 2007): domain big lock around page-table hypercalls and ptwr faults.
+  xen: '3.1',
   // Measured: 32-on-32 PV lat_syscall 0.327 us (Xen cs 3e1b9525) + ~70 ns Xen entry/exit work.
   hypercallTrapNs: 400,
   // Assumption (do_multicall loop read in xen/common/multicall.c): ~90 cycles.
@@ -18,6 +20,8 @@ export const XEON_2007: CostProfile = {
   remapNs: 200,
   // Direct CR3 flush ~100-250 cycles (linux-mm 2015 measurements) + assumed ~900 cycles TLB refill.
   tlbFlushNs: 500,
+  // Assumption: xAPIC IPI over the FSB + remote interrupt entry into Xen + CR3 reload + ack line transfer.
+  flushIpiNs: 1500,
   // Assumption: present entry ~115 cycles, empty ~5 cycles, half the slots present.
   validateEntryNs: 25,
   // Assumption (get_page + get_page_type fast path on a warm page_info): ~80 cycles.
@@ -46,7 +50,8 @@ export const XEON_2007: CostProfile = {
 export const MODERN: CostProfile = {
   name: 'modern',
   description:
-    'A current x86-64 server (Zen 4 EPYC or Sapphire Rapids Xeon class) at about 3 GHz, 64-bit PV guest with speculative-execution mitigations.',
+    'A current x86-64 server (Zen 4 EPYC or Sapphire Rapids Xeon class) at about 3 GHz, current Xen, 64-bit PV guest with speculative-execution mitigations.',
+  xen: 'current',
   // Measured proxies on EPYC 9654: CKI 390 ns, PVM 486 ns empty hypercall; midpoint, rounded.
   hypercallTrapNs: 450,
   // Assumption (same loop, faster core): ~60 cycles.
@@ -55,6 +60,8 @@ export const MODERN: CostProfile = {
   remapNs: 120,
   // Direct CR3 flush 124 cycles (Haswell Xeon, linux-mm 2015) + assumed ~780 cycles refill.
   tlbFlushNs: 300,
+  // Assumption, anchored on secondary figures of 1-3 us per Linux shootdown round trip on current Xeons.
+  flushIpiNs: 1000,
   // Assumption: present entry ~55 cycles, empty ~3 cycles, half the slots present.
   validateEntryNs: 10,
   // Assumption: ~60 cycles.

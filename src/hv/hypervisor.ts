@@ -1,5 +1,6 @@
 import { FRAME_RW } from '../mmu/frame-flags.js';
 import type { Mm } from '../mmu/mm.js';
+import type { VirtualClock } from '../mmu/spin-lock.js';
 import {
   EINVAL,
   MMUEXT_NAMES,
@@ -10,11 +11,16 @@ import {
 } from './abi.js';
 import type { CostProfile } from './cost-profile.js';
 import type { HvResult, StoreOutcome } from './types.js';
+import { XEN_GUEST_SLOTS, XEN_VERSIONS, type XenVersionSpec } from './xen-version.js';
 
 /** Counters of what Xen did (perf counters, in spirit). */
 export interface HypervisorStats {
-  /** Local full TLB flushes (UVMF_TLB_FLUSH). */
-  tlbFlushes: number;
+  /** Local full TLB flushes the guest asked for (UVMF_TLB_FLUSH on update_va_mapping). */
+  guestFlushes: number;
+  /** Flushes Xen performed on a page type change (perf counter need_flush_tlb_flush): one per flush_tlb_mask. */
+  typeChangeFlushes: number;
+  /** Remote vCPUs those flushes reached with an IPI (the issuing vCPU's own flush is local). */
+  flushIpis: number;
   /** Pagetable pages validated (alloc_lN_table), at any level. */
   tablesValidated: number;
   /** Pagetable pages devalidated (free_lN_table). */
@@ -23,31 +29,80 @@ export interface HypervisorStats {
   ptwrEmulations: number;
   /** Write-protect faults delivered to the guest. */
   writeProtectFaults: number;
+  /** Guest stores that went through a writable TLB entry older than the page's RO remap (no trap at all). */
+  staleTlbWrites: number;
   /** Sub-ops that returned an error. */
   errors: number;
 }
 
+/** Options of a Hypervisor beyond the mm and the costs. */
+export interface HypervisorOptions {
+  /** vCPUs of the domain (its dirty cpumask: every vCPU runs). Default 1. */
+  vcpus?: number;
+  /** The virtual clock, for when a validation completes. Default: a clock at +Infinity (every op already done). */
+  clock?: VirtualClock;
+}
+
+/** Type field value of a frame whose last type was PGT_writable_page (its kernel mapping was RW). */
+const TYPE_WRITABLE = 7;
+/** Type field of a frame whose type was lost (failed validation: type_info = 0). */
+const TYPE_NONE = 0;
+
+const DONE_CLOCK: VirtualClock = { now: Number.POSITIVE_INFINITY };
+
 /**
- * Xen's view of one mm's frames: type (PGT_lN_page_table), type count, _PGT_pinned; and the hypercalls that
- * change them, with the rules of xen/arch/x86/mm.c (xen-semantics.md section 5). The guest's kernel mapping of
- * each frame (RW or RO) is `mm.flags & FRAME_RW`: while it is RW the frame holds a PGT_writable_page reference.
+ * Xen's view of one domain's mm: type (PGT_lN_page_table or writable), type count, _PGT_pinned, the TLB-flush
+ * clock; and the hypercalls that change them, with the rules of xen/arch/x86/mm.c (docs/model.md, "Xen").
+ *
+ * The guest's kernel mapping of each frame (RW or RO) is `mm.flags & FRAME_RW`: while it is RW the frame holds
+ * its one PGT_writable_page reference. Type changes follow get_page_type: a frame whose type count is 0 and whose
+ * last type differs is first flushed from every vCPU whose TLB may hold a translation older than the frame's
+ * `tlbflush_timestamp` (tlbflush_filter + flush_tlb_mask), then validated. put_page_type stamps the frame when
+ * its count reaches 0. Callers set `current` (the vCPU in the hypercall) and `opStartNs` (when the sub-op starts).
  */
 export class Hypervisor {
-  /** Type level of each frame: 0 = none/writable, 1..4 = PGT_l1..l4_page_table. */
+  /** Type level of each frame while typed: 1..4 = PGT_l1..l4_page_table; 0 when the type count is 0. */
   readonly typeLevel: Uint8Array;
   /** Type references held on each frame (pins and references from validated higher tables). */
   readonly typeCount: Uint32Array;
   /** _PGT_pinned. */
   readonly pinned: Uint8Array;
+  /** Virtual time at which each frame's last validation completes (alloc_lN_table runs entry by entry). */
+  readonly validatedAtNs: Float64Array;
+  /** Slots Xen validates in each frame (guest slots only: Xen's own slots of a shared top-level page are skipped). */
+  readonly slots: Uint16Array;
+  /** tlbflush_timestamp of each frame: the TLB clock when its last type reference went. */
+  readonly tlbflushTimestamp: Float64Array;
+  /** tlbflush_time of each vCPU: the TLB clock at its last full flush. */
+  readonly cpuFlushTime: Float64Array;
+  /** Time each vCPU lost to flush IPIs from others, not yet charged to it (the guest CPU takes it as debt). */
+  readonly stolenNs: Float64Array;
   readonly stats: HypervisorStats = {
-    tlbFlushes: 0,
+    guestFlushes: 0,
+    typeChangeFlushes: 0,
+    flushIpis: 0,
     tablesValidated: 0,
     tablesDevalidated: 0,
     ptwrEmulations: 0,
     writeProtectFaults: 0,
+    staleTlbWrites: 0,
     errors: 0,
   };
-  private readonly entryCheckNs: number;
+  readonly xen: XenVersionSpec;
+  readonly vcpus: number;
+  /** The vCPU issuing the current hypercall or store (Xen's `current`). */
+  current = 0;
+  /** Virtual time at which the next sub-op starts, ns (set by the caller; validation completion is relative to it). */
+  opStartNs = 0;
+  /** Type field of each frame (kept when the count drops to 0, as Xen keeps PGT_type_mask). */
+  private readonly lastType: Uint8Array;
+  /** Validation cost of each frame: slots x validateEntryNs + kernel-half references x typeRefNs. */
+  private readonly checkNs: Float64Array;
+  /** Per vCPU, per frame: (cpuFlushTime + 1) when its TLB took a writable translation of the frame; lazily made. */
+  private readonly tlbRw: (Float64Array | null)[];
+  /** tlbflush_clock: ticks once per CPU flush. */
+  private tlbClock = 1;
+  private readonly clock: VirtualClock;
   private cost = 0;
   private failure = '';
   /** Successful results are one reused object (no allocation on the hot path): read it before the next call. */
@@ -56,37 +111,73 @@ export class Hypervisor {
   constructor(
     readonly mm: Mm,
     readonly costs: CostProfile,
+    options: HypervisorOptions = {},
   ) {
-    this.typeLevel = new Uint8Array(mm.frameCount);
-    this.typeCount = new Uint32Array(mm.frameCount);
-    this.pinned = new Uint8Array(mm.frameCount);
-    this.entryCheckNs = mm.mode.entriesPerTable * costs.validateEntryNs;
+    const n = mm.frameCount;
+    this.xen = XEN_VERSIONS[costs.xen] ?? XEN_VERSIONS.current;
+    this.vcpus = options.vcpus ?? 1;
+    this.clock = options.clock ?? DONE_CLOCK;
+    this.typeLevel = new Uint8Array(n);
+    this.typeCount = new Uint32Array(n);
+    this.pinned = new Uint8Array(n);
+    this.validatedAtNs = new Float64Array(n);
+    this.tlbflushTimestamp = new Float64Array(n);
+    this.lastType = new Uint8Array(n).fill(TYPE_WRITABLE);
+    this.cpuFlushTime = new Float64Array(this.vcpus);
+    this.stolenNs = new Float64Array(this.vcpus);
+    this.tlbRw = new Array<Float64Array | null>(this.vcpus).fill(null);
+    this.slots = new Uint16Array(n).fill(mm.mode.entriesPerTable);
+    const top = mm.mode.name === '2level' ? XEN_GUEST_SLOTS.pgd2level : mm.mode.name === 'pae' ? this.xen.paeL3Slots : XEN_GUEST_SLOTS.l4;
+    this.slots[mm.pgd] = top;
+    if (mm.userPgd >= 0) this.slots[mm.userPgd] = top;
+    if (mm.kernelPmd >= 0) this.slots[mm.kernelPmd] = XEN_GUEST_SLOTS.paeXenL2;
+    this.checkNs = new Float64Array(n);
+    for (let f = 0; f < n; f++) this.checkNs[f] = this.slots[f] * costs.validateEntryNs + mm.externalRefs[f] * costs.typeRefNs;
   }
 
-  /** Whether `frame` is validated as an L1 (pinned, or referenced by a validated L2): ptwr can emulate stores. */
+  /** Whether `frame` is a validated L1 (pinned, or referenced by a validated L2, and its validation done): ptwr emulates stores. */
   isValidatedL1(frame: number): boolean {
-    return this.typeLevel[frame] === 1 && this.typeCount[frame] > 0;
+    return this.typeLevel[frame] === 1 && this.typeCount[frame] > 0 && this.clock.now >= this.validatedAtNs[frame];
+  }
+
+  /** The TLB clock (tlbflush_clock). */
+  get tlbflushClock(): number {
+    return this.tlbClock;
   }
 
   /**
-   * update_va_mapping of the frame's kernel linear mapping to RO (rw false) or RW. A writable mapping of a frame
-   * with a pagetable type is refused ("Bad type"): an L1 may never map a pagetable frame RW.
+   * update_va_mapping of the frame's kernel linear mapping to RO (rw false) or RW. The RO remap drops the
+   * frame's writable type reference (its count reaches 0: stamped). The RW remap takes one, which is a type change
+   * if the frame was last a pagetable (flush check), and is refused while it has a pagetable type ("Bad type"):
+   * an L1 may never map a pagetable frame RW. UVMF_TLB_FLUSH: a local flush of the issuing vCPU, after the update.
    */
   updateVaMapping(frame: number, rw: boolean, flags: number): HvResult {
-    let cost = this.costs.remapNs;
-    if (rw && this.typeCount[frame] > 0) {
-      return this.fail(
-        `update_va_mapping: Bad type: frame ${frame} is an L${this.typeLevel[frame]} pagetable (type count ${this.typeCount[frame]}), cannot map it writable`,
-        cost,
-      );
+    this.cost = this.costs.remapNs;
+    const flagsNow = this.mm.flags[frame];
+    if (rw) {
+      if (this.typeCount[frame] > 0) {
+        return this.fail(
+          `update_va_mapping: Bad type: frame ${frame} is an L${this.typeLevel[frame]} pagetable (type count ${this.typeCount[frame]}), cannot map it writable`,
+          this.cost,
+        );
+      }
+      if ((flagsNow & FRAME_RW) === 0) {
+        if (this.lastType[frame] !== TYPE_WRITABLE) {
+          this.typeChangeFlush(frame);
+          this.lastType[frame] = TYPE_WRITABLE;
+        }
+        this.mm.flags[frame] = flagsNow | FRAME_RW;
+      }
+    } else if (flagsNow & FRAME_RW) {
+      this.mm.flags[frame] = flagsNow & ~FRAME_RW;
+      this.tlbflushTimestamp[frame] = this.tlbClock;
     }
-    if (rw) this.mm.flags[frame] |= FRAME_RW;
-    else this.mm.flags[frame] &= ~FRAME_RW;
     if (flags & UVMF_TLB_FLUSH) {
-      cost += this.costs.tlbFlushNs;
-      this.stats.tlbFlushes++;
+      this.cost += this.costs.tlbFlushNs;
+      this.stats.guestFlushes++;
+      this.cpuFlushTime[this.current] = ++this.tlbClock;
     }
-    return this.okResult(cost);
+    return this.okResult(this.cost);
   }
 
   /** One mmuext_op sub-op: PIN_L1..L4_TABLE or UNPIN_TABLE of `frame`. */
@@ -124,13 +215,32 @@ export class Hypervisor {
   }
 
   /**
-   * A plain guest store into PTE `index` of PTE page `frame`, decided by the page's state at this instant:
-   * RW mapping -> direct; RO and validated L1 -> emulated (ptwr); RO and not validated -> write-protect fault.
+   * Whether a store by `current` into PTE page `frame` traps into Xen: the mapping is RO and the vCPU's TLB holds
+   * no writable translation of it from before the RO remap.
+   */
+  storeTraps(frame: number): boolean {
+    return (this.mm.flags[frame] & FRAME_RW) === 0 && !this.staleWritable(frame);
+  }
+
+  /**
+   * A plain guest store by `current` into PTE `index` of PTE page `frame`, decided by the page's state and the
+   * vCPU's TLB at this instant: RW mapping -> direct (the TLB now holds a writable translation); RO but a stale
+   * writable TLB entry -> stale (the store lands, no trap); RO and a validated L1 -> emulated (ptwr); RO and not
+   * (yet) validated -> a write-protect fault delivered to the guest.
    */
   guestStore(frame: number, index: number, value: number): StoreOutcome {
+    const v = this.current;
     if (this.mm.flags[frame] & FRAME_RW) {
       this.mm.writePte(frame, index, value);
+      let tlb = this.tlbRw[v];
+      if (!tlb) this.tlbRw[v] = tlb = new Float64Array(this.mm.frameCount);
+      tlb[frame] = this.cpuFlushTime[v] + 1;
       return 'direct';
+    }
+    if (this.staleWritable(frame)) {
+      this.stats.staleTlbWrites++;
+      this.mm.writePte(frame, index, value);
+      return 'stale';
     }
     if (this.isValidatedL1(frame)) {
       this.stats.ptwrEmulations++;
@@ -143,13 +253,46 @@ export class Hypervisor {
 
   /** Virtual cost of a store outcome, ns. */
   storeCostNs(outcome: StoreOutcome): number {
-    return outcome === 'direct' ? this.costs.pteStoreNs : outcome === 'emulated' ? this.costs.ptwrEmulateNs : this.costs.faultDeliveryNs;
+    return outcome === 'direct' || outcome === 'stale'
+      ? this.costs.pteStoreNs
+      : outcome === 'emulated'
+        ? this.costs.ptwrEmulateNs
+        : this.costs.faultDeliveryNs;
+  }
+
+  /** Whether `current`'s TLB holds a writable translation of `frame` taken since its last flush. */
+  private staleWritable(frame: number): boolean {
+    const tlb = this.tlbRw[this.current];
+    return tlb !== null && tlb[frame] === this.cpuFlushTime[this.current] + 1;
+  }
+
+  /**
+   * get_page_type's type change: flush every vCPU of the domain whose last flush is not newer than the frame's
+   * stamp (tlbflush_filter(mask, page->tlbflush_timestamp); NEED_FLUSH is cpu_stamp <= lastuse_stamp). The
+   * issuing vCPU flushes locally; each other vCPU costs the issuer an IPI and loses a flush of its own.
+   */
+  private typeChangeFlush(frame: number): void {
+    const stamp = this.tlbflushTimestamp[frame];
+    let any = false;
+    for (let c = 0; c < this.vcpus; c++) {
+      if (this.cpuFlushTime[c] > stamp) continue;
+      any = true;
+      if (c === this.current) this.cost += this.costs.tlbFlushNs;
+      else {
+        this.cost += this.costs.flushIpiNs;
+        this.stats.flushIpis++;
+        this.stolenNs[c] += this.costs.tlbFlushNs;
+      }
+      this.cpuFlushTime[c] = ++this.tlbClock;
+    }
+    if (any) this.stats.typeChangeFlushes++;
   }
 
   /**
    * _get_page_type(frame, PGT_l{level}): refuse while a writable mapping holds the frame or it has another
-   * type; validate on the 0 -> 1 transition (every entry checked; an untyped child validated recursively,
-   * a typed one only referenced); otherwise take one more type reference. On failure nothing is kept.
+   * type; on the 0 -> 1 transition flush stale TLBs if the type changes, then validate (every guest slot checked,
+   * an untyped child validated recursively, a typed one and a kernel-half entry only referenced); otherwise take
+   * one more type reference. On failure nothing is kept.
    */
   private getPageType(frame: number, level: number): boolean {
     if (this.mm.flags[frame] & FRAME_RW) {
@@ -165,31 +308,40 @@ export class Hypervisor {
       this.cost += this.costs.typeRefNs;
       return true;
     }
-    this.cost += this.entryCheckNs;
+    if (this.lastType[frame] !== level) {
+      this.typeChangeFlush(frame);
+      this.lastType[frame] = level;
+    }
     if (level > 1) {
       const start = this.mm.childStart[frame];
       const end = start + this.mm.childCount[frame];
       for (let i = start; i < end; i++) {
         if (!this.getPageType(this.mm.children[i], level - 1)) {
           for (let j = start; j < i; j++) this.putPageType(this.mm.children[j]);
+          this.lastType[frame] = TYPE_NONE;
           return false;
         }
       }
     }
+    this.cost += this.checkNs[frame];
     this.typeLevel[frame] = level;
     this.typeCount[frame] = 1;
+    this.validatedAtNs[frame] = this.opStartNs + this.cost;
     this.stats.tablesValidated++;
     return true;
   }
 
-  /** put_page_type: drop one type reference; at zero devalidate, dropping the references of every entry. */
+  /**
+   * put_page_type: drop one type reference; at zero devalidate (free_lN_table drops the reference of every entry,
+   * cascading down) and stamp the frame with the TLB clock.
+   */
   private putPageType(frame: number): void {
     if (--this.typeCount[frame] > 0) {
       this.cost += this.costs.typeRefNs;
       return;
     }
     const level = this.typeLevel[frame];
-    this.cost += this.entryCheckNs;
+    this.cost += this.checkNs[frame];
     this.typeLevel[frame] = 0;
     this.stats.tablesDevalidated++;
     if (level > 1) {
@@ -197,6 +349,7 @@ export class Hypervisor {
       const end = start + this.mm.childCount[frame];
       for (let i = start; i < end; i++) this.putPageType(this.mm.children[i]);
     }
+    this.tlbflushTimestamp[frame] = this.tlbClock;
   }
 
   private okResult(costNs: number): HvResult {

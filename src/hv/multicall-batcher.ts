@@ -7,10 +7,26 @@ import {
 } from './abi.js';
 import type { FlushReason } from './types.js';
 
-/** MC_BATCH: entry slots per batch (arch/x86/xen/multicalls.c). */
+/** MC_BATCH: entry slots per batch (arch/x86/xen/multicalls.c, 2.6.24 and today). */
 export const MC_BATCH_SLOTS = 32;
+/** Argument bytes per entry slot: MC_ARGS is MC_BATCH * 16 bytes (2.6.24: MC_BATCH * 16 / sizeof(u64) u64 slots). */
+export const MC_ARGS_BYTES_PER_SLOT = 16;
 /** MC_ARGS: argument bytes per batch, MC_BATCH * 16. */
-export const MC_ARGS_BYTES = 512;
+export const MC_ARGS_BYTES = MC_BATCH_SLOTS * MC_ARGS_BYTES_PER_SLOT;
+
+/** The era's batcher rules and sizes (KernelEraSpec; defaults: today's batcher with MC_BATCH 32). */
+export interface BatcherOptions {
+  /** MC_BATCH: entry slots (and callback slots). */
+  mcBatch?: number;
+  /** MC_ARGS in bytes (2.6.24: mcArgs / 8 u64 slots). */
+  mcArgs?: number;
+  /** 'bytes' (today: argidx rounded up to 8, flush on `>=`) or 'u64-slots' (2.6.24: ceil(bytes/8), flush on `>`). */
+  argAccounting?: 'bytes' | 'u64-slots';
+  /** xen_mc_extend_args coalescing (today); 2.6.24 had none. */
+  coalesce?: boolean;
+  /** xen_mc_flush issues a one-entry batch as a direct hypercall (today). */
+  singletonBypass?: boolean;
+}
 
 /** A queued callback: run after the multicall returns, in FIFO order. */
 export const CB_UNLOCK = 1;
@@ -47,8 +63,8 @@ export class McBuffer {
     this.arg = new Int32Array(slots);
     this.subStart = new Int32Array(slots);
     this.subCount = new Int32Array(slots);
-    // Every sub-op takes at least 16 argument bytes.
-    const subCap = Math.ceil(argBytes / 16) + slots;
+    // Every sub-op takes at least 12 argument bytes (an i386 mmuext_op).
+    const subCap = Math.ceil(argBytes / 12) + slots;
     this.subCmd = new Uint8Array(subCap);
     this.subFrame = new Int32Array(subCap);
     this.subIndex = new Int32Array(subCap);
@@ -63,11 +79,13 @@ export class McBuffer {
 export interface McStats {
   /** xen_mc_flush calls, empty ones included. */
   batches: number;
-  /** Multicalls issued (flushes with at least one entry). */
+  /** Multicalls issued (flushes with at least two entries, or one without the singleton bypass). */
   multicalls: number;
+  /** Flushes of exactly one entry issued as a direct hypercall (the singleton bypass of today's xen_mc_flush). */
+  singletons: number;
   /** Sum of entries over flushes (debugfs `hypercalls`). */
   entries: number;
-  /** Sum of argument bytes (debugfs `arg_total`). */
+  /** Sum of argument bytes (debugfs `arg_total`; 2.6.24: u64 slots x 8). */
   argBytes: number;
   /** Index = entries in the flushed batch (0..MC_BATCH). */
   batchHistogram: number[];
@@ -80,26 +98,46 @@ export interface McStats {
 const roundup8 = (x: number) => (x + 7) & ~7;
 
 /**
- * One vCPU's multicall batcher, following arch/x86/xen/multicalls.c: `mcBatch` entry slots, `mcArgs` argument
- * bytes (argidx rounded up to 8, flush on `>=`), callbacks capped at `mcBatch`, xen_mc_extend_args coalescing,
- * and the three flush reasons. The caller executes what `take` returns: entries, then callbacks in FIFO order.
+ * One vCPU's multicall batcher, following arch/x86/xen/multicalls.c of its era:
+ *
+ * - today: `mcArgs` argument bytes, argidx rounded up to 8 and a new entry flushes when
+ *   `roundup(argidx, 8) + args >= MC_ARGS` (__xen_mc_entry); xen_mc_extend_args coalesces a sub-op into the
+ *   previous entry of the same hypercall while `argidx + size < MC_ARGS`; a flush of one entry is a direct hypercall;
+ * - 2.6.24: `mcArgs / 8` u64 slots, an entry takes ceil(args / 8) of them and flushes when
+ *   `argidx + argspace > MC_ARGS` (multicalls.c lines 110-117); no coalescing, no bypass.
+ *
+ * Both: `mcBatch` entry slots, callbacks capped at `mcBatch`, the three flush reasons. The caller executes what
+ * `take` returns: entries, then callbacks in FIFO order.
  */
 export class MulticallBatcher {
+  readonly mcBatch: number;
+  readonly mcArgs: number;
+  readonly coalesce: boolean;
+  readonly singletonBypass: boolean;
+  private readonly u64Slots: boolean;
+  /** Argument capacity in the era's unit: bytes, or u64 slots. */
+  private readonly argCapacity: number;
   private cur: McBuffer;
   private spare: McBuffer;
+  /** argidx, in the era's unit (bytes or u64 slots). */
   private argidx = 0;
-  private readonly counters = { batches: 0, multicalls: 0, entries: 0, argBytes: 0, slots: 0, args: 0, callbacks: 0, uvm: 0, mmuUpdate: 0 };
+  private readonly counters = {
+    batches: 0, multicalls: 0, singletons: 0, entries: 0, argBytes: 0, slots: 0, args: 0, callbacks: 0, uvm: 0, mmuUpdate: 0,
+  };
   private readonly batchHisto: Float64Array;
   private readonly hypercallHisto = new Float64Array(64);
   private readonly mmuextHisto = new Float64Array(32);
 
-  constructor(
-    readonly mcBatch: number = MC_BATCH_SLOTS,
-    readonly mcArgs: number = MC_ARGS_BYTES,
-  ) {
-    this.cur = new McBuffer(mcBatch, mcArgs);
-    this.spare = new McBuffer(mcBatch, mcArgs);
-    this.batchHisto = new Float64Array(mcBatch + 1);
+  constructor(options: BatcherOptions = {}) {
+    this.mcBatch = options.mcBatch ?? MC_BATCH_SLOTS;
+    this.mcArgs = options.mcArgs ?? this.mcBatch * MC_ARGS_BYTES_PER_SLOT;
+    this.u64Slots = options.argAccounting === 'u64-slots';
+    this.argCapacity = this.u64Slots ? Math.floor(this.mcArgs / 8) : this.mcArgs;
+    this.coalesce = options.coalesce ?? true;
+    this.singletonBypass = options.singletonBypass ?? true;
+    this.cur = new McBuffer(this.mcBatch, this.mcArgs);
+    this.spare = new McBuffer(this.mcBatch, this.mcArgs);
+    this.batchHisto = new Float64Array(this.mcBatch + 1);
   }
 
   /** The statistics so far (a fresh snapshot). */
@@ -112,6 +150,7 @@ export class MulticallBatcher {
     return {
       batches: c.batches,
       multicalls: c.multicalls,
+      singletons: c.singletons,
       entries: c.entries,
       argBytes: c.argBytes,
       batchHistogram: [...this.batchHisto],
@@ -129,15 +168,19 @@ export class MulticallBatcher {
   get queuedCallbacks(): number {
     return this.cur.callbacks;
   }
-  /** Argument bytes used (argidx). */
+  /** Argument bytes used (argidx; 2.6.24: u64 slots x 8). */
   get queuedArgBytes(): number {
-    return this.argidx;
+    return this.u64Slots ? this.argidx * 8 : this.argidx;
   }
 
   /** __xen_mc_entry(args)'s flush test: 'slots' when every slot is used, 'args' when the arguments would not fit. */
   entryFlushReason(argBytes: number): FlushReason | null {
     if (this.cur.entries === this.mcBatch) return 'slots';
-    if (roundup8(this.argidx) + argBytes >= this.mcArgs) return 'args';
+    if (this.u64Slots) {
+      const argspace = (argBytes + 7) >>> 3;
+      if (argspace > this.argCapacity) throw new ModelError(`__xen_mc_entry: BUG_ON(argspace > MC_ARGS): ${argBytes} bytes`);
+      if (this.argidx + argspace > this.argCapacity) return 'args';
+    } else if (roundup8(this.argidx) + argBytes >= this.mcArgs) return 'args';
     return null;
   }
 
@@ -159,7 +202,7 @@ export class MulticallBatcher {
    */
   tryExtend(op: number, argBytes: number): boolean {
     const b = this.cur;
-    if (b.entries === 0 || b.op[b.entries - 1] !== op || this.argidx + argBytes >= this.mcArgs) return false;
+    if (!this.coalesce || b.entries === 0 || b.op[b.entries - 1] !== op || this.argidx + argBytes >= this.mcArgs) return false;
     this.argidx += argBytes;
     b.subCount[b.entries - 1]++;
     b.subops++;
@@ -193,6 +236,11 @@ export class MulticallBatcher {
     b.callbacks++;
   }
 
+  /** Whether the batch now queued would be flushed as a direct hypercall (one entry, singleton bypass). */
+  get flushIsSingleton(): boolean {
+    return this.singletonBypass && this.cur.entries === 1;
+  }
+
   /**
    * xen_mc_flush's bookkeeping: count the batch (reason null for the final xen_mc_issue or an explicit flush),
    * reset mcidx/argidx/cbidx, and hand over the batch to execute. Valid until the next take.
@@ -202,9 +250,10 @@ export class MulticallBatcher {
     const c = this.counters;
     c.batches++;
     c.entries += b.entries;
-    c.argBytes += this.argidx;
+    c.argBytes += this.queuedArgBytes;
     this.batchHisto[b.entries]++;
-    if (b.entries > 0) c.multicalls++;
+    if (b.entries === 1 && this.singletonBypass) c.singletons++;
+    else if (b.entries > 0) c.multicalls++;
     if (reason) c[reason]++;
     for (let i = 0; i < b.entries; i++) {
       const op = b.op[i];
@@ -228,7 +277,7 @@ export class MulticallBatcher {
   private reserve(op: number, argBytes: number): number {
     const b = this.cur;
     if (this.entryFlushReason(argBytes) !== null) throw new ModelError('entry queued into a full batch: flush first');
-    this.argidx = roundup8(this.argidx) + argBytes;
+    this.argidx = this.u64Slots ? this.argidx + ((argBytes + 7) >>> 3) : roundup8(this.argidx) + argBytes;
     const i = b.entries++;
     b.op[i] = op;
     b.subStart[i] = b.subops;

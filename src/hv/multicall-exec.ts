@@ -12,14 +12,24 @@ export interface EntryOutcome {
 }
 
 /**
- * Execute entry `i` of a batch in Xen (do_multicall's loop body): dispatch, then each sub-op in order.
- * Linux counts (and WARNs on) entries with a negative result; nothing is rolled back.
+ * Execute entry `i` of a batch in Xen (do_multicall's loop body): dispatch (`dispatch` false for a singleton
+ * issued as a direct hypercall), then each sub-op in order, the first starting at `startNs` + dispatch.
+ * Linux counts (and WARNs on; 2.6.24 BUGs on) entries with a negative result; nothing is rolled back.
  */
-export function executeMulticallEntry(hv: Hypervisor, costs: CostProfile, b: McBuffer, i: number, out: EntryOutcome): EntryOutcome {
-  let cost = costs.mcEntryDispatchNs;
+export function executeMulticallEntry(
+  hv: Hypervisor,
+  costs: CostProfile,
+  b: McBuffer,
+  i: number,
+  out: EntryOutcome,
+  startNs: number,
+  dispatch = true,
+): EntryOutcome {
+  let cost = dispatch ? costs.mcEntryDispatchNs : 0;
   let errors = 0;
   let firstError: string | null = null;
   const op = b.op[i];
+  hv.opStartNs = startNs + cost;
   if (op === __HYPERVISOR_update_va_mapping) {
     const r = hv.updateVaMapping(b.frame[i], (b.arg[i] & 1) === 1, b.arg[i] >> 1);
     cost += r.costNs;
@@ -35,6 +45,7 @@ export function executeMulticallEntry(hv: Hypervisor, costs: CostProfile, b: McB
             : null;
       if (!r) continue;
       cost += r.costNs;
+      hv.opStartNs = startNs + cost;
       if (r.state === 'error') {
         errors++;
         firstError ??= r.reason;

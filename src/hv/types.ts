@@ -3,8 +3,12 @@ export type HvResult =
   | { state: 'ok'; costNs: number }
   | { state: 'error'; errno: number; reason: string; costNs: number };
 
-/** What happens to a guest store into a PTE page (xen-semantics.md section 9). */
-export type StoreOutcome = 'direct' | 'emulated' | 'fault';
+/**
+ * What happens to a guest store into a PTE page (docs/model.md, "Racing writers"): `direct` through a writable
+ * mapping, `stale` through a writable TLB entry that outlived the RO remap (no trap), `emulated` by ptwr, or a
+ * write-protect `fault` delivered to the guest.
+ */
+export type StoreOutcome = 'direct' | 'stale' | 'emulated' | 'fault';
 
 /** Why a batch was flushed before xen_mc_issue: debugfs flush_reasons. */
 export type FlushReason = 'slots' | 'args' | 'callbacks';

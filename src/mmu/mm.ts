@@ -1,15 +1,29 @@
 import { ConfigError } from '../shared/errors.js';
 import { FRAME_RW } from './frame-flags.js';
+import { defaultKernelFor, KERNEL_ERAS } from './kernel-era.js';
 import { PAGE_SIZE, PAGING_MODES } from './paging-mode.js';
-import type { MmLayout, PagingMode, PagingModeSpec, VmaSpec } from './types.js';
+import type { KernelEraSpec, KernelVersion, MmLayout, PagingMode, PagingModeSpec, VmaSpec } from './types.js';
 import { PT_PGD, PT_PMD, PT_PTE, PT_PUD } from './types.js';
+
+/** Options of an Mm. */
+export interface MmOptions {
+  /** The guest kernel, which decides the PAE walk (default: defaultKernelFor(mode)). */
+  kernel?: KernelVersion;
+}
 
 /**
  * An address space: its pagetable tree, built from a layout, with per-frame state in typed arrays indexed by
  * frame number. Frame 0 is the pgd, frame 1 the user pgd on 4level; the rest are numbered in walk order.
+ *
+ * On pae, pgd_alloc preallocates all four PMDs under Xen (arch/x86/mm/pgtable_32.c 2.6.24, pgd_alloc with
+ * UNSHARED_PTRS_PER_PGD = PTRS_PER_PGD because pv_info.shared_kernel_pmd is 0 under Xen): the three user PMDs
+ * exist even when empty, and the kernel PMD is this mm's own copy of swapper_pg_dir's (Xen 3.1 alloc_l3_table
+ * insists that the L2 in slot 3 is not shared).
  */
 export class Mm {
   readonly mode: PagingModeSpec;
+  /** The kernel era whose walk this mm follows. */
+  readonly kernel: KernelEraSpec;
   /** Number of frames (pagetable pages) of this mm. */
   readonly frameCount: number;
   /** Frame of the pgd. */
@@ -32,7 +46,16 @@ export class Mm {
   readonly pteCumulative: Float64Array;
   /** Present PTEs over the whole mm. */
   readonly presentPtes: number;
-  /** G, U, N of xen-semantics.md section 8: PUD pages, PMD pages, PTE pages. */
+  /** The PAE kernel PMD (pgd slot 3), or -1 on other modes. */
+  readonly kernelPmd: number;
+  /** Whether `kernelPmd` is part of `walkFrames` (2.6.24) or remapped explicitly by the top-level pin (current). */
+  readonly kernelPmdInWalk: boolean;
+  /**
+   * Present entries of each frame that point to kernel tables outside the mm, already typed (the kernel half of
+   * the top level): validating the frame takes a type reference on each.
+   */
+  readonly externalRefs: Uint16Array;
+  /** G, U, N: PUD pages, PMD pages (on pae always 4: three user PMDs and the kernel PMD), PTE pages. */
   readonly pudPages: number;
   readonly pmdPages: number;
   readonly ptePages: number;
@@ -41,10 +64,11 @@ export class Mm {
   /** PTE contents, materialised per PTE page only where something stored (mmu_update, a guest store). */
   private readonly pteContents = new Map<number, Float64Array>();
 
-  constructor(mode: PagingMode, layout: MmLayout) {
+  constructor(mode: PagingMode, layout: MmLayout, options: MmOptions = {}) {
     const spec = PAGING_MODES[mode];
     if (!spec) throw new ConfigError(`mode: unknown paging mode '${String(mode)}'; allowed: 2level, pae, 4level`, 'mode');
     this.mode = spec;
+    this.kernel = KERNEL_ERAS[options.kernel ?? defaultKernelFor(mode)];
     const { pages, present } = presentPtePages(spec, layout);
     const n = pages.length;
     const e = spec.entriesPerTable;
@@ -61,11 +85,8 @@ export class Mm {
         if (pmd !== lastPmd) (u++, (lastPmd = pmd));
       }
     } else if (spec.topLevel === 3) {
-      let lastPmd = -1;
-      for (let i = 0; i < n; i++) {
-        const pmd = Math.floor(pages[i] / e);
-        if (pmd !== lastPmd) (u++, (lastPmd = pmd));
-      }
+      // pgd_alloc: every user PMD plus the kernel PMD, whatever the layout.
+      u = spec.userPgdSlots + 1;
     }
     this.pudPages = g;
     this.pmdPages = u;
@@ -74,8 +95,13 @@ export class Mm {
     this.userPgd = spec.userPgd ? 1 : -1;
     const frames = first + g + u + n;
     this.frameCount = frames;
-    this.walkFrames = new Int32Array(g + u + n + 1);
-    this.walkLevels = new Uint8Array(g + u + n + 1);
+    const pae = spec.topLevel === 3;
+    this.kernelPmd = pae ? frames - 1 : -1;
+    this.kernelPmdInWalk = pae && this.kernel.paeKernelPmdInWalk;
+    const walked = g + u + n + 1 - (pae && !this.kernelPmdInWalk ? 1 : 0);
+    this.walkFrames = new Int32Array(walked);
+    this.walkLevels = new Uint8Array(walked);
+    this.externalRefs = new Uint16Array(frames);
     this.xenLevel = new Uint8Array(frames);
     this.flags = new Uint8Array(frames).fill(FRAME_RW);
     this.pteFrames = new Int32Array(n);
@@ -83,7 +109,7 @@ export class Mm {
     this.pteCumulative = new Float64Array(n);
     const parent = new Int32Array(frames).fill(-1);
 
-    // Depth-first pre-order: PUD, then each PMD, then its PTE pages (mmu_pv.c __xen_pgd_walk); pgd last.
+    // Depth-first pre-order: PUD, then each PMD, then its PTE pages (2.6.24 pgd_walk, mmu_pv.c __xen_pgd_walk); pgd last.
     let next = first;
     let w = 0;
     let curPud = -1;
@@ -93,24 +119,33 @@ export class Mm {
     let cum = 0;
     for (let i = 0; i < n; i++) {
       const p = pages[i];
-      if (spec.topLevel >= 3) {
+      if (pae) {
+        // Create the user PMDs up to this page's, in pgd-slot order (empty ones included).
         const pmd = Math.floor(p / e);
-        if (spec.topLevel === 4) {
-          const pud = Math.floor(pmd / e);
-          if (pud !== curPud) {
-            curPud = pud;
-            pudFrame = next++;
-            this.xenLevel[pudFrame] = 3;
-            parent[pudFrame] = this.pgd;
-            this.walkFrames[w] = pudFrame;
-            this.walkLevels[w++] = PT_PUD;
-          }
+        while (curPmd < pmd) {
+          curPmd++;
+          pmdFrame = next++;
+          this.xenLevel[pmdFrame] = 2;
+          parent[pmdFrame] = this.pgd;
+          this.walkFrames[w] = pmdFrame;
+          this.walkLevels[w++] = PT_PMD;
+        }
+      } else if (spec.topLevel === 4) {
+        const pmd = Math.floor(p / e);
+        const pud = Math.floor(pmd / e);
+        if (pud !== curPud) {
+          curPud = pud;
+          pudFrame = next++;
+          this.xenLevel[pudFrame] = 3;
+          parent[pudFrame] = this.pgd;
+          this.walkFrames[w] = pudFrame;
+          this.walkLevels[w++] = PT_PUD;
         }
         if (pmd !== curPmd) {
           curPmd = pmd;
           pmdFrame = next++;
           this.xenLevel[pmdFrame] = 2;
-          parent[pmdFrame] = spec.topLevel === 4 ? pudFrame : this.pgd;
+          parent[pmdFrame] = pudFrame;
           this.walkFrames[w] = pmdFrame;
           this.walkLevels[w++] = PT_PMD;
         }
@@ -125,6 +160,26 @@ export class Mm {
       cum += present[i];
       this.pteCumulative[i] = cum;
     }
+    if (pae) {
+      // The user PMDs after the last PTE page's, present though empty; then the kernel PMD (pgd slot 3), walked
+      // by 2.6.24's pgd_walk (which runs to FIXADDR_TOP but visits PTE pages only below TASK_SIZE).
+      while (curPmd < spec.userPgdSlots - 1) {
+        curPmd++;
+        pmdFrame = next++;
+        this.xenLevel[pmdFrame] = 2;
+        parent[pmdFrame] = this.pgd;
+        this.walkFrames[w] = pmdFrame;
+        this.walkLevels[w++] = PT_PMD;
+      }
+      const k = next++;
+      this.xenLevel[k] = 2;
+      parent[k] = this.pgd;
+      this.externalRefs[k] = spec.kernelRefs;
+      if (this.kernelPmdInWalk) {
+        this.walkFrames[w] = k;
+        this.walkLevels[w++] = PT_PMD;
+      }
+    } else this.externalRefs[this.pgd] = spec.kernelRefs;
     this.walkFrames[w] = this.pgd;
     this.walkLevels[w] = PT_PGD;
     this.xenLevel[this.pgd] = spec.topLevel;

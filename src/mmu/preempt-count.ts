@@ -1,7 +1,11 @@
-/** Default PREEMPT_BITS: bits 0-7 of preempt_count (include/linux/preempt.h). */
+import { DebugLocks } from './lockdep.js';
+
+/** Default PREEMPT_BITS: bits 0-7 of preempt_count (include/linux/hardirq.h in 2.6.24, preempt.h today). */
 export const PREEMPT_BITS_DEFAULT = 8;
 /** PREEMPT_LOCK_OFFSET with CONFIG_PREEMPT_COUNT: each held spinlock adds 1. */
 export const PREEMPT_LOCK_OFFSET = 1;
+/** add_preempt_count warns once the PREEMPT field reaches PREEMPT_MASK - this ("Spinlock count overflowing soon?"). */
+export const PREEMPT_WARN_MARGIN = 10;
 
 /** One overflow of the PREEMPT field into SOFTIRQ. */
 export interface PreemptOverflow {
@@ -12,7 +16,12 @@ export interface PreemptOverflow {
 
 /**
  * A vCPU's preempt_count with the kernel's field layout: PREEMPT in the low `bits` bits, SOFTIRQ in the next 8.
- * A depth of 2^bits carries into SOFTIRQ: in_softirq() turns true (xen-semantics.md section 3).
+ * A depth of 2^bits carries into SOFTIRQ: in_softirq() turns true.
+ *
+ * With CONFIG_DEBUG_PREEMPT, add_preempt_count (kernel/sched.c in 2.6.24, preempt_count_add in
+ * kernel/sched/core.c today) ends with DEBUG_LOCKS_WARN_ON((preempt_count() & PREEMPT_MASK) >= PREEMPT_MASK - 10):
+ * every add that leaves the PREEMPT field at 245 or more (8 bits) fires it, and the first one turns `debug_locks`
+ * off (only a call that turns it off prints). `debugWarnings` counts the firings.
  */
 export class PreemptCount {
   /** Raw counter value. */
@@ -20,16 +29,23 @@ export class PreemptCount {
   maxDepth = 0;
   /** Increments that carried out of the PREEMPT field. */
   overflows = 0;
+  /** add_preempt_count calls whose "overflowing soon" check fired. */
+  debugWarnings = 0;
   /** The first few overflows. */
   readonly overflowLog: PreemptOverflow[] = [];
 
   /** Depth at which the next carry out of PREEMPT happens. */
   private nextCarry: number;
   private readonly unit: number;
+  private readonly warnAt: number;
 
-  constructor(readonly bits: number = PREEMPT_BITS_DEFAULT) {
+  constructor(
+    readonly bits: number = PREEMPT_BITS_DEFAULT,
+    readonly debugLocks: DebugLocks = new DebugLocks(),
+  ) {
     this.unit = 2 ** bits;
     this.nextCarry = this.unit;
+    this.warnAt = this.unit - 1 - PREEMPT_WARN_MARGIN;
   }
 
   /** PREEMPT field mask: 0xff with 8 bits. */
@@ -55,6 +71,10 @@ export class PreemptCount {
       this.overflows++;
       this.nextCarry += this.unit;
       if (this.overflowLog.length < 8) this.overflowLog.push({ depth: this.nextCarry - this.unit, atNs });
+    }
+    if (v - (this.nextCarry - this.unit) >= this.warnAt) {
+      this.debugWarnings++;
+      this.debugLocks.off('DEBUG_PREEMPT: preempt count overflowing soon');
     }
   }
 

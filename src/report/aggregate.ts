@@ -10,6 +10,7 @@ type MicroRun = Extract<RunResult, { kind: 'micro'; status: 'ok' }>;
 export const PARAM_LABELS: Readonly<Record<string, string>> = {
   scenario: 'scenario',
   mode: 'paging mode',
+  kernel: 'guest kernel',
   ptePages: 'PTE pages',
   vmas: 'VMA layout',
   vcpus: 'vCPUs',
@@ -28,7 +29,7 @@ export const PARAM_LABELS: Readonly<Record<string, string>> = {
 const NOT_FILTERS = new Set(['strategy', 'seed']);
 
 /** Order of the filters in the page's bar; others follow by name. */
-const FILTER_ORDER = ['mode', 'vcpus', 'ptePages', 'writerThinkNs', 'dwellNs', 'profile', 'iterations', 'mcBatch', 'mcArgs', 'preemptBits'];
+const FILTER_ORDER = ['mode', 'kernel', 'vcpus', 'ptePages', 'writerThinkNs', 'dwellNs', 'profile', 'iterations', 'mcBatch', 'mcArgs', 'preemptBits'];
 
 /** The strategy whose racing writers take mm->page_table_lock instead of the split PTE lock. */
 const MM_LOCK_STRATEGY = 'mm-lock';

@@ -26,6 +26,7 @@ const metrics = z.object({
   hypercalls: z.object({
     traps: z.number(),
     multicalls: z.number(),
+    singletons: z.number().optional(),
     entries: z.number(),
     argBytes: z.number(),
     batches: z.number(),
@@ -38,9 +39,19 @@ const metrics = z.object({
     flushReasons: z.object({ slots: z.number(), args: z.number(), callbacks: z.number() }),
   }),
   locks: z.object({ ptl: lockClass, page_table_lock: lockClass }),
-  preempt: z.object({ maxDepth: z.number(), overflows: z.number() }),
-  lockdep: z.object({ maxDepth: z.number(), overflows: z.number() }),
-  writes: z.object({ direct: z.number(), emulated: z.number() }),
+  // Absent in results written before kernel eras and Xen's type-change flushes were modelled.
+  xen: z
+    .object({ tlbFlushes: z.number(), flushIpis: z.number(), guestFlushes: z.number(), bigLock: lockClass })
+    .optional(),
+  preempt: z.object({ maxDepth: z.number(), overflows: z.number(), debugWarnings: z.number().optional() }),
+  lockdep: z.object({
+    maxDepth: z.number(),
+    overflows: z.number(),
+    recursionWarnings: z.number().optional(),
+    referenceOverflows: z.number().optional(),
+    disabled: z.number().optional(),
+  }),
+  writes: z.object({ direct: z.number(), emulated: z.number(), staleTlb: z.number().optional() }),
   faults: z.object({
     writeProtect: z.number(),
     hypercallErrors: z.number(),
@@ -69,6 +80,7 @@ const scenarioParams = z.looseObject({
   scenario: z.string(),
   strategy: z.string(),
   mode: z.string(),
+  kernel: z.string().optional(),
   ptePages: z.number(),
   vcpus: z.number(),
   iterations: z.number(),

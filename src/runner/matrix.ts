@@ -1,4 +1,4 @@
-import { DEFAULT_PARAMS, resolveParams } from '../scenarios/index.js';
+import { defaultParamValue, resolveParams } from '../scenarios/index.js';
 import type { ForkExitParams } from '../scenarios/index.js';
 import type { ParamMatrix, ScenarioRunSpec } from './types.js';
 
@@ -6,6 +6,7 @@ import type { ParamMatrix, ScenarioRunSpec } from './types.js';
 export const MATRIX_AXES = [
   'strategy',
   'mode',
+  'kernel',
   'ptePages',
   'vcpus',
   'writerThinkNs',
@@ -46,13 +47,14 @@ export function expandMatrices(matrices: readonly ParamMatrix[], allStrategies: 
 
 /**
  * A stable, readable id for a run: strategy, mode, PTE pages, vCPUs, seed, and any other parameter that
- * differs from DEFAULT_PARAMS, e.g. `whole-lock 4level ptePages=300 vcpus=4 seed=2 profile=xeon-2007`.
+ * differs from its default (the kernel from the mode's, MC_ARGS from MC_BATCH's), e.g.
+ * `whole-lock 4level ptePages=300 vcpus=4 seed=2 profile=xeon-2007`.
  */
 export function runId(params: ForkExitParams): string {
   const parts: string[] = [params.strategy, params.mode];
   for (const axis of MATRIX_AXES) {
     if (axis === 'strategy' || axis === 'mode') continue;
-    if (ID_AXES.includes(axis) || params[axis] !== DEFAULT_PARAMS[axis]) parts.push(`${axis}=${String(params[axis])}`);
+    if (ID_AXES.includes(axis) || params[axis] !== defaultParamValue(axis, params)) parts.push(`${axis}=${String(params[axis])}`);
   }
   if (params.vmas !== undefined) parts.push(`vmas=${params.vmas.map((v) => `${v.start}+${v.length}`).join(',')}`);
   return parts.join(' ');

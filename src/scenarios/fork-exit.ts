@@ -1,4 +1,6 @@
+import type { CostProfile } from '../hv/cost-profile.js';
 import { COST_PROFILES } from '../hv/cost-profiles.js';
+import { LogLinearHistogram } from '../metrics/log-linear-histogram.js';
 import { FRAME_RW, PG_PINNED } from '../mmu/frame-flags.js';
 import { LOCK_CLASS_PAGE_TABLE_LOCK, LOCK_CLASS_PTL, type LockClassStats as ClassStats } from '../mmu/spin-lock.js';
 import { RngStream } from '../sim/rng.js';
@@ -22,12 +24,13 @@ export interface ScenarioOutput {
  * fork-exit: vCPU 0 pins the mm (dup_mmap), keeps it pinned for dwellNs, unpins it (exit_mmap), `iterations`
  * times, holding mm->page_table_lock around each pin and unpin as Linux's callers do. vCPUs 1..vcpus-1 race it
  * as rmap walkers: think (exponential, mean writerThinkNs), pick a present PTE at random, take its PTE lock
- * (pte_lockptr), store, unlock, until the pinner is done. Deterministic for given parameters and seed.
- * Throws ModelError when an end-of-run invariant is broken.
+ * (pte_lockptr), store (two 32-bit stores on pae), unlock, until the pinner is done. Deterministic for given
+ * parameters and seed. Throws ModelError when an end-of-run invariant is broken. `options.costs` replaces the
+ * named profile's numbers (sensitivity sweeps, tests); `params.profile` still names the run.
  */
-export function runScenario(params: ForkExitParams): ScenarioOutput {
+export function runScenario(params: ForkExitParams, options: { costs?: CostProfile } = {}): ScenarioOutput {
   const strategy = getStrategy(params.strategy);
-  const costs = COST_PROFILES[params.profile];
+  const costs = options.costs ?? COST_PROFILES[params.profile];
   if (!costs) throw new ModelError(`unknown profile ${params.profile}`);
   const m = new Machine(params, costs, strategy.splitPtlocks !== false);
   const counts = { pins: 0, unpins: 0 };
@@ -53,6 +56,8 @@ export function runScenario(params: ForkExitParams): ScenarioOutput {
     pinnerEndNs = m.engine.now;
   }
 
+  const storesPerUpdate = m.mm.mode.storesPerPteUpdate;
+
   function* writer(ctx: PinContext, rng: RngStream): Program {
     const mm = ctx.mm;
     let value = 0;
@@ -65,7 +70,9 @@ export function runScenario(params: ForkExitParams): ScenarioOutput {
       const frame = mm.pteFrames[page];
       const ptl = ctx.ptl(frame);
       yield ctx.lock(ptl);
-      yield ctx.store(frame, index, ++value);
+      // xen_set_pte / xen_pte_clear / ptep_get_and_clear: one store, or two 32-bit halves on PAE.
+      value++;
+      for (let s = 0; s < storesPerUpdate; s++) yield ctx.store(frame, index, value);
       yield ctx.unlock(ptl);
     }
   }
@@ -128,6 +135,7 @@ function collectMetrics(m: Machine, counts: { pins: number; unpins: number }, pi
   let uvm = 0;
   let mmuUpdate = 0;
   let multicalls = 0;
+  let singletons = 0;
   let entries = 0;
   let argBytes = 0;
   let batches = 0;
@@ -147,6 +155,7 @@ function collectMetrics(m: Machine, counts: { pins: number; unpins: number }, pi
       else mmuext[k] = (mmuext[k] ?? 0) + n;
     }
     multicalls += s.multicalls;
+    singletons += s.singletons;
     entries += s.entries;
     argBytes += s.argBytes;
     batches += s.batches;
@@ -154,12 +163,15 @@ function collectMetrics(m: Machine, counts: { pins: number; unpins: number }, pi
     errors += c.hypercallErrors;
   }
   const seconds = pinnerEndNs / 1e9;
-  const writes = m.writes.direct + m.writes.emulated + m.writes.faults;
+  const writes = m.writes.direct + m.writes.emulated + m.writes.staleTlb + m.writes.faults;
+  const hv = m.hv.stats;
+  const big = m.domainLock;
   const perSec = (n: number) => (seconds > 0 ? n / seconds : 0);
   return {
     hypercalls: {
-      traps: multicalls + direct,
+      traps: multicalls + singletons + direct,
       multicalls,
+      singletons,
       entries,
       argBytes,
       batches,
@@ -171,15 +183,31 @@ function collectMetrics(m: Machine, counts: { pins: number; unpins: number }, pi
       ptl: lockStats(m.locks.classes[LOCK_CLASS_PTL]),
       page_table_lock: lockStats(m.locks.classes[LOCK_CLASS_PAGE_TABLE_LOCK]),
     },
+    xen: {
+      tlbFlushes: hv.typeChangeFlushes,
+      flushIpis: hv.flushIpis,
+      guestFlushes: hv.guestFlushes,
+      bigLock: {
+        acquisitions: big?.acquisitions ?? 0,
+        contentions: big?.contentions ?? 0,
+        maxHeld: big !== null && big.acquisitions > 0 ? 1 : 0,
+        holdNs: (big?.hold ?? new LogLinearHistogram()).summary(),
+        waitNs: (big?.wait ?? new LogLinearHistogram()).summary(),
+      },
+    },
     preempt: {
       maxDepth: Math.max(...cpus.map((c) => c.preempt.maxDepth)),
       overflows: cpus.reduce((a, c) => a + c.preempt.overflows, 0),
+      debugWarnings: cpus.reduce((a, c) => a + c.preempt.debugWarnings, 0),
     },
     lockdep: {
       maxDepth: Math.max(...cpus.map((c) => c.lockdep.maxDepth)),
       overflows: cpus.reduce((a, c) => a + c.lockdep.overflows, 0),
+      recursionWarnings: cpus.reduce((a, c) => a + c.lockdep.recursionWarnings, 0),
+      referenceOverflows: cpus.reduce((a, c) => a + c.lockdep.referenceOverflows, 0),
+      disabled: m.debugLocks.on ? 0 : 1,
     },
-    writes: { direct: m.writes.direct, emulated: m.writes.emulated },
+    writes: { direct: m.writes.direct, emulated: m.writes.emulated, staleTlb: m.writes.staleTlb },
     faults: { writeProtect: m.writes.faults, hypercallErrors: errors, details: m.faultDetails },
     counts: { pins: counts.pins, unpins: counts.unpins, writes, events: m.engine.events },
     throughput: { pinsPerSec: perSec(counts.pins), unpinsPerSec: perSec(counts.unpins), writesPerSec: perSec(writes) },

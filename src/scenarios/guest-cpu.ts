@@ -1,4 +1,5 @@
-import { __HYPERVISOR_mmu_update, __HYPERVISOR_mmuext_op, MMU_UPDATE_BYTES, MMUEXT_NAMES, MMUEXT_OP_BYTES } from '../hv/abi.js';
+import { __HYPERVISOR_mmu_update, __HYPERVISOR_mmuext_op, MMU_UPDATE_BYTES, MMUEXT_NAMES } from '../hv/abi.js';
+import type { DomainLock } from '../hv/domain-lock.js';
 import type { Hypervisor } from '../hv/hypervisor.js';
 import { executeMulticallEntry, type EntryOutcome } from '../hv/multicall-exec.js';
 import { CB_FUNCTION, CB_UNLOCK, type McBuffer, MulticallBatcher } from '../hv/multicall-batcher.js';
@@ -52,13 +53,15 @@ const RETRY = -4; // flush first (started), then execute the same effect again
 /**
  * A guest vCPU: runs one program (pinner or writer) over the model as a sim Process, one globally visible action
  * per step. Implements PinContext. Batch queueing is local to the vCPU and takes no step; a flush executes its
- * multicall entry by entry (other vCPUs run in between), then its callbacks in FIFO order.
+ * multicall entry by entry (other vCPUs run in between), then its callbacks in FIFO order. The kernel era of the
+ * machine decides the batcher's rules, the PTE-lock annotation and lockdep's limits; the profile's Xen decides
+ * whether sub-ops and trapped stores take the domain's big lock.
  */
 export class GuestCpu implements Process, PinContext {
   readonly mm: Mm;
   readonly batcher: MulticallBatcher;
   readonly preempt: PreemptCount;
-  readonly lockdep = new Lockdep();
+  readonly lockdep: Lockdep;
   readonly splitPtlocks: boolean;
   readonly pageTableLock: number;
   /** Direct hypercall traps (multicall traps are counted in the batcher's stats). */
@@ -80,9 +83,21 @@ export class GuestCpu implements Process, PinContext {
   private flushBuf: McBuffer | null = null;
   private flushEntry = -1;
   private flushCb = 0;
+  /** The batch being flushed goes out as a direct hypercall (one entry, singleton bypass). */
+  private flushSingleton = false;
   private readonly outcome: EntryOutcome = { costNs: 0, errors: 0, firstError: null };
   private readonly hv: Hypervisor;
   private readonly locks: SpinLockTable;
+  /** sizeof(struct mmuext_op) of the mode: 12 (i386) or 24 (x86-64) bytes. */
+  private readonly mmuextBytes: number;
+  /** Whether PTE locks of the pin walk are spin_lock_nest_lock (today) or plain spin_lock (2.6.24). */
+  private readonly nestLocks: boolean;
+  /** Xen 3.1's domain big lock, or null. */
+  private readonly domainLock: DomainLock | null;
+  /** This vCPU spins for the big lock (counted in domainLock.spinning). */
+  private spinningForBigLock = false;
+  /** When this vCPU started waiting for the big lock, or -1. */
+  private bigLockWaitSince = -1;
 
   constructor(
     private readonly machine: Machine,
@@ -93,8 +108,19 @@ export class GuestCpu implements Process, PinContext {
     this.locks = machine.locks;
     this.splitPtlocks = machine.splitPtlocks;
     this.pageTableLock = machine.locks.pageTableLock;
-    this.batcher = new MulticallBatcher(machine.params.mcBatch, machine.params.mcArgs);
-    this.preempt = new PreemptCount(machine.params.preemptBits);
+    const era = machine.era;
+    this.batcher = new MulticallBatcher({
+      mcBatch: machine.params.mcBatch,
+      mcArgs: machine.params.mcArgs,
+      argAccounting: era.argAccounting,
+      coalesce: era.coalesce,
+      singletonBypass: era.singletonBypass,
+    });
+    this.preempt = new PreemptCount(machine.params.preemptBits, machine.debugLocks);
+    this.lockdep = new Lockdep(machine.debugLocks, { maxLockDepth: era.maxLockDepth, referencesBits: era.lockdepReferencesBits });
+    this.mmuextBytes = machine.mm.mode.mmuextOpBytes;
+    this.nestLocks = era.nestLock;
+    this.domainLock = machine.domainLock;
   }
 
   /** Give this vCPU its program. */
@@ -202,6 +228,12 @@ export class GuestCpu implements Process, PinContext {
   // ---- Process ----
 
   step(engine: Engine): number {
+    const stolen = this.hv.stolenNs[this.vcpu];
+    if (stolen !== 0) {
+      // Flush IPIs from another vCPU's type changes: this vCPU pays its flushes before its next visible action.
+      this.debtNs += stolen;
+      this.hv.stolenNs[this.vcpu] = 0;
+    }
     for (;;) {
       if (this.flushBuf) {
         const r = this.flushStep(engine);
@@ -259,7 +291,7 @@ export class GuestCpu implements Process, PinContext {
       case E_LOCK: {
         const cls = this.locks.classOf(e.a);
         this.preempt.add(1, engine.now);
-        this.lockdep.acquire(cls, e.flag);
+        this.lockdep.acquire(cls, e.flag && this.nestLocks);
         if (this.locks.tryAcquire(e.a, this.vcpu)) return costs.spinAcquireNs;
         this.pending = false; // the acquisition completes when the holder hands the lock over
         return BLOCKED;
@@ -276,7 +308,7 @@ export class GuestCpu implements Process, PinContext {
       case E_MC_MMUEXT:
       case E_MC_MMU_UPDATE: {
         const op = e.kind === E_MC_MMUEXT ? __HYPERVISOR_mmuext_op : __HYPERVISOR_mmu_update;
-        const bytes = e.kind === E_MC_MMUEXT ? MMUEXT_OP_BYTES : MMU_UPDATE_BYTES;
+        const bytes = e.kind === E_MC_MMUEXT ? this.mmuextBytes : MMU_UPDATE_BYTES;
         if (!this.batcher.tryExtend(op, bytes)) {
           const reason = this.batcher.entryFlushReason(bytes);
           if (reason) return this.startFlush(reason);
@@ -300,17 +332,48 @@ export class GuestCpu implements Process, PinContext {
         return LOCAL;
       case E_HC_UVM:
       case E_HC_MMUEXT: {
+        const t = engine.now;
+        const trap = costs.hypercallTrapNs;
+        const lock = this.domainLock;
+        if (lock !== null) {
+          const wait = this.bigLockWait(t, trap);
+          if (wait >= 0) {
+            this.retry = true;
+            return wait;
+          }
+        }
         this.directTraps++;
         const name = e.kind === E_HC_UVM ? 'update_va_mapping' : (MMUEXT_NAMES[e.a] ?? String(e.a));
         this.directSubops[name] = (this.directSubops[name] ?? 0) + 1;
-        const r = e.kind === E_HC_UVM ? this.hv.updateVaMapping(e.a, e.flag, e.b) : this.hv.mmuextOp(e.a, e.b);
+        const hv = this.hv;
+        hv.current = this.vcpu;
+        hv.opStartNs = t + trap;
+        const r = e.kind === E_HC_UVM ? hv.updateVaMapping(e.a, e.flag, e.b) : hv.mmuextOp(e.a, e.b);
+        const cost = r.costNs;
         if (r.state === 'error') this.noteError(r.reason);
-        return costs.hypercallTrapNs + r.costNs;
+        if (lock !== null) lock.take(t + trap, cost, this.bigLockWaited(t + trap));
+        return trap + cost;
       }
       case E_STORE: {
-        const outcome = this.hv.guestStore(e.a, e.b, e.c);
+        const hv = this.hv;
+        hv.current = this.vcpu;
+        const lock = this.domainLock;
+        const traps = hv.storeTraps(e.a);
+        if (lock !== null) {
+          if (traps) {
+            // ptwr_do_page_fault takes LOCK_BIGLOCK before it looks at the page.
+            const wait = this.bigLockWait(engine.now, 0);
+            if (wait >= 0) {
+              this.retry = true;
+              return wait;
+            }
+          } else this.stopSpinning();
+        }
+        const outcome = hv.guestStore(e.a, e.b, e.c);
         this.machine.noteStore(this, e.a, outcome);
-        return this.hv.storeCostNs(outcome);
+        const cost = hv.storeCostNs(outcome);
+        if (lock !== null && traps) lock.take(engine.now, cost, this.bigLockWaited(engine.now));
+        return cost;
       }
       case E_SLEEP:
         return e.a;
@@ -326,6 +389,7 @@ export class GuestCpu implements Process, PinContext {
 
   /** xen_mc_flush: take the batch; its trap, entries and callbacks run in the following steps. */
   private startFlush(reason: FlushReason | null): number {
+    this.flushSingleton = this.batcher.flushIsSingleton;
     const b = this.batcher.take(reason);
     this.flushBuf = b;
     this.flushEntry = b.entries > 0 ? -1 : 0;
@@ -341,8 +405,18 @@ export class GuestCpu implements Process, PinContext {
       return costs.hypercallTrapNs + this.payDebt();
     }
     if (this.flushEntry < b.entries) {
-      const o = executeMulticallEntry(this.hv, costs, b, this.flushEntry++, this.outcome);
+      // A singleton goes to Xen as the hypercall itself: no multicall entry to copy and dispatch.
+      const t = engine.now;
+      const pre = this.flushSingleton ? 0 : costs.mcEntryDispatchNs;
+      const lock = this.domainLock;
+      if (lock !== null) {
+        const wait = this.bigLockWait(t, pre);
+        if (wait >= 0) return wait;
+      }
+      this.hv.current = this.vcpu;
+      const o = executeMulticallEntry(this.hv, costs, b, this.flushEntry++, this.outcome, t, !this.flushSingleton);
       if (o.errors > 0) this.noteError(o.firstError!, o.errors);
+      if (lock !== null) lock.take(t + pre, o.costNs - pre, this.bigLockWaited(t + pre));
       return o.costNs;
     }
     if (this.flushCb < b.callbacks) {
@@ -358,6 +432,42 @@ export class GuestCpu implements Process, PinContext {
     }
     this.flushBuf = null;
     return LOCAL;
+  }
+
+  /**
+   * Whether this vCPU can take the domain big lock `pre` ns from now (after its trap or its entry dispatch): -1 if
+   * so, else how long to wait before trying again (it spins meanwhile). A vCPU that was not spinning lets those that
+   * were spinning go first: they take the lock in the gap while it is still dispatching.
+   */
+  private bigLockWait(t: number, pre: number): number {
+    const lock = this.domainLock!;
+    const wasSpinning = this.spinningForBigLock;
+    if (wasSpinning) {
+      lock.spinning--;
+      this.spinningForBigLock = false;
+    }
+    const at = t + pre;
+    if (lock.freeAtNs <= at && (wasSpinning || lock.spinning === 0)) return -1;
+    if (this.bigLockWaitSince < 0) this.bigLockWaitSince = at;
+    lock.spinning++;
+    this.spinningForBigLock = true;
+    return lock.freeAtNs > at ? lock.freeAtNs - at : Math.max(0, lock.freeAtNs - t);
+  }
+
+  /** Time this vCPU spun for the big lock before taking it at `atNs` (0 if it did not wait); resets the wait. */
+  private bigLockWaited(atNs: number): number {
+    const since = this.bigLockWaitSince;
+    this.bigLockWaitSince = -1;
+    return since < 0 ? 0 : atNs - since;
+  }
+
+  /** Stop spinning for the big lock (the store no longer traps). */
+  private stopSpinning(): void {
+    if (this.spinningForBigLock) {
+      this.domainLock!.spinning--;
+      this.spinningForBigLock = false;
+    }
+    this.bigLockWaitSince = -1;
   }
 
   private release(engine: Engine, lockId: number): void {

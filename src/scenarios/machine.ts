@@ -1,7 +1,11 @@
 import type { CostProfile } from '../hv/cost-profile.js';
+import { DomainLock } from '../hv/domain-lock.js';
 import { Hypervisor } from '../hv/hypervisor.js';
 import type { StoreOutcome } from '../hv/types.js';
+import { KERNEL_ERAS } from '../mmu/kernel-era.js';
+import { DebugLocks } from '../mmu/lockdep.js';
 import { Mm } from '../mmu/mm.js';
+import type { KernelEraSpec } from '../mmu/types.js';
 import { SpinLockTable } from '../mmu/spin-lock.js';
 import { Engine } from '../sim/engine.js';
 import type { FaultDetail, ForkExitParams } from './types.js';
@@ -13,15 +17,21 @@ export const FAULT_DETAILS_KEPT = 5;
 /** One guest: an mm, Xen's view of it, its locks and vCPUs, on one engine. */
 export class Machine {
   readonly engine = new Engine();
+  /** The guest kernel's rules (params.kernel). */
+  readonly era: KernelEraSpec;
   readonly mm: Mm;
   readonly hv: Hypervisor;
   readonly locks: SpinLockTable;
+  /** The kernel's global debug_locks, shared by every vCPU's lockdep and preempt checks. */
+  readonly debugLocks = new DebugLocks();
+  /** Xen 3.1's domain big lock when the profile's Xen has one, else null. */
+  readonly domainLock: DomainLock | null;
   readonly cpus: GuestCpu[] = [];
   /** What vCPU 0's workload is in ("pin #3", "dwell #3", ...), for fault details. */
   phase = 'start';
   /** Set when the pinner has finished its iterations: writers stop. */
   pinnerDone = false;
-  readonly writes = { direct: 0, emulated: 0, faults: 0 };
+  readonly writes = { direct: 0, emulated: 0, staleTlb: 0, faults: 0 };
   readonly faultDetails: FaultDetail[] = [];
 
   constructor(
@@ -29,8 +39,12 @@ export class Machine {
     readonly costs: CostProfile,
     readonly splitPtlocks: boolean,
   ) {
-    this.mm = new Mm(params.mode, params.vmas ? { kind: 'vmas', vmas: params.vmas } : { kind: 'dense', ptePages: params.ptePages });
-    this.hv = new Hypervisor(this.mm, costs);
+    this.era = KERNEL_ERAS[params.kernel];
+    this.mm = new Mm(params.mode, params.vmas ? { kind: 'vmas', vmas: params.vmas } : { kind: 'dense', ptePages: params.ptePages }, {
+      kernel: params.kernel,
+    });
+    this.hv = new Hypervisor(this.mm, costs, { vcpus: params.vcpus, clock: this.engine });
+    this.domainLock = this.hv.xen.domainBigLock ? new DomainLock() : null;
     this.locks = new SpinLockTable(this.mm.frameCount, params.vcpus, this.engine);
     for (let v = 0; v < params.vcpus; v++) this.cpus.push(new GuestCpu(this, v));
   }
@@ -51,6 +65,7 @@ export class Machine {
   noteStore(cpu: GuestCpu, frame: number, outcome: StoreOutcome): void {
     if (outcome === 'direct') this.writes.direct++;
     else if (outcome === 'emulated') this.writes.emulated++;
+    else if (outcome === 'stale') this.writes.staleTlb++;
     else {
       this.writes.faults++;
       if (this.faultDetails.length < FAULT_DETAILS_KEPT) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { COST_PROFILES, DEFAULT_PROFILE } from '../hv/cost-profiles.js';
-import { MC_ARGS_BYTES, MC_BATCH_SLOTS } from '../hv/multicall-batcher.js';
+import { MC_ARGS_BYTES, MC_ARGS_BYTES_PER_SLOT, MC_BATCH_SLOTS } from '../hv/multicall-batcher.js';
+import { allowedKernelModePairs, defaultKernelFor, KERNEL_ERAS, KERNEL_VERSIONS } from '../mmu/kernel-era.js';
 import { MODE_MAX_PTE_PAGES, PAGING_MODE_NAMES } from '../mmu/paging-mode.js';
 import { PREEMPT_BITS_DEFAULT } from '../mmu/preempt-count.js';
 import { ConfigError } from '../shared/errors.js';
@@ -9,11 +10,16 @@ import type { ForkExitParams } from './types.js';
 
 export const SCENARIOS = ['fork-exit'] as const;
 
-/** Defaults of every parameter of fork-exit. */
+/**
+ * Defaults of every parameter of fork-exit. Two are derived when not given: `kernel` from the mode
+ * (defaultKernelFor: 2.6.24 on 2level and pae, current on 4level) and `mcArgs` from `mcBatch` (16 bytes per slot,
+ * as MC_ARGS is defined); the values here are those of the default mode and batch.
+ */
 export const DEFAULT_PARAMS: Readonly<ForkExitParams> = Object.freeze({
   scenario: 'fork-exit',
   strategy: 'per-pte-deferred',
   mode: '4level',
+  kernel: defaultKernelFor('4level'),
   ptePages: 64,
   vcpus: 1,
   iterations: 10,
@@ -36,6 +42,7 @@ const schema = z
     scenario: z.enum(SCENARIOS),
     strategy: z.string(),
     mode: z.enum(PAGING_MODE_NAMES as [string, ...string[]]),
+    kernel: z.enum(KERNEL_VERSIONS as [string, ...string[]]),
     ptePages: int(1),
     vmas: z.array(z.object({ start: int(0), length: int(1) }).strict()).min(1).optional(),
     vcpus: int(1, MAX_VCPUS),
@@ -57,6 +64,8 @@ function allowed(field: string): string {
       return SCENARIOS.join(', ');
     case 'mode':
       return PAGING_MODE_NAMES.join(', ');
+    case 'kernel':
+      return `${KERNEL_VERSIONS.join(', ')} (pairs with the mode that shipped: ${allowedKernelModePairs().join(', ')})`;
     case 'ptePages':
       return `an integer from 1 to the mode's maximum (2level ${MODE_MAX_PTE_PAGES['2level']}, pae ${MODE_MAX_PTE_PAGES.pae}, 4level ${MODE_MAX_PTE_PAGES['4level']})`;
     case 'vcpus':
@@ -71,7 +80,7 @@ function allowed(field: string): string {
     case 'mcBatch':
       return 'an integer from 1 to 4096 (Linux: 32)';
     case 'mcArgs':
-      return 'an integer number of bytes from 32 to 1048576 (Linux: 512)';
+      return 'an integer number of bytes from 32 to 1048576 (Linux: 16 x MC_BATCH = 512)';
     case 'preemptBits':
       return 'an integer from 1 to 24 (Linux: 8)';
     default:
@@ -80,11 +89,34 @@ function allowed(field: string): string {
 }
 
 /**
- * Validate and complete user parameters (defaults from DEFAULT_PARAMS). Throws ConfigError naming the field,
- * the value and what is allowed.
+ * The value `field` takes when it is not given, for these (otherwise resolved) parameters: `kernel` follows the
+ * mode and `mcArgs` the batch size; the others are DEFAULT_PARAMS. Run ids name only the fields that differ.
+ */
+export function defaultParamValue<K extends keyof ForkExitParams>(field: K, params: ForkExitParams): ForkExitParams[K] {
+  if (field === 'kernel') return defaultKernelFor(params.mode) as ForkExitParams[K];
+  if (field === 'mcArgs') return (params.mcBatch * MC_ARGS_BYTES_PER_SLOT) as ForkExitParams[K];
+  return DEFAULT_PARAMS[field];
+}
+
+/** Check a kernel name alone (the CLI checks each value of a list before pairing it with the modes). */
+export function checkKernelName(value: unknown): void {
+  if (!(KERNEL_VERSIONS as unknown[]).includes(value)) {
+    throw new ConfigError(`kernel: ${JSON.stringify(value)} is not allowed; expected ${allowed('kernel')}`, 'kernel');
+  }
+}
+
+/**
+ * Validate and complete user parameters (defaults from DEFAULT_PARAMS; `kernel` from the mode and `mcArgs` from
+ * `mcBatch` when not given). Throws ConfigError naming the field, the value and what is allowed; a (kernel, mode)
+ * pair that never shipped names both values and the allowed pairs.
  */
 export function resolveParams(input: Partial<ForkExitParams>): ForkExitParams {
-  const merged = { ...DEFAULT_PARAMS, ...stripUndefined(input) };
+  const given = stripUndefined(input);
+  const merged = { ...DEFAULT_PARAMS, ...given };
+  if (given.kernel === undefined && typeof merged.mode === 'string' && (PAGING_MODE_NAMES as string[]).includes(merged.mode)) {
+    merged.kernel = defaultKernelFor(merged.mode);
+  }
+  if (given.mcArgs === undefined && Number.isInteger(merged.mcBatch)) merged.mcArgs = merged.mcBatch * MC_ARGS_BYTES_PER_SLOT;
   const r = schema.safeParse(merged);
   if (!r.success) {
     const issue = r.error.issues[0];
@@ -97,6 +129,12 @@ export function resolveParams(input: Partial<ForkExitParams>): ForkExitParams {
     throw new ConfigError(`${field}: ${JSON.stringify(value)} is not allowed; expected ${allowed(top)}`, field);
   }
   const p = r.data as ForkExitParams;
+  if (!KERNEL_ERAS[p.kernel].modes.includes(p.mode)) {
+    throw new ConfigError(
+      `kernel: ${p.kernel} with mode ${p.mode} never shipped; allowed (kernel/mode) pairs: ${allowedKernelModePairs().join(', ')}`,
+      'kernel',
+    );
+  }
   if (!listStrategies().includes(p.strategy)) {
     throw new ConfigError(`strategy: unknown strategy '${p.strategy}'; allowed: ${listStrategies().join(', ')}`, 'strategy');
   }

@@ -4,11 +4,16 @@ import type { Strategy } from './types.js';
 import { batchedPinTopLevel, batchedUnpinTopLevel, remapFlags } from './walk.js';
 
 /**
- * The seed patch, in today's form (mmu_pv.c xen_pin_page / xen_unpin_page): each PTE page is locked
- * (spin_lock_nest_lock under page_table_lock) after its slot is reserved, remapped RO and pinned as an L1 in the
- * same batch, and its unlock is queued as a batch callback, so the lock outlives the multicall that validates it.
- * At most MC_BATCH/2 + 1 = 17 PTE locks are held at once. Unpin: top-level UNPIN first, then per PTE page
- * lock, UNPIN, RW remap, deferred unlock.
+ * The seed patch: each PTE page is locked after its slot is reserved, remapped RO and pinned as an L1 in the same
+ * batch, and its unlock is queued as a batch callback, so the lock outlives the multicall that validates it. At
+ * most MC_BATCH/2 + 1 = 17 PTE locks are held at once. Unpin: top-level UNPIN first, then per PTE page lock, UNPIN,
+ * RW remap, deferred unlock.
+ *
+ * Under `--kernel 2.6.24` this is pin_page / unpin_page / xen_pgd_pin / xen_pgd_unpin of the seed line by line
+ * (arch/x86/xen/mmu.c 2.6.24, lines 393-545). Under `current` it is xen_pin_page / xen_unpin_page of today's
+ * mmu_pv.c, which differ: the PTE lock is spin_lock_nest_lock, PIN_L1 and UNPIN go through xen_extend_mmuext_op
+ * (coalescing), the walk differs on pae (kernel PMD remapped after the walk), and 4level adds the user pgd
+ * (docs/strategies.md lists every difference).
  */
 export const perPteDeferred: Strategy = {
   name: 'per-pte-deferred',

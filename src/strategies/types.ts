@@ -14,16 +14,23 @@ export type Program = Generator<Effect, void, void>;
 
 /** Options of `lock`. */
 export interface LockOptions {
-  /** spin_lock_nest_lock(lock, &mm->page_table_lock): lockdep merges consecutive locks of this class. */
+  /**
+   * A PTE lock taken by the pin walk (xen_pte_lock / 2.6.24 lock_pte): today's kernel annotates it
+   * spin_lock_nest_lock(ptl, &mm->page_table_lock), so lockdep merges consecutive locks of this class; 2.6.24 used a
+   * plain spin_lock. The kernel era of the run decides the annotation.
+   */
   nest?: boolean;
 }
 
 /**
- * The narrow door from a strategy to the model (xen-semantics.md section 1.2-1.3 names in brackets).
+ * The narrow door from a strategy to the model (the kernel's names in brackets; docs/strategies.md).
  * Queries and PG_pinned updates are synchronous; everything else returns an Effect to yield.
  */
 export interface PinContext {
-  /** The mm being pinned: walk order in `walkFrames`/`walkLevels` (pgd last), `userPgd` (-1 if none). */
+  /**
+   * The mm being pinned: walk order in `walkFrames`/`walkLevels` (pgd last), `userPgd` (-1 if none), and on pae
+   * `kernelPmd` with `kernelPmdInWalk` (false: the top-level pin remaps it, see `walk.ts`).
+   */
   readonly mm: Mm;
   /** This vCPU's number. */
   readonly vcpu: number;
@@ -80,6 +87,12 @@ export interface Strategy {
   readonly description: string;
   /** Whether split PTE locks are on (default true). `mm-lock` turns them off: PTE writers take page_table_lock. */
   readonly splitPtlocks?: boolean;
+  /**
+   * Whether the strategy claims to be race-free: no racing PTE writer can ever take a write-protect fault
+   * (default true). `false` marks a deliberately racy variant (`unlocked`, `per-pte-early-unlock`), so a fault is
+   * expected of it; a fault of a strategy that claims to be race-free is a bug in the strategy.
+   */
+  readonly raceFree?: boolean;
   /** Pin the mm. Runs with mm->page_table_lock held by the caller. */
   pin(ctx: PinContext): Program;
   /** Unpin the mm. Runs with mm->page_table_lock held by the caller. */

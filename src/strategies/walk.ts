@@ -1,6 +1,16 @@
 import { MMUEXT_UNPIN_TABLE, pinCommandForLevel, UVMF_NONE, UVMF_TLB_FLUSH } from '../hv/abi.js';
+import type { Mm } from '../mmu/mm.js';
 import { PT_PGD } from '../mmu/types.js';
 import type { PinContext, Program } from './types.js';
+
+/**
+ * The PAE kernel PMD when the walk does not visit it (today's kernels: __xen_pgd_pin remaps it with
+ * xen_pin_page(..., PT_PMD) after the walk, __xen_pgd_unpin with xen_unpin_page right after the pgd's UNPIN),
+ * or -1 (not pae, or 2.6.24 whose pgd_walk visits it before the pgd).
+ */
+export function separateKernelPmd(mm: Mm): number {
+  return mm.kernelPmd >= 0 && !mm.kernelPmdInWalk ? mm.kernelPmd : -1;
+}
 
 /** UVMF_TLB_FLUSH for the pgd, no flush for the others (xen_pin_page / xen_unpin_page). */
 export function remapFlags(level: number): number {
@@ -10,7 +20,8 @@ export function remapFlags(level: number): number {
 /**
  * The pre-patch batched pin (2.6.24-rc, xen_pgd_pin): every page of the walk remapped RO (pgd last, with a TLB
  * flush), no PIN_L1, then the top-level pin validates every table; then the user pgd (4level).
- * The caller issues the batch.
+ * The caller issues the batch. With today's kernel this is also the pin with split PTE locks off (mmu_pv.c pins
+ * PTE pages individually only when it took their lock).
  */
 export function* batchedPinWithoutL1Pins(ctx: PinContext): Program {
   const { walkFrames, walkLevels } = ctx.mm;
@@ -23,11 +34,13 @@ export function* batchedPinWithoutL1Pins(ctx: PinContext): Program {
 }
 
 /**
- * The end of __xen_pgd_pin: PIN_L{top} of the pgd, then (4level) the user pgd remapped RO with a TLB flush
- * and pinned too. Queued into the batch; the caller issues it.
+ * The end of xen_pgd_pin / __xen_pgd_pin: (pae, today) the kernel PMD remapped RO, PIN_L{top} of the pgd, then
+ * (4level) the user pgd remapped RO with a TLB flush and pinned too. Queued into the batch; the caller issues it.
  */
 export function* batchedPinTopLevel(ctx: PinContext): Program {
   const { mode, pgd, userPgd } = ctx.mm;
+  const kernelPmd = separateKernelPmd(ctx.mm);
+  if (kernelPmd >= 0 && !ctx.testSetPinned(kernelPmd)) yield ctx.mcUpdateVaMapping(kernelPmd, false, UVMF_NONE);
   yield ctx.mcMmuextOp(pinCommandForLevel(mode.topLevel), pgd);
   if (userPgd >= 0 && !ctx.testSetPinned(userPgd)) {
     yield ctx.mcUpdateVaMapping(userPgd, false, UVMF_TLB_FLUSH);
@@ -36,8 +49,9 @@ export function* batchedPinTopLevel(ctx: PinContext): Program {
 }
 
 /**
- * The start of __xen_pgd_unpin: UNPIN_TABLE of the pgd and (4level) of the user pgd, which coalesce into one
- * mmuext_op entry, then the user pgd remapped RW with a TLB flush.
+ * The start of xen_pgd_unpin / __xen_pgd_unpin: UNPIN_TABLE of the pgd and (4level) of the user pgd, which
+ * coalesce into one mmuext_op entry where the kernel coalesces, then the user pgd remapped RW with a TLB flush;
+ * (pae, today) the kernel PMD remapped RW.
  */
 export function* batchedUnpinTopLevel(ctx: PinContext): Program {
   const { pgd, userPgd } = ctx.mm;
@@ -46,6 +60,8 @@ export function* batchedUnpinTopLevel(ctx: PinContext): Program {
     yield ctx.mcMmuextOp(MMUEXT_UNPIN_TABLE, userPgd);
     if (ctx.testClearPinned(userPgd)) yield ctx.mcUpdateVaMapping(userPgd, true, UVMF_TLB_FLUSH);
   }
+  const kernelPmd = separateKernelPmd(ctx.mm);
+  if (kernelPmd >= 0 && ctx.testClearPinned(kernelPmd)) yield ctx.mcUpdateVaMapping(kernelPmd, true, UVMF_NONE);
 }
 
 /**

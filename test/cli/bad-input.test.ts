@@ -15,6 +15,12 @@ interface BadInput {
 const CASES: BadInput[] = [
   { name: 'an unknown strategy', args: ['--strategy', 'unlocked,nope'], says: [/--strategy/, /'nope'/, /allowed: unlocked, mm-lock/] },
   { name: 'an unknown mode', args: ['--mode', '5level'], says: [/--mode/, /5level/, /2level, pae, 4level/] },
+  { name: 'an unknown kernel', args: ['--kernel', '2.6.25'], says: [/--kernel/, /2\.6\.25/, /2\.6\.24, current/] },
+  {
+    name: 'a kernel with a mode it never shipped with',
+    args: ['--kernel', '2.6.24', '--mode', '4level'],
+    says: [/--kernel/, /2\.6\.24 with mode 4level/, /2\.6\.24\/2level, 2\.6\.24\/pae, current\/pae, current\/4level/],
+  },
   { name: 'an unknown suite', args: ['nosuch'], says: [/SUITE/, /nosuch/, /allowed: ci, contention, default/] },
   { name: 'an unknown profile', args: ['--profile', 'pentium'], says: [/--profile/, /pentium/, /allowed: modern, xeon-2007/] },
   { name: 'a size that is not a number', args: ['--pte-pages', '64,lots'], says: [/--pte-pages/, /"lots"/, /expected an integer/] },

@@ -79,6 +79,9 @@ test('scenario options given with a suite replace its axes', async () => {
   assert.equal(code, 0);
   const set = readResults(out);
   assert.equal(set.suite, 'ci');
-  // ci has two matrices (4level; 2level and pae): each collapses to one run per mode.
-  assert.deepEqual(set.runs.map((r) => (r.params as { mode: string }).mode), ['4level', '2level', 'pae']);
+  // ci has four matrices (current 4level; 2.6.24 pae; 2.6.24 2level; current pae): each collapses to one run.
+  assert.deepEqual(
+    set.runs.map((r) => `${(r.params as { kernel: string }).kernel}/${(r.params as { mode: string }).mode}`),
+    ['current/4level', '2.6.24/pae', '2.6.24/2level', 'current/pae'],
+  );
 });

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Lockdep, MAX_LOCK_DEPTH, PreemptCount, SpinLockTable } from '../../src/mmu/index.js';
+import {
+  DebugLocks,
+  KERNEL_ERAS,
+  LOCKDEP_REFERENCES_BITS,
+  Lockdep,
+  MAX_LOCK_DEPTH,
+  PREEMPT_WARN_MARGIN,
+  PreemptCount,
+  SpinLockTable,
+} from '../../src/mmu/index.js';
 
 describe('PreemptCount', () => {
   it('overflows exactly when the 8-bit PREEMPT field reaches 256, carrying into SOFTIRQ', () => {
@@ -20,6 +29,29 @@ describe('PreemptCount', () => {
     const p = new PreemptCount(4);
     for (let i = 0; i < 33; i++) p.add(1, 0);
     assert.equal(p.overflows, 2);
+  });
+
+  it('counts a DEBUG_PREEMPT warning for every add that leaves the PREEMPT field at PREEMPT_MASK - 10 or more', () => {
+    const p = new PreemptCount(8);
+    const mask = 255;
+    for (let d = 1; d <= 300; d++) p.add(1, d);
+    // Field values mask - 10 .. mask (245..255) fire; after the carry at 256 the field restarts at 0.
+    assert.equal(p.debugWarnings, PREEMPT_WARN_MARGIN + 1);
+    assert.equal(mask - PREEMPT_WARN_MARGIN, 245);
+  });
+
+  it("turns debug_locks off at the first DEBUG_PREEMPT warning, which silences lockdep", () => {
+    const debug = new DebugLocks();
+    const p = new PreemptCount(4, debug);
+    const l = new Lockdep(debug);
+    for (let d = 1; d < 15 - PREEMPT_WARN_MARGIN; d++) p.add(1, d);
+    assert.equal(debug.on, true);
+    p.add(1, 0);
+    assert.equal(p.debugWarnings, 1);
+    assert.equal(debug.on, false);
+    l.acquire(0, false);
+    l.acquire(0, false);
+    assert.equal(l.recursionWarnings, 0, 'lockdep is off: nothing more is reported');
   });
 
   it('records the maximum depth after the count falls back', () => {
@@ -44,22 +76,70 @@ describe('Lockdep', () => {
     assert.equal(l.depth, 1);
   });
 
-  it('does not merge plain spin_lock of the same class: recursion warning and one entry each', () => {
+  it('warns when merged nest locks overflow held_lock.references (11 bits: the 2048th) and turns itself off', () => {
+    const limit = 2 ** LOCKDEP_REFERENCES_BITS;
     const l = new Lockdep();
-    l.acquire(0, false);
-    l.acquire(0, false);
-    assert.equal(l.depth, 2);
-    assert.equal(l.recursionWarnings, 1);
+    l.acquire(1, false);
+    for (let i = 0; i < limit - 1; i++) l.acquire(0, true);
+    assert.equal(l.referenceOverflows, 0);
+    assert.equal(l.off, false);
+    l.acquire(0, true);
+    assert.equal(l.referenceOverflows, 1);
+    assert.equal(l.off, true);
   });
 
-  it('switches itself off at the 49th separate entry (MAX_LOCK_DEPTH 48)', () => {
+  it('reports a plain spin_lock of a held class as recursive locking, then turns itself off without adding it', () => {
     const l = new Lockdep();
-    for (let c = 0; c < MAX_LOCK_DEPTH; c++) l.acquire(c, false);
+    l.acquire(0, false);
+    l.acquire(0, false);
+    assert.equal(l.recursionWarnings, 1);
+    assert.equal(l.depth, 1);
+    assert.equal(l.off, true);
+    l.acquire(0, false);
+    assert.equal(l.recursionWarnings, 1, 'one splat: lockdep is off');
+  });
+
+  it('allows a nest-locked acquisition of a held class below the top (check_deadlock: the nest lock serialises it)', () => {
+    const l = new Lockdep();
+    l.acquire(0, true);
+    l.acquire(1, false);
+    l.acquire(0, true);
+    assert.equal(l.recursionWarnings, 0);
+    assert.equal(l.depth, 3);
+  });
+
+  it('switches itself off when the depth reaches MAX_LOCK_DEPTH (the 48th held lock today)', () => {
+    const l = new Lockdep();
+    for (let c = 0; c < MAX_LOCK_DEPTH - 1; c++) l.acquire(c, false);
     assert.equal(l.overflows, 0);
     l.acquire(100, false);
     assert.equal(l.overflows, 1);
-    assert.equal(l.maxDepth, 48);
+    assert.equal(l.maxDepth, MAX_LOCK_DEPTH);
     assert.equal(l.off, true);
+  });
+
+  it('takes 2.6.24 MAX_LOCK_DEPTH of 30: the 30th held lock turns it off', () => {
+    const max = KERNEL_ERAS['2.6.24'].maxLockDepth;
+    assert.equal(max, 30);
+    const l = new Lockdep(new DebugLocks(), { maxLockDepth: max });
+    for (let c = 0; c < max - 1; c++) l.acquire(c, false);
+    assert.equal(l.off, false);
+    l.acquire(100, false);
+    assert.equal(l.overflows, 1);
+    assert.equal(l.off, true);
+  });
+
+  it("shares debug_locks across vCPUs: a warning on one turns every vCPU's lockdep off", () => {
+    const debug = new DebugLocks();
+    const a = new Lockdep(debug);
+    const b = new Lockdep(debug);
+    a.acquire(0, false);
+    a.acquire(0, false);
+    b.acquire(0, false);
+    b.acquire(0, false);
+    assert.deepEqual([a.recursionWarnings, b.recursionWarnings], [1, 0]);
+    assert.equal(b.off, true);
+    assert.match(debug.offBy ?? '', /recursive/);
   });
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FRAME_RW, Mm, PT_PGD, PT_PMD, PT_PTE, PT_PUD } from '../../src/mmu/index.js';
+import { FRAME_RW, GUEST_LOWMEM_BYTES, Mm, PAGING_MODES, PT_PGD, PT_PMD, PT_PTE, PT_PUD } from '../../src/mmu/index.js';
 import { ConfigError } from '../../src/shared/errors.js';
 
 const MiB = 2 ** 20;
@@ -25,11 +25,25 @@ describe('Mm: walk order', () => {
     assert.deepEqual([...mm.ptePresent], [512, 512, 1, 2]);
   });
 
-  it('pae: PMD page then its PTE pages for each user pgd slot; pgd last; no user pgd', () => {
-    const mm = new Mm('pae', { kind: 'vmas', vmas: [{ start: 0, length: 2 * MiB }, { start: 2 * GiB, length: 4 * MiB }] });
-    assert.deepEqual(walk(mm), ['pmd:1', 'pte:2', 'pmd:3', 'pte:4', 'pte:5', 'pgd:0']);
+  it('pae 2.6.24: every preallocated PMD in pgd-slot order with its PTE pages, the kernel PMD, then the pgd', () => {
+    // PTE pages in user slots 0 and 2; slot 1's PMD is empty but present (pgd_alloc), slot 3 is the kernel PMD.
+    const mm = new Mm('pae', { kind: 'vmas', vmas: [{ start: 0, length: 2 * MiB }, { start: 2 * GiB, length: 4 * MiB }] }, { kernel: '2.6.24' });
+    assert.deepEqual(walk(mm), ['pmd:1', 'pte:2', 'pmd:3', 'pmd:4', 'pte:5', 'pte:6', 'pmd:7', 'pgd:0']);
+    assert.equal(mm.kernelPmd, 7);
+    assert.equal(mm.kernelPmdInWalk, true);
     assert.equal(mm.userPgd, -1);
     assert.equal(mm.xenLevel[0], 3);
+    assert.deepEqual([mm.pudPages, mm.pmdPages, mm.ptePages], [0, 4, 3]);
+  });
+
+  it('pae today: the walk stops at the user slots; the kernel PMD is a frame of the mm outside the walk', () => {
+    const mm = new Mm('pae', { kind: 'dense', ptePages: 1 }, { kernel: 'current' });
+    assert.deepEqual(walk(mm), ['pmd:1', 'pte:2', 'pmd:3', 'pmd:4', 'pgd:0']);
+    assert.equal(mm.kernelPmd, 5);
+    assert.equal(mm.kernelPmdInWalk, false);
+    assert.equal(mm.frameCount, 6);
+    // The pgd refers to all four PMDs.
+    assert.deepEqual([...mm.children.subarray(mm.childStart[0], mm.childStart[0] + mm.childCount[0])], [1, 3, 4, 5]);
   });
 
   it('2level: PTE pages only, 4 MiB each, pgd last', () => {
@@ -42,6 +56,20 @@ describe('Mm: walk order', () => {
   it('merges overlapping VMAs', () => {
     const mm = new Mm('4level', { kind: 'vmas', vmas: [{ start: 0, length: 8192 }, { start: 4096, length: 8192 }] });
     assert.equal(mm.presentPtes, 3);
+  });
+});
+
+describe('Mm: the kernel half of the top level', () => {
+  it('counts the present kernel entries of a 512 MiB guest mapped by 4 KiB PTE pages, plus fixmap and pkmap', () => {
+    assert.equal(GUEST_LOWMEM_BYTES, 512 * MiB);
+    const twoLevel = new Mm('2level', { kind: 'dense', ptePages: 1 });
+    assert.equal(twoLevel.externalRefs[twoLevel.pgd], GUEST_LOWMEM_BYTES / (4 * MiB) + 2);
+    const pae = new Mm('pae', { kind: 'dense', ptePages: 1 });
+    assert.equal(pae.externalRefs[pae.kernelPmd], GUEST_LOWMEM_BYTES / (2 * MiB) + 2);
+    assert.equal(pae.externalRefs[pae.pgd], 0, 'the pae pgd only points to PMDs of the mm');
+    const four = new Mm('4level', { kind: 'dense', ptePages: 1 });
+    assert.equal(four.externalRefs[four.pgd], PAGING_MODES['4level'].kernelRefs);
+    assert.equal(four.externalRefs[four.userPgd], 0);
   });
 });
 

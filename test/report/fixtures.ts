@@ -110,6 +110,7 @@ function scenarioMetrics(p: ForkExitParams, r: () => number): RunMetrics {
     hypercalls: {
       traps,
       multicalls,
+      singletons: 0,
       entries,
       argBytes: entries * 24,
       batches: multicalls + 2 * it,
@@ -129,9 +130,15 @@ function scenarioMetrics(p: ForkExitParams, r: () => number): RunMetrics {
         dist(2 * it + (mmLock ? writes : 0), mmLock ? 30 : pinNs, pinNs * 1.05, pinNs * 1.1, 20),
         dist(mmLock ? Math.round(writes * 0.3) : 0, ptlockWaitP99 * 0.4, ptlockWaitP99, ptlockWaitP99 * 1.2, 50)),
     },
-    preempt: { maxDepth: depth, overflows: depth >= limit ? 2 * it : 0 },
-    lockdep: { maxDepth: Math.min(depth, 48), overflows: depth > 48 ? 2 * it : 0 },
-    writes: { direct: writes - emulated - faults, emulated },
+    xen: {
+      tlbFlushes: (perPte ? 2 * n : 1) * it,
+      flushIpis: (perPte ? 2 * n : 1) * it * writers,
+      guestFlushes: 4 * it,
+      bigLock: lock(0, 0, 0, dist(0, 0, 0, 0, 0), dist(0, 0, 0, 0, 0)),
+    },
+    preempt: { maxDepth: depth, overflows: depth >= limit ? 2 * it : 0, debugWarnings: depth >= limit - 11 ? 2 * it : 0 },
+    lockdep: { maxDepth: Math.min(depth, 48), overflows: depth > 48 ? 2 * it : 0, recursionWarnings: 0, referenceOverflows: 0, disabled: depth >= 48 ? 1 : 0 },
+    writes: { direct: writes - emulated - faults, emulated, staleTlb: 0 },
     faults: {
       writeProtect: faults,
       hypercallErrors: 0,
@@ -179,7 +186,7 @@ export function makeResultSet(options: FixtureOptions = {}): ResultSet {
           for (const writerThinkNs of thinks)
             for (let seed = 1; seed <= seeds; seed++) {
               const params: ForkExitParams = {
-                scenario: 'fork-exit', strategy, mode, ptePages, vcpus: v, iterations: options.iterations ?? 10,
+                scenario: 'fork-exit', strategy, mode, kernel: mode === '4level' ? 'current' : '2.6.24', ptePages, vcpus: v, iterations: options.iterations ?? 10,
                 dwellNs: 100_000, writerThinkNs, seed, profile: 'modern', mcBatch: 32, mcArgs: 512, preemptBits: 8,
               };
               const id = `${strategy} ${mode} ptePages=${ptePages} vcpus=${v}${thinks.length > 1 ? ` think=${writerThinkNs}` : ''} seed=${seed}`;

@@ -2,34 +2,64 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveParams, runScenario } from '../../src/scenarios/index.js';
 import { ConfigError, ModelError } from '../../src/shared/errors.js';
-import { getStrategy, registerStrategy } from '../../src/strategies/index.js';
+import { claimsRaceFree, getStrategy, registerStrategy } from '../../src/strategies/index.js';
 import type { Strategy } from '../../src/strategies/types.js';
 import type { PinContext, Program } from '../../src/strategies/types.js';
 import { makeMachine, runProgram } from '../strategies/helpers.js';
 
-const RACE = { mode: '4level', ptePages: 64, vcpus: 4, iterations: 3, dwellNs: 20_000, writerThinkNs: 1_000 } as const;
+const RACE = { ptePages: 64, vcpus: 4, iterations: 3, dwellNs: 20_000, writerThinkNs: 1_000 } as const;
+/** The seed in its own configuration (2.6.24 on pae, Xen 3.1), and today's (4level, current Xen). */
+const ERAS = [
+  { kernel: '2.6.24', mode: 'pae', profile: 'xeon-2007' },
+  { kernel: 'current', mode: '4level', profile: 'modern' },
+] as const;
+const label = (e: (typeof ERAS)[number]) => `${e.kernel} ${e.mode} ${e.profile}`;
 
 describe('racing PTE writers', () => {
-  it('catches the race of unlocked: write-protect faults, all while a pin or unpin is under way', () => {
-    const { metrics: m } = runScenario(resolveParams({ ...RACE, strategy: 'unlocked', seed: 1 }));
-    assert.ok(m.faults.writeProtect > 0, 'unlocked must fault');
-    assert.ok(m.faults.details.length > 0 && m.faults.details.length <= 5);
-    for (const d of m.faults.details) {
-      assert.match(d.pinner, /^(pin|unpin) #\d/, 'a fault can only happen inside a pin or an unpin');
-      assert.ok(d.vcpu >= 1 && d.vcpu < 4);
+  for (const era of ERAS) {
+    for (const strategy of ['unlocked', 'per-pte-early-unlock']) {
+      it(`catches the race of ${strategy} (${label(era)}): write-protect faults, all while a pin or unpin is under way`, () => {
+        assert.equal(claimsRaceFree(getStrategy(strategy)), false, 'declared racy');
+        const { metrics: m } = runScenario(resolveParams({ ...RACE, ...era, strategy, seed: 1 }));
+        assert.ok(m.faults.writeProtect > 0, `${strategy} must fault`);
+        assert.ok(m.faults.details.length > 0 && m.faults.details.length <= 5);
+        for (const d of m.faults.details) {
+          assert.match(d.pinner, /^(pin|unpin) #\d/, 'a fault can only happen inside a pin or an unpin');
+          assert.ok(d.vcpu >= 1 && d.vcpu < 4);
+        }
+        assert.equal(m.faults.hypercallErrors, 0);
+      });
     }
-    assert.equal(m.faults.hypercallErrors, 0);
+
+    for (const strategy of ['mm-lock', 'whole-lock', 'per-pte-deferred', 'unbatched']) {
+      it(`${strategy} never faults nor stores through a stale TLB entry over 10 seeds (${label(era)})`, () => {
+        assert.equal(claimsRaceFree(getStrategy(strategy)), true, 'declared race-free');
+        for (let seed = 1; seed <= 10; seed++) {
+          const { metrics: m } = runScenario(resolveParams({ ...RACE, ...era, strategy, seed }));
+          assert.equal(m.faults.writeProtect, 0, `seed ${seed}`);
+          assert.equal(m.writes.staleTlb, 0, `seed ${seed}`);
+          assert.ok(m.writes.direct + m.writes.emulated > 0, `seed ${seed}: writers ran`);
+        }
+      });
+    }
+  }
+
+  it('a writer whose TLB kept a writable entry stores without a fault: unlocked shows stale-TLB stores', () => {
+    const { metrics: m } = runScenario(resolveParams({ ...RACE, ...ERAS[0], strategy: 'unlocked', seed: 1 }));
+    assert.ok(m.writes.staleTlb > 0);
+    assert.equal(m.counts.writes, m.writes.direct + m.writes.emulated + m.writes.staleTlb + m.faults.writeProtect);
   });
 
-  for (const strategy of ['mm-lock', 'whole-lock', 'per-pte-deferred', 'unbatched']) {
-    it(`${strategy} never faults over 20 seeds`, () => {
-      for (let seed = 1; seed <= 20; seed++) {
-        const { metrics: m } = runScenario(resolveParams({ ...RACE, strategy, seed }));
-        assert.equal(m.faults.writeProtect, 0, `seed ${seed}`);
-        assert.ok(m.writes.direct + m.writes.emulated > 0, `seed ${seed}: writers ran`);
-      }
-    });
-  }
+  it('on pae every PTE update of a writer is two 32-bit stores', () => {
+    const n = RACE.ptePages;
+    const { metrics: m } = runScenario(resolveParams({ ...RACE, ...ERAS[0], strategy: 'per-pte-deferred', seed: 2 }));
+    const pinnerPtl = 2 * n * RACE.iterations; // one PTE lock per PTE page per pin and per unpin
+    const updates = m.locks.ptl.acquisitions - pinnerPtl;
+    assert.ok(updates > 0);
+    assert.equal(m.counts.writes, 2 * updates);
+    const { metrics: m4 } = runScenario(resolveParams({ ...RACE, ...ERAS[1], strategy: 'per-pte-deferred', seed: 2 }));
+    assert.equal(m4.counts.writes, m4.locks.ptl.acquisitions - pinnerPtl);
+  });
 
   it('writers do not change the pinner hypercall counts', () => {
     const one = runScenario(resolveParams({ strategy: 'per-pte-deferred', ptePages: 300, iterations: 2 })).metrics;
@@ -39,7 +69,7 @@ describe('racing PTE writers', () => {
   });
 
   it('under mm-lock writers wait for page_table_lock', () => {
-    const { metrics: m } = runScenario(resolveParams({ ...RACE, strategy: 'mm-lock', seed: 3 }));
+    const { metrics: m } = runScenario(resolveParams({ ...RACE, mode: '4level', strategy: 'mm-lock', seed: 3 }));
     assert.ok(m.locks.page_table_lock.contentions > 0);
     assert.equal(m.locks.ptl.acquisitions, 0);
     assert.ok(m.locks.page_table_lock.waitNs.maxNs > 0);
@@ -48,13 +78,13 @@ describe('racing PTE writers', () => {
 
 describe('determinism', () => {
   it('gives identical metrics for the same parameters and seed', () => {
-    const p = resolveParams({ ...RACE, strategy: 'unlocked', seed: 9 });
+    const p = resolveParams({ ...RACE, ...ERAS[0], strategy: 'unlocked', seed: 9 });
     assert.deepEqual(runScenario(p), runScenario(p));
   });
 
   it('gives different racing histories for different seeds', () => {
-    const a = runScenario(resolveParams({ ...RACE, strategy: 'unlocked', seed: 1 })).metrics;
-    const b = runScenario(resolveParams({ ...RACE, strategy: 'unlocked', seed: 2 })).metrics;
+    const a = runScenario(resolveParams({ ...RACE, mode: '4level', strategy: 'unlocked', seed: 1 })).metrics;
+    const b = runScenario(resolveParams({ ...RACE, mode: '4level', strategy: 'unlocked', seed: 2 })).metrics;
     assert.notDeepEqual([a.writes, a.faults.writeProtect], [b.writes, b.faults.writeProtect]);
   });
 });
@@ -122,8 +152,9 @@ describe('invariants and misuse', () => {
 
 describe('parameters', () => {
   const bad: [Record<string, unknown>, RegExp][] = [
-    [{ strategy: 'nope' }, /strategy: unknown strategy 'nope'; allowed: unlocked, mm-lock, whole-lock, per-pte-deferred, unbatched/],
+    [{ strategy: 'nope' }, /strategy: unknown strategy 'nope'; allowed: unlocked, mm-lock, whole-lock, per-pte-deferred, unbatched, per-pte-early-unlock/],
     [{ mode: '5level' }, /mode: "5level" is not allowed; expected 2level, pae, 4level/],
+    [{ kernel: '2.6.23' }, /kernel: "2.6.23" is not allowed; expected 2.6.24, current/],
     [{ mode: '2level', ptePages: 769 }, /ptePages: 769 exceeds the maximum for mode 2level; allowed: 1 to 768/],
     [{ ptePages: 1.5 }, /ptePages: 1.5 is not allowed/],
     [{ vcpus: 0 }, /vcpus: 0 is not allowed; expected an integer from 1/],
@@ -135,4 +166,30 @@ describe('parameters', () => {
       assert.throws(() => resolveParams(input as never), (e: Error) => e instanceof ConfigError && message.test(e.message));
     });
   }
+
+  for (const [kernel, mode] of [['2.6.24', '4level'], ['current', '2level']] as const) {
+    it(`rejects kernel ${kernel} with mode ${mode}, which never shipped, naming both and the allowed pairs`, () => {
+      assert.throws(
+        () => resolveParams({ kernel, mode }),
+        (e: Error) =>
+          e instanceof ConfigError &&
+          e.message.includes(kernel) &&
+          e.message.includes(mode) &&
+          e.message.includes('2.6.24/2level, 2.6.24/pae, current/pae, current/4level'),
+      );
+    });
+  }
+
+  it('resolves the kernel from the mode when it is not given, and records it', () => {
+    assert.equal(resolveParams({ mode: '2level' }).kernel, '2.6.24');
+    assert.equal(resolveParams({ mode: 'pae' }).kernel, '2.6.24');
+    assert.equal(resolveParams({ mode: '4level' }).kernel, 'current');
+    assert.equal(resolveParams({ mode: 'pae', kernel: 'current' }).kernel, 'current');
+  });
+
+  it('makes MC_ARGS follow MC_BATCH (16 bytes a slot) unless it is given', () => {
+    assert.equal(resolveParams({}).mcArgs, 512);
+    assert.equal(resolveParams({ mcBatch: 64 }).mcArgs, 64 * 16);
+    assert.equal(resolveParams({ mcBatch: 64, mcArgs: 512 }).mcArgs, 512);
+  });
 });
