@@ -1,5 +1,5 @@
 import { compareEnvironments } from './compare-environments.js';
-import { compareExact } from './compare-exact.js';
+import { diffExact } from '../results/diff-exact.js';
 import { judgeWall } from './judge-noisy.js';
 import { resolveCompareOptions } from './options.js';
 import { pairRuns } from './pair-runs.js';
@@ -15,7 +15,7 @@ export function compareResultSets(baseline: LabelledResultSet, current: Labelled
   const pairing = pairRuns(baseline.resultSet.runs, current.resultSet.runs);
 
   const runs: RunComparison[] = pairing.pairs.map(({ key, baseline: before, current: after }) => {
-    const exact = compareExact(before, after);
+    const exact = diffExact(before, after);
     const noisy = before.status === 'ok' && after.status === 'ok' ? judgeWall(before.wall, after.wall, environment, resolved) : [];
     return { key, id: after.id, baselineId: before.id, exactChanges: exact.changes, exactUnchanged: exact.unchanged, noisy };
   });

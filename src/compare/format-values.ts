@@ -21,18 +21,18 @@ export const VERDICT_ORDER: Readonly<Record<NoisyVerdict['state'], number>> = {
   'no-samples': 4,
 };
 
-/** Longest text value (a status, fault details as JSON) shown in a table cell before it is cut. */
+/** Longest text value (a status, a fault’s pinner phase) shown in a table cell before it is cut. */
 export const MAX_TEXT_CELL = 60;
 
 /** An exact value in full precision (a change in the last digit is still a change); `—` when absent. */
-export function formatExact(value: ExactValue): string {
-  if (value === null) return '—';
-  if (typeof value === 'number') return String(value);
+export function formatExact(value: ExactValue | undefined): string {
+  if (value === undefined) return '—';
+  if (typeof value !== 'string') return String(value);
   return value.length > MAX_TEXT_CELL ? `${value.slice(0, MAX_TEXT_CELL - 1)}…` : value;
 }
 
 /** The difference of two exact values: `+3 (+2.5%)`, or `` when either is not a number. */
-export function formatExactDelta(baseline: ExactValue, current: ExactValue): string {
+export function formatExactDelta(baseline: ExactValue | undefined, current: ExactValue | undefined): string {
   if (typeof baseline !== 'number' || typeof current !== 'number') return '';
   const delta = current - baseline;
   const sign = delta > 0 ? '+' : '';

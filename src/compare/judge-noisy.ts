@@ -1,4 +1,4 @@
-import type { WallStats } from '../runner/types.js';
+import type { WallStats } from '../results/types.js';
 import { describeDifferences } from './compare-environments.js';
 import { mannWhitneyU } from './mann-whitney.js';
 import type { EnvironmentComparison, NoisyFigures, NoisyMetricName, NoisyVerdict, ResolvedCompareOptions } from './types.js';

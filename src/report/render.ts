@@ -1,4 +1,4 @@
-import type { ResultSet } from '../runner/types.js';
+import type { ResultSet } from '../results/types.js';
 import { buildFilters, errorRows, microRows, scenarioRows, setHeader } from './aggregate.js';
 import { buildComparison, MAX_CHANGED_ROWS } from './comparison.js';
 import { renderPage } from './html.js';
@@ -6,7 +6,7 @@ import { orderStrategies, strategyStyles } from './palette.js';
 import type { ReportData, ReportOptions } from './types.js';
 
 /** Where the page finds plotly.js unless told otherwise: a copy beside index.html (writeReport makes it). */
-export const PLOTLY_FILE = 'plotly-basic.min.js';
+export const PLOTLY_FILE = 'plotly.js';
 
 function defaultLabel(set: ResultSet, index: number): string {
   return `#${index + 1} ${set.suite} (${set.createdAt.slice(0, 16).replace('T', ' ')})`;

@@ -1,6 +1,8 @@
 import { COST_PROFILES } from '../hv/cost-profiles.js';
 import { collectEnvironment, toolInfo } from './environment.js';
-import { RESULTS_SCHEMA, type ResultSet, type RunResult, type RunSpec } from './types.js';
+import { RESULTS_SCHEMA } from '../results/schema.js';
+import type { ResultSet, RunResult } from '../results/types.js';
+import type { RunSpec } from './types.js';
 
 /** Inputs of a result set besides the runs. */
 export interface ResultSetInfo {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { runCli, tempDir } from './helpers.js';
+import { runCli, tempDir } from '../support/cli.js';
 
 /** One bad command line: what to pass, and what the one-line message must contain. */
 interface BadInput {
@@ -22,7 +22,7 @@ const CASES: BadInput[] = [
   { name: 'a size above the mode maximum', args: ['--mode', '2level', '--pte-pages', '769'], says: [/--pte-pages/, /769/, /allowed: 1 to 768/] },
   { name: 'zero vCPUs', args: ['--vcpus', '0'], says: [/--vcpus/, /\b0\b/, /from 1 to/] },
   { name: 'a negative worker count', args: ['--workers', '-1'], says: [/--workers/, /-1/, /integer >= 0/] },
-  { name: 'an unknown option', args: ['--pte-page', '64'], says: [/Unknown argument: pte-page/] },
+  { name: 'an unknown option', args: ['--pte-page', '64'], says: [/unknown option --pte-page; did you mean --pte-pages\?/] },
 ];
 
 // Each case is its own process; they run side by side to keep the suite fast.

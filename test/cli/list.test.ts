@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FIXTURES, runCli } from './helpers.js';
+import { FIXTURES, runCli } from '../support/cli.js';
 
 test('list strategies shows the five built-in strategies with a description', async () => {
   const { code, stdout } = await runCli(['list', 'strategies']);

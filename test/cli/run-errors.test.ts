@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { validateResultSet } from '../../src/runner/results-schema.js';
-import { FAST, FIXTURES, readResults, runCli, tempDir } from './helpers.js';
+import { validateResultSet } from '../../src/results/write.js';
+import { FAST, FIXTURES, readResults, runCli, tempDir } from '../support/cli.js';
 
 for (const workers of ['0', '2']) {
   test(`a throwing run becomes an error entry, the others complete, and the command exits 1 (--workers ${workers})`, async () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { validateResultSet } from '../../src/runner/results-schema.js';
-import { FAST, readResults, runCli, tempDir } from './helpers.js';
+import { validateResultSet } from '../../src/results/write.js';
+import { FAST, readResults, runCli, tempDir } from '../support/cli.js';
 
 const MATRIX = ['--strategy', 'unlocked,per-pte-deferred', '--mode', '4level', '--pte-pages', '16,48', '--vcpus', '1,2', '--iterations', '2', '--seed', '7', '--seeds', '2'];
 
@@ -57,7 +57,7 @@ test('without --quiet, a summary table marks exact and noisy columns', async () 
   const out = tempDir();
   const { code, stdout } = await runCli(['run', ...MATRIX, '--workers', '2', '--out', out, '--samples', '1', '--no-report']);
   assert.equal(code, 0);
-  assert.match(stdout, /^strategy\s+mode\s+PTE pages\s+vcpus\s+seeds\s+traps\/cycle\*.*wall ms~$/m);
+  assert.match(stdout, /^strategy\s+mode\s+PTE pages\s+vcpus\s+seeds\s+traps\/cycle\*.*wall ms\/cycle~$/m);
   assert.match(stdout, /^per-pte-deferred\s+4level\s+48\s+2\s+2\s/m);
   assert.match(stdout, /\* exact: .*~ noisy/);
   assert.match(stdout, new RegExp(`results: ${join(out, 'results.json').replace(/[/.]/g, '\\$&')}`));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { validateResultSet } from '../../src/runner/results-schema.js';
-import { readResults, runCli, tempDir } from './helpers.js';
+import { validateResultSet } from '../../src/results/write.js';
+import { readResults, runCli, tempDir } from '../support/cli.js';
 
 test('the micro suite records tinybench statistics and raw samples of every task as noisy wall figures', async () => {
   const out = tempDir();

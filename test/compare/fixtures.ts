@@ -1,9 +1,7 @@
 // Synthetic result sets for the compare tests: small, deterministic, and every field the schema wants.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DistSummary } from '../../src/metrics/types.js';
-import { RESULTS_SCHEMA, type Environment, type ResultSet, type RunResult, type WallStats } from '../../src/runner/types.js';
+import { RESULTS_SCHEMA } from '../../src/results/schema.js';
+import type { Environment, ResultSet, RunResult, WallStats } from '../../src/results/types.js';
 import type { ForkExitParams, LockClassStats, RunMetrics } from '../../src/scenarios/types.js';
 
 /** The machine of a baseline. */
@@ -139,14 +137,4 @@ export function slower(set: ResultSet, factor: number, { scaleNormalised = true 
   return copy;
 }
 
-/** A fresh temporary directory. */
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'pinbench-compare-'));
-}
-
-/** Write `content` (a value as JSON, or a string as is) to DIR/NAME and return the path. */
-export function writeFixture(dir: string, name: string, content: unknown): string {
-  const path = join(dir, name);
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  return path;
-}
+export { tempDir, writeFixture } from '../support/temp.js';

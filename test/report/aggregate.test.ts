@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildReportData } from '../../src/report/index.js';
-import { makeResultSet } from './fixtures.js';
+import { makeResultSet } from '../../benchmarks/speed/synthetic-results.js';
 
 test('counts are per pin/unpin cycle: the run total divided by the pins', () => {
   const set = makeResultSet({ strategies: ['per-pte-deferred'], sizes: [100], vcpus: [1], seeds: 1, iterations: 10, micro: false });
@@ -30,6 +30,25 @@ test('the PREEMPT limit of a row is 2^preemptBits', () => {
   assert.equal(row.preemptLimit, 256);
   assert.equal(row.preemptMaxDepth, 301);
   assert.ok(row.preemptOverflows > 0);
+});
+
+test('the lock the writers take comes from the runs\' splitPtlocks, whatever the strategy is called', () => {
+  const set = makeResultSet({ strategies: ['per-pte-deferred'], sizes: [64], vcpus: [4], seeds: 1, micro: false });
+  const renamed = JSON.parse(JSON.stringify(set)) as typeof set;
+  for (const run of renamed.runs) {
+    if (run.kind !== 'scenario' || run.status !== 'ok') continue;
+    run.params.strategy = 'my-global-lock';
+    run.splitPtlocks = false;
+  }
+  const [row] = buildReportData([renamed]).rows;
+  assert.equal(row?.strategy, 'my-global-lock');
+  assert.equal(row?.writerLock, 'page_table_lock');
+});
+
+test('a run without splitPtlocks (a 0.1 file) has split PTE locks on, the Strategy default', () => {
+  const set = makeResultSet({ strategies: ['mm-lock'], sizes: [64], vcpus: [4], seeds: 1, micro: false });
+  for (const run of set.runs) if (run.kind === 'scenario' && run.status === 'ok') delete run.splitPtlocks;
+  assert.equal(buildReportData([set]).rows[0]?.writerLock, 'ptl');
 });
 
 test('racing writers under mm-lock wait for page_table_lock, under the others for the PTE lock', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildComparison, renderComparison, renderReport } from '../../src/report/index.js';
-import type { ResultSet } from '../../src/runner/types.js';
-import { makeResultSet } from './fixtures.js';
+import type { ResultSet } from '../../src/results/types.js';
+import { makeResultSet } from '../../benchmarks/speed/synthetic-results.js';
 
 const small = { strategies: ['unlocked', 'per-pte-deferred'], sizes: [64, 256], vcpus: [1], seeds: 1, micro: false };
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderReport } from '../../src/report/index.js';
 import type { ReportData } from '../../src/report/types.js';
-import { makeResultSet } from './fixtures.js';
+import { makeResultSet } from '../../benchmarks/speed/synthetic-results.js';
 
 /** The data model embedded in a rendered page. */
 function embeddedData(html: string): ReportData {
@@ -76,7 +76,7 @@ test('the same result set renders the same bytes', () => {
 });
 
 test('plotly is loaded from the copied file by default and inlined on request', () => {
-  assert.match(renderReport([makeResultSet()]), /JSON\.parse\(document\.getElementById\('pinbench-data'\)\.textContent\), "plotly-basic\.min\.js"\);/);
+  assert.match(renderReport([makeResultSet()]), /JSON\.parse\(document\.getElementById\('pinbench-data'\)\.textContent\), "plotly\.js"\);/);
   const inline = renderReport([makeResultSet()], { plotly: { inline: 'window.Plotly = {}; "</script>";' } });
   assert.ok(inline.includes('<script>window.Plotly = {}; "<\\/script>";</script>'));
   assert.match(inline, /textContent\), null\);/);
