@@ -16,15 +16,3 @@ test('profile --tool cpuprofile writes one CPU profile per thread, workers inclu
   assert.equal(profiles.length, 3, 'the main thread and two workers');
   assert.match(stdout, /^profile:\n(  .*\.cpuprofile\n){3}results: /);
 });
-
-test('profile with clinic refuses worker threads, which clinic cannot follow (exit 2)', async () => {
-  const { code, stderr } = await runCli(['profile', 'ci', '--tool', 'flame', '--workers', '2', '--out', join(tempDir(), 'p')]);
-  assert.equal(code, 2);
-  assert.match(stderr, /^pinbench: error: --workers: 2 is not allowed with --tool flame; expected 0/);
-});
-
-test('profile of an unknown tool exits 2 naming the choices', async () => {
-  const { code, stderr } = await runCli(['profile', '--tool', 'perf']);
-  assert.equal(code, 2);
-  assert.match(stderr, /"perf".*"flame", "doctor", "cpuprofile"/);
-});
