@@ -17,5 +17,7 @@ export const CHROMIUM_ARGS = [
 
 /** Why Chromium cannot run here, or null when it can. */
 export function chromiumMissing(): string | null {
-  return existsSync(CHROMIUM_PATH) ? null : `${CHROMIUM_PATH} not found: run scripts/ensure-chromium.sh (installs Debian's chromium with apt-get)`;
+  return existsSync(CHROMIUM_PATH)
+    ? null
+    : `${CHROMIUM_PATH} not found: run scripts/ensure-chromium.sh (installs Debian's chromium with apt-get), or set PINBENCH_CHROMIUM to a Chromium executable`;
 }

@@ -1,5 +1,7 @@
 import type { ResultSet } from '../results/types.js';
 import { buildFilters, errorRows, microRows, scenarioRows, setHeader } from './aggregate.js';
+import { CHARTS, comparisonChart, MICRO_CHART } from './charts.js';
+import { clientScript } from './client-script.js';
 import { buildComparison, MAX_CHANGED_ROWS } from './comparison.js';
 import { renderPage } from './html.js';
 import { orderStrategies, strategyStyles } from './palette.js';
@@ -23,18 +25,26 @@ export function buildReportData(resultSets: readonly ResultSet[], options: Repor
   const comparisons = resultSets
     .slice(1)
     .map((s, i) => buildComparison(resultSets[0], s, { baseline: 0, current: i + 1 }, options.maxChangedRows ?? MAX_CHANGED_ROWS));
+  const micro = resultSets.flatMap((s, i) => microRows(i, s));
+  const view = options.view ?? 'full';
+  const charts = [
+    ...(view === 'full' && rows.length > 0 ? CHARTS : []),
+    ...(view === 'full' && micro.length > 0 ? [MICRO_CHART] : []),
+    ...comparisons.map((_, i) => comparisonChart(i)),
+  ];
   return {
     title: options.title ?? `pinbench: ${last.suite}`,
-    view: options.view ?? 'full',
+    view,
     sets: resultSets.map((s, i) => setHeader(s, labels[i])),
     strategies,
     colours,
     symbols,
     filters: buildFilters(resultSets),
     rows,
-    micro: resultSets.flatMap((s, i) => microRows(i, s)),
+    micro,
     errors: resultSets.flatMap((s, i) => errorRows(i, s)),
     comparisons,
+    charts,
   };
 }
 
@@ -44,7 +54,7 @@ export function buildReportData(resultSets: readonly ResultSet[], options: Repor
  * beside it) and fetches nothing else.
  */
 export function renderReport(resultSets: readonly ResultSet[], options: ReportOptions = {}): string {
-  return renderPage(buildReportData(resultSets, options), options.plotly ?? { src: PLOTLY_FILE });
+  return renderPage(buildReportData(resultSets, options), options.plotly ?? { src: PLOTLY_FILE }, clientScript());
 }
 
 /** A page with only the header and the comparison of `current` against `baseline` (for `pinbench compare`). */

@@ -1,7 +1,7 @@
 // Types of the report layer. The page's data model (ReportData) is embedded in the HTML as JSON and read
 // by the in-page script, so everything here must survive JSON.stringify.
 
-/** Options of renderReport and writeReport. */
+/** Options of renderReport. */
 export interface ReportOptions {
   /** Page title. Default: `pinbench: SUITE` of the last result set. */
   title?: string;
@@ -243,4 +243,33 @@ export interface ReportData {
   micro: MicroRow[];
   errors: ErrorRow[];
   comparisons: ComparisonData[];
+  /** The charts on the page, in page order, as data (charts.ts); the client draws each by its kind. */
+  charts: ChartSpec[];
 }
+
+/** ReportRow fields that hold one number per row: what a `lines` chart can draw. */
+export type NumericRowField = {
+  [K in keyof ReportRow]: ReportRow[K] extends number ? K : never;
+}[keyof ReportRow];
+
+/** What every chart spec has: its element id, section, title, what to look for, and the filters it ignores. */
+interface ChartBase {
+  id: string;
+  /** Section of the page (SECTIONS) the chart sits in. */
+  section: string;
+  title: string;
+  /** The one sentence under the chart that says what to look for. */
+  lookFor: string;
+  /** Parameters the chart draws along an axis or sums over, so the filters do not apply to them; `*` for all. */
+  free: string[];
+}
+
+/**
+ * A chart of the report, as data: `kind` picks the browser client's renderer, the other fields what it draws.
+ * `lines`: one line per strategy of a row field against PTE pages or vCPUs, on log axes.
+ */
+export type ChartSpec =
+  | (ChartBase & { kind: 'lines'; axis: 'ptePages' | 'vcpus'; value: NumericRowField; yName: string; yTitle: string })
+  | (ChartBase & { kind: 'lock-hold'; lock: 'ptl' | 'pageTableLock'; lockName: string; emptyText: string })
+  | (ChartBase & { kind: 'comparison'; comparison: number })
+  | (ChartBase & { kind: 'batch-histogram' | 'flush-reasons' | 'preempt' | 'writer-wait' | 'faults' | 'wall' | 'micro' });

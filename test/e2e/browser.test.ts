@@ -12,7 +12,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissing } from '../../benchmarks/
 import { makeResultSet } from '../../benchmarks/speed/synthetic-results.js';
 import { tempDir } from '../support/cli.js';
 
-/** reports/ at the top of the repository (this file is dist/test/report/browser.test.js). */
+/** reports/ at the top of the repository (this file is dist/test/e2e/browser.test.js). */
 const REPORTS_DIR = fileURLToPath(new URL('../../../reports/', import.meta.url));
 const SCREENSHOT = join(REPORTS_DIR, 'report-screenshot.png');
 /** Generous: CI shares two cores with other work, and plotly takes about a second of CPU to start. */
@@ -98,10 +98,10 @@ test('changing a filter redraws the charts for the new selection', async () => {
     assert.match(await page.textContent('[data-applied-for="chart-batch-hist"]') ?? '', /vCPUs = 1, PTE pages = 64\./);
     // At 64 PTE pages the fixture's per-pte-deferred pin takes 134 slots (4 full batches and one of 6) and its
     // unpin 133 (4 full and one of 5).
-    const bars = await page.evaluate(() => {
-      const el = document.getElementById('chart-batch-hist') as unknown as { data: { name: string; x: number[] }[] };
-      return el.data.find((t) => t.name === 'per-pte-deferred')?.x;
-    });
+    // Evaluated in the page (a string: the Node build has no DOM types).
+    const bars = await page.evaluate<number[] | undefined>(
+      "document.getElementById('chart-batch-hist').data.find((t) => t.name === 'per-pte-deferred')?.x",
+    );
     assert.deepEqual(bars, [5, 6, 32]);
     assert.deepEqual(errors, []);
   } finally {

@@ -67,7 +67,7 @@ test('embedded data cannot close its script element', () => {
   const last = [...set.runs].reverse().find((r) => r.status === 'error')!;
   if (last.status === 'error') last.error = '</script><script>alert(1)</script>';
   const html = renderReport([set]);
-  assert.equal(html.match(/<\/script>/g)!.length, 2, 'only the data and the page script close');
+  assert.equal(html.match(/<\/script>/g)!.length, 3, 'only the data, the plotly location and the client script close');
   assert.equal(embeddedData(html).errors[0].error, '</script><script>alert(1)</script>');
 });
 
@@ -76,17 +76,26 @@ test('the same result set renders the same bytes', () => {
 });
 
 test('plotly is loaded from the copied file by default and inlined on request', () => {
-  assert.match(renderReport([makeResultSet()]), /JSON\.parse\(document\.getElementById\('pinbench-data'\)\.textContent\), "plotly\.js"\);/);
+  const copied = renderReport([makeResultSet()]);
+  assert.ok(copied.includes('<script type="application/json" id="pinbench-plotly-src">"plotly.js"</script>'));
+  assert.ok(copied.includes('<link rel="preload" as="script" href="plotly.js">'), 'the fetch starts with the page');
   const inline = renderReport([makeResultSet()], { plotly: { inline: 'window.Plotly = {}; "</script>";' } });
   assert.ok(inline.includes('<script>window.Plotly = {}; "<\\/script>";</script>'));
-  assert.match(inline, /textContent\), null\);/);
+  assert.ok(inline.includes('<script type="application/json" id="pinbench-plotly-src">null</script>'));
+  assert.ok(!inline.includes('rel="preload"'));
 });
 
-test('a 500-run result set renders well within 2 s', () => {
-  const set = makeResultSet({ sizes: [64, 256, 1024, 4096], vcpus: [1, 2, 4, 8, 16], seeds: 5 });
-  assert.equal(set.runs.filter((r) => r.kind === 'scenario').length, 500);
-  const t0 = performance.now();
-  renderReport([set]);
-  const ms = performance.now() - t0;
-  assert.ok(ms < 2000, `${ms.toFixed(0)} ms`);
+test('the page embeds the browser client as a classic script: no import or export left', () => {
+  const html = renderReport([makeResultSet()]);
+  const client = html.slice(html.lastIndexOf('<script>') + 8, html.lastIndexOf('</script>'));
+  assert.match(client, /clientMain\(pageJson\('pinbench-data'\), pageJson\('pinbench-plotly-src'\)\);/);
+  assert.doesNotMatch(client, /^\s*(import|export)\b/m);
+});
+
+test('every chart of the page is a figure with its own spec in the embedded data', () => {
+  const html = renderReport([makeResultSet()]);
+  const data = embeddedData(html) as unknown as { charts: Array<{ id: string; kind: string }> };
+  const figures = [...html.matchAll(/<div id="(chart-[\w-]+)" class="plot">/g)].map((m) => m[1]);
+  assert.deepEqual(data.charts.map((c) => c.id), figures);
+  assert.ok(data.charts.some((c) => c.kind === 'lines'));
 });

@@ -1,9 +1,8 @@
-/// <reference lib="dom" />
-// The script that runs in the report page. `clientMain` is serialised with Function.prototype.toString and
-// inlined into the page, so it must be self-contained: no imports at runtime, no reference to anything
-// outside its own body except the browser's globals and `Plotly` (loaded by the page before it).
-// Types are imported for checking only; they are erased from the emitted JavaScript.
-import type { LockAgg, ReportData, ReportRow } from './types.js';
+// The browser client of the HTML report: a script of its own, compiled by tsconfig.client.json (DOM types here
+// only, none in the Node build) and embedded in the page by html.ts. It imports types only, so the emitted
+// JavaScript has no import: the page runs it as a classic script (a page opened from file:// cannot load ES
+// modules). The page carries the data (#pinbench-data) and where plotly.js is (#pinbench-plotly-src).
+import type { ChartSpec, LockAgg, ReportData, ReportRow } from '../types.js';
 
 /** The part of plotly.js the page uses. */
 interface PlotlyApi {
@@ -11,12 +10,18 @@ interface PlotlyApi {
 }
 declare const Plotly: PlotlyApi | undefined;
 
+/** The JSON of a `<script type="application/json">` element of the page. */
+function pageJson<T>(id: string): T {
+  return JSON.parse(document.getElementById(id)?.textContent ?? 'null') as T;
+}
+
 /**
  * Build the filter bar, the summary table and every chart; redraw on every filter change. `plotlySrc` is
- * the URL of plotly.js beside the page, loaded only after the table has been painted (plotly takes about a
- * second of CPU to start), or null when the page has plotly inlined before this script.
+ * the URL of plotly.js beside the page, loaded only after the table has been painted (plotly takes a second
+ * or more of CPU to start; the page's <link rel=preload> has fetched it meanwhile), or null when the page has
+ * plotly inlined before this script.
  */
-export function clientMain(data: ReportData, plotlySrc: string | null): void {
+function clientMain(data: ReportData, plotlySrc: string | null): void {
   type Row = ReportRow;
   type Trace = Record<string, unknown>;
   type Layout = Record<string, unknown>;
@@ -220,27 +225,31 @@ export function clientMain(data: ReportData, plotlySrc: string | null): void {
     return unused.length > 0 ? `not taken by: ${unused.join(', ')}` : '';
   }
 
-  const charts: Chart[] = [
-    {
-      id: 'chart-traps',
-      free: ['ptePages'],
-      draw: (rows) => {
-        const { traces, dropped } = lines(rows, 'ptePages', (r) => r.trapsPerCycle, 'traps/cycle', true);
-        return { traces, layout: layout('Hypercall traps per pin/unpin cycle', '', 'traps per cycle (log scale)', 'log', 'log', { xaxis: sizeAxis(rows), annotations: dropNotes(dropped) }) };
-      },
+  // ---- renderers, one per chart kind; the charts themselves are data (data.charts, from charts.ts) ----------
+  type Drawn = { traces: Trace[]; layout: Layout };
+  type Spec<K extends ChartSpec['kind']> = ChartSpec & { kind: K };
+  const renderers: { [K in ChartSpec['kind']]: (spec: Spec<K>, rows: Row[]) => Drawn } = {
+    lines: (spec, rows) => {
+      const logX = spec.axis === 'ptePages';
+      const { traces, dropped } = lines(rows, spec.axis, (r) => r[spec.value], spec.yName, true);
+      return {
+        traces,
+        layout: layout(spec.title, '', spec.yTitle, logX ? 'log' : 'linear', 'log', {
+          xaxis: logX ? sizeAxis(rows) : vcpuAxis(rows),
+          annotations: dropNotes(dropped),
+        }),
+      };
     },
-    {
-      id: 'chart-entries',
-      free: ['ptePages'],
-      draw: (rows) => {
-        const { traces, dropped } = lines(rows, 'ptePages', (r) => r.entriesPerCycle, 'entries/cycle', true);
-        return { traces, layout: layout('Multicall entries per pin/unpin cycle', '', 'multicall entries per cycle (log scale)', 'log', 'log', { xaxis: sizeAxis(rows), annotations: dropNotes(dropped) }) };
-      },
+    'lock-hold': (spec, rows) => {
+      const pick = (r: Row): LockAgg => r[spec.lock];
+      const traces = lockGlyphs(rows, pick, spec.lockName);
+      const note = unusedNote(rows, pick);
+      return {
+        traces,
+        layout: emptyNote(traces, layout(`${spec.title}${note ? ` (${note})` : ''}`, 'strategy', 'hold time (virtual ns, log scale)', 'category', 'log'), spec.emptyText),
+      };
     },
-    {
-      id: 'chart-batch-hist',
-      free: [],
-      draw: (rows) => {
+    'batch-histogram': (spec, rows) => {
         const traces: Trace[] = [];
         const none: string[] = [];
         for (const [s, rs] of byStrategy(rows)) {
@@ -268,7 +277,7 @@ export function clientMain(data: ReportData, plotlySrc: string | null): void {
         }
         return {
           traces,
-          layout: layout('Multicall batch sizes', 'entries in one multicall (batch size)', 'multicalls per cycle (log scale)', 'linear', 'log', {
+          layout: layout(spec.title, 'entries in one multicall (batch size)', 'multicalls per cycle (log scale)', 'linear', 'log', {
             barmode: 'group', bargap: 0.15, annotations: none.length > 0 ? [{
               text: `no multicalls: ${none.join(', ')}`, xref: 'paper', yref: 'paper', x: 0.01, y: 0.99, xanchor: 'left', yanchor: 'top',
               showarrow: false, font: { size: 11, color: '#444' }, bgcolor: 'rgba(255,255,255,0.85)',
@@ -276,11 +285,7 @@ export function clientMain(data: ReportData, plotlySrc: string | null): void {
           }),
         };
       },
-    },
-    {
-      id: 'chart-flush',
-      free: [],
-      draw: (rows) => {
+    'flush-reasons': (spec, rows) => {
         const strategies = byStrategy(rows).map(([s]) => s);
         const last = (s: string): Row => {
           const rs = rows.filter((r) => r.strategy === s);
@@ -300,14 +305,10 @@ export function clientMain(data: ReportData, plotlySrc: string | null): void {
         }));
         return {
           traces: strategies.length > 0 ? traces : [],
-          layout: layout('Intermediate flushes by reason', 'strategy', 'flushes per cycle', 'category', 'linear', { barmode: 'stack' }),
+          layout: layout(spec.title, 'strategy', 'flushes per cycle', 'category', 'linear', { barmode: 'stack' }),
         };
       },
-    },
-    {
-      id: 'chart-preempt',
-      free: ['ptePages'],
-      draw: (rows) => {
+    preempt: (spec, rows) => {
         const { traces, dropped } = lines(rows, 'ptePages', (r) => r.preemptMaxDepth, 'max depth', true);
         const over = rows.filter((r) => r.preemptOverflows > 0);
         if (over.length > 0) {
@@ -336,39 +337,12 @@ export function clientMain(data: ReportData, plotlySrc: string | null): void {
         const maxY = Math.max(...rows.map((r) => r.preemptMaxDepth), ...limits, 2);
         return {
           traces,
-          layout: layout('Maximum preempt count depth', '', '', 'log', 'log', {
+          layout: layout(spec.title, '', '', 'log', 'log', {
             xaxis: sizeAxis(rows), shapes, annotations, yaxis: { title: { text: 'max preempt depth (log scale)' }, type: 'log', automargin: false, gridcolor: '#e6e6e6', range: [Math.log10(0.7), Math.log10(maxY * 2)] },
           }),
         };
       },
-    },
-    {
-      id: 'chart-ptl-hold',
-      free: [],
-      draw: (rows) => {
-        const traces = lockGlyphs(rows, (r) => r.ptl, 'PTE lock');
-        const note = unusedNote(rows, (r) => r.ptl);
-        return {
-          traces,
-          layout: emptyNote(traces, layout(`Split PTE lock hold time${note ? ` (${note})` : ''}`, 'strategy', 'hold time (virtual ns, log scale)', 'category', 'log'), 'No PTE lock was taken in the runs shown.'),
-        };
-      },
-    },
-    {
-      id: 'chart-mmlock-hold',
-      free: [],
-      draw: (rows) => {
-        const traces = lockGlyphs(rows, (r) => r.pageTableLock, 'page_table_lock');
-        return {
-          traces,
-          layout: emptyNote(traces, layout('mm->page_table_lock hold time', 'strategy', 'hold time (virtual ns, log scale)', 'category', 'log'), 'page_table_lock was not taken in the runs shown.'),
-        };
-      },
-    },
-    {
-      id: 'chart-writer-wait',
-      free: ['vcpus'],
-      draw: (rows) => {
+    'writer-wait': (spec, rows) => {
         const traces: Trace[] = [];
         for (const [s, rs] of byStrategy(rows)) {
           const sorted = [...rs].sort((a, b) => a.vcpus - b.vcpus);
@@ -397,16 +371,12 @@ export function clientMain(data: ReportData, plotlySrc: string | null): void {
           traces,
           layout: emptyNote(
             traces,
-            layout('Writer wait: p50 (solid) and p99 (dashed)', '', 'writer wait (virtual ns, log scale)', 'linear', 'log', { xaxis: vcpuAxis(rows) }),
+            layout(spec.title, '', 'writer wait (virtual ns, log scale)', 'linear', 'log', { xaxis: vcpuAxis(rows) }),
             'No contended lock acquisitions in the runs shown (one vCPU has no one to wait for).',
           ),
         };
       },
-    },
-    {
-      id: 'chart-faults',
-      free: ['ptePages', 'vcpus'],
-      draw: (rows) => {
+    faults: (spec, rows) => {
         const groups = byStrategy(rows);
         const racing = (rs: Row[]): Row[] => rs.filter((r) => r.vcpus > 1);
         const runs = (rs: Row[]): number => rs.reduce((a, r) => a + r.seeds.length, 0);
@@ -428,36 +398,13 @@ export function clientMain(data: ReportData, plotlySrc: string | null): void {
           showlegend: false,
         }];
         const anyRacing = rows.some((r) => r.vcpus > 1);
-        const l = layout('Write-protect faults: the race', 'strategy', 'write-protect faults (all sizes and vCPU counts shown)', 'category', 'linear', {
+        const l = layout(spec.title, 'strategy', 'write-protect faults (all sizes and vCPU counts shown)', 'category', 'linear', {
           yaxis: { title: { text: 'write-protect faults (sum over runs)' }, type: 'linear', automargin: false, gridcolor: '#e6e6e6', rangemode: 'tozero', range: Math.max(...faults, 0) === 0 ? [0, 1] : undefined },
           annotations: anyRacing ? [] : [{ text: 'No runs with racing writers (vCPUs > 1): nothing could race.', xref: 'paper', yref: 'paper', x: 0.5, y: 0.6, showarrow: false }],
         });
         return { traces, layout: emptyNote(traces, l) };
       },
-    },
-    {
-      id: 'chart-tput-size',
-      free: ['ptePages'],
-      draw: (rows) => {
-        const { traces, dropped } = lines(rows, 'ptePages', (r) => r.pinsPerSec, 'pins/s', true);
-        return { traces, layout: layout('Virtual throughput against mm size', '', 'pins per virtual second (log scale)', 'log', 'log', { xaxis: sizeAxis(rows), annotations: dropNotes(dropped) }) };
-      },
-    },
-    {
-      id: 'chart-tput-vcpus',
-      free: ['vcpus'],
-      draw: (rows) => {
-        const { traces, dropped } = lines(rows, 'vcpus', (r) => r.pinsPerSec, 'pins/s', true);
-        return {
-          traces,
-          layout: layout('Virtual throughput against vCPUs', '', 'pins per virtual second (log scale)', 'linear', 'log', { xaxis: vcpuAxis(rows), annotations: dropNotes(dropped) }),
-        };
-      },
-    },
-    {
-      id: 'chart-wall',
-      free: ['ptePages'],
-      draw: (rows) => {
+    wall: (spec, rows) => {
         const traces: Trace[] = [];
         for (const [s, rs] of byStrategy(rows)) {
           const sorted = [...rs].sort((a, b) => a.ptePages - b.ptePages);
@@ -473,16 +420,9 @@ export function clientMain(data: ReportData, plotlySrc: string | null): void {
             hovertemplate: `<b>${s}</b><br>PTE pages %{x}<br>%{y:.4~g} ms wall per cycle (%{customdata[0]})<extra></extra>`,
           });
         }
-        return { traces, layout: layout('Toolkit wall-clock time per pin/unpin cycle (noisy)', '', 'wall ms per cycle (log scale)', 'log', 'log', { xaxis: sizeAxis(rows) }) };
+        return { traces, layout: layout(spec.title, '', 'wall ms per cycle (log scale)', 'log', 'log', { xaxis: sizeAxis(rows) }) };
       },
-    },
-  ];
-
-  if (data.micro.length > 0) {
-    charts.push({
-      id: 'chart-micro',
-      free: ['*'],
-      draw: () => {
+    micro: (spec) => {
         const ms = data.micro.filter((m) => m.set === currentSet);
         // Micro-benchmarks are often far below a millisecond: show µs then, so the ticks stay readable.
         const us = ms.length > 0 && Math.max(...ms.map((m) => m.meanMs)) < 1;
@@ -502,20 +442,16 @@ export function clientMain(data: ReportData, plotlySrc: string | null): void {
         }];
         return {
           traces,
-          layout: emptyNote(traces, layout('Micro-benchmarks (tinybench, noisy)', `mean wall time per call (${unit}, log scale), error bars ±rme`, '', 'log', 'category', {
+          layout: emptyNote(traces, layout(spec.title, `mean wall time per call (${unit}, log scale), error bars ±rme`, '', 'log', 'category', {
             height: Math.max(300, 110 + 28 * ms.length),
             yaxis: { type: 'category', automargin: true, autorange: 'reversed' },
           }), 'No micro-benchmarks in this result set.'),
         };
       },
-    });
-  }
+    comparison: (spec) => {
+      const cmp = data.comparisons[spec.comparison];
+      if (cmp === undefined) return { traces: [], layout: emptyNote([], layout('', '', '', 'linear', 'linear'), 'No run pairs to compare.') };
 
-  data.comparisons.forEach((cmp, i) => {
-    charts.push({
-      id: `chart-compare-${i}`,
-      free: ['*'],
-      draw: () => {
         const metrics = [...new Set(cmp.ratios.map((c) => c.metric))];
         const strategies = [...new Set(cmp.ratios.map((c) => c.strategy))];
         const ordered = [...data.strategies.filter((s) => strategies.includes(s)), ...strategies.filter((s) => !data.strategies.includes(s))];
@@ -549,9 +485,14 @@ export function clientMain(data: ReportData, plotlySrc: string | null): void {
           },
         );
         return { traces, layout: emptyNote(traces, l, 'No run pairs to compare.') };
-      },
-    });
-  });
+      
+    },
+  };
+  function render(spec: ChartSpec, rows: Row[]): Drawn {
+    // The union of renderers is indexed by the spec's own kind: the pair always matches.
+    return (renderers[spec.kind] as (spec: ChartSpec, rows: Row[]) => Drawn)(spec, rows);
+  }
+  const charts: Chart[] = data.charts.map((spec) => ({ id: spec.id, free: spec.free, draw: (rows) => render(spec, rows) }));
 
   // ---- summary table -----------------------------------------------------------------------------------
   const SUMMARY_FREE = ['ptePages', 'vcpus'];
@@ -777,3 +718,5 @@ export function clientMain(data: ReportData, plotlySrc: string | null): void {
     );
   }
 }
+
+clientMain(pageJson<ReportData>('pinbench-data'), pageJson<string | null>('pinbench-plotly-src'));
