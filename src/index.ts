@@ -29,7 +29,16 @@ export { diffExact, exactValues, sameExactValue } from './results/diff-exact.js'
 export type { ExactChange, ExactDiff } from './results/diff-exact.js';
 export { groupBySeed, perCycle, perRun, pooled } from './results/seeds.js';
 export type { SeedGroup } from './results/seeds.js';
-export type { ResultSet, RunResult, ScenarioRun, MicroRun, ErrorRun, WallStats, Environment, ExactValue } from './results/types.js';
+export type {
+  ResultSet,
+  RunResult,
+  ScenarioRun,
+  MicroRun,
+  ErrorRun,
+  WallStats,
+  Environment,
+  ExactValue,
+} from './results/types.js';
 export { compareResultSets } from './compare/compare-result-sets.js';
 export { comparisonOutcome } from './compare/outcome.js';
 export { renderComparisonText } from './compare/render-text.js';

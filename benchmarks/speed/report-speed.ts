@@ -71,7 +71,10 @@ async function main(): Promise<void> {
       plotlyMs.push(marks.loaded - marks.requested);
       if (i === 0) {
         draws = await page.evaluate(() =>
-          performance.getEntriesByType('measure').filter((m) => m.name.startsWith('pinbench:draw:')).map((m) => [m.name.slice(14), m.duration] as [string, number]),
+          performance
+            .getEntriesByType('measure')
+            .filter((m) => m.name.startsWith('pinbench:draw:'))
+            .map((m) => [m.name.slice(14), m.duration] as [string, number]),
         );
       }
       fcpMs.push(marks.fcp);

@@ -50,10 +50,17 @@ function quantile(xs: readonly number[], q: number): number {
 // One warm-up round: the first spawn pays for the file system cache.
 for (const c of commands) timeOnce(c.argv);
 const times = commands.map(() => [] as number[]);
-for (let r = 0; r < rounds; r++) commands.forEach((c, i) => times[i].push(timeOnce(c.argv)));
+for (let r = 0; r < rounds; r++) {
+  commands.forEach((c, i) => {
+    times[i]?.push(timeOnce(c.argv));
+  });
+}
 
 const f = (ms: number): string => ms.toFixed(0).padStart(5);
-const lines = [`start-up of ${cli}, ${rounds} interleaved rounds (ms)`, `${'command'.padEnd(11)} median   min    q1    q3   max   minus node (median of per-round differences)`];
+const lines = [
+  `start-up of ${cli}, ${rounds} interleaved rounds (ms)`,
+  `${'command'.padEnd(11)} median   min    q1    q3   max   minus node (median of per-round differences)`,
+];
 let missed = false;
 commands.forEach((c, i) => {
   const xs = times[i];
@@ -62,8 +69,11 @@ commands.forEach((c, i) => {
   const goal = GOALS_MS[c.label];
   const verdict = goal === undefined ? '' : overhead <= goal ? `  goal <= ${goal}: ok` : `  goal <= ${goal}: MISSED`;
   if (goal !== undefined && overhead > goal) missed = true;
-  const extra = i === 0 ? '' : `   ${f(overhead)} [q1 ${f(quantile(diffs, 0.25)).trim()}, q3 ${f(quantile(diffs, 0.75)).trim()}]${verdict}`;
-  lines.push(`${c.label.padEnd(11)} ${f(quantile(xs, 0.5))} ${f(Math.min(...xs))} ${f(quantile(xs, 0.25))} ${f(quantile(xs, 0.75))} ${f(Math.max(...xs))}${extra}`);
+  const extra =
+    i === 0 ? '' : `   ${f(overhead)} [q1 ${f(quantile(diffs, 0.25)).trim()}, q3 ${f(quantile(diffs, 0.75)).trim()}]${verdict}`;
+  lines.push(
+    `${c.label.padEnd(11)} ${f(quantile(xs, 0.5))} ${f(Math.min(...xs))} ${f(quantile(xs, 0.25))} ${f(quantile(xs, 0.75))} ${f(Math.max(...xs))}${extra}`,
+  );
 });
 process.stdout.write(lines.join('\n') + '\n');
 process.exitCode = missed ? 1 : 0;

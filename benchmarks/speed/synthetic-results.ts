@@ -48,7 +48,15 @@ function hash(text: string): number {
 function dist(count: number, p50: number, p99: number, max: number, min: number): DistSummary {
   if (count === 0) return { count: 0, minNs: 0, meanNs: 0, p50Ns: 0, p99Ns: 0, maxNs: 0, totalNs: 0 };
   const mean = p50 * 0.7 + p99 * 0.3;
-  return { count, minNs: min, meanNs: Math.round(mean), p50Ns: Math.round(p50), p99Ns: Math.round(p99), maxNs: Math.round(max), totalNs: Math.round(mean * count) };
+  return {
+    count,
+    minNs: min,
+    meanNs: Math.round(mean),
+    p50Ns: Math.round(p50),
+    p99Ns: Math.round(p99),
+    maxNs: Math.round(max),
+    totalNs: Math.round(mean * count),
+  };
 }
 
 function lock(acq: number, cont: number, maxHeld: number, hold: DistSummary, wait: DistSummary): LockClassStats {
@@ -123,12 +131,20 @@ function scenarioMetrics(p: ForkExitParams, r: () => number): RunMetrics {
       flushReasons: { slots: flushSlots, args: 0, callbacks: p.strategy === 'per-pte-deferred' && n % 16 === 3 ? it : 0 },
     },
     locks: {
-      ptl: lock(ptlHolds, ptlCont, wholeLock ? n : perPte ? 17 : writers > 0 ? 1 : 0,
+      ptl: lock(
+        ptlHolds,
+        ptlCont,
+        wholeLock ? n : perPte ? 17 : writers > 0 ? 1 : 0,
         dist(ptlHolds, perPte ? holdP99 * 0.5 : 25, holdP99, holdP99 * 1.3, 12),
-        dist(ptlCont, waitP99 * 0.2, waitP99, waitP99 * 1.5, 30)),
-      page_table_lock: lock(2 * it + (mmLock ? writes : 0), mmLock ? Math.round(writes * 0.3) : 0, 1,
+        dist(ptlCont, waitP99 * 0.2, waitP99, waitP99 * 1.5, 30),
+      ),
+      page_table_lock: lock(
+        2 * it + (mmLock ? writes : 0),
+        mmLock ? Math.round(writes * 0.3) : 0,
+        1,
         dist(2 * it + (mmLock ? writes : 0), mmLock ? 30 : pinNs, pinNs * 1.05, pinNs * 1.1, 20),
-        dist(mmLock ? Math.round(writes * 0.3) : 0, ptlockWaitP99 * 0.4, ptlockWaitP99, ptlockWaitP99 * 1.2, 50)),
+        dist(mmLock ? Math.round(writes * 0.3) : 0, ptlockWaitP99 * 0.4, ptlockWaitP99, ptlockWaitP99 * 1.2, 50),
+      ),
     },
     preempt: { maxDepth: depth, overflows: depth >= limit ? 2 * it : 0 },
     lockdep: { maxDepth: Math.min(depth, 48), overflows: depth > 48 ? 2 * it : 0 },
@@ -137,7 +153,10 @@ function scenarioMetrics(p: ForkExitParams, r: () => number): RunMetrics {
       writeProtect: faults,
       hypercallErrors: 0,
       details: Array.from({ length: Math.min(faults, 4) }, (_, i) => ({
-        vcpu: 1 + (i % writers), frame: 4096 + Math.floor(r() * n), atNs: Math.round(r() * virtualNs), pinner: `pin #${i}`,
+        vcpu: 1 + (i % writers),
+        frame: 4096 + Math.floor(r() * n),
+        atNs: Math.round(r() * virtualNs),
+        pinner: `pin #${i}`,
       })),
     },
     counts: { pins, unpins: pins, writes, events: Math.round(entries * 3 + writes * 4 + it * 10) },
@@ -180,31 +199,74 @@ export function makeResultSet(options: FixtureOptions = {}): ResultSet {
           for (const writerThinkNs of thinks)
             for (let seed = 1; seed <= seeds; seed++) {
               const params: ForkExitParams = {
-                scenario: 'fork-exit', strategy, mode, ptePages, vcpus: v, iterations: options.iterations ?? 10,
-                dwellNs: 100_000, writerThinkNs, seed, profile: 'modern', mcBatch: 32, mcArgs: 512, preemptBits: 8,
+                scenario: 'fork-exit',
+                strategy,
+                mode,
+                ptePages,
+                vcpus: v,
+                iterations: options.iterations ?? 10,
+                dwellNs: 100_000,
+                writerThinkNs,
+                seed,
+                profile: 'modern',
+                mcBatch: 32,
+                mcArgs: 512,
+                preemptBits: 8,
               };
               const id = `${strategy} ${mode} ptePages=${ptePages} vcpus=${v}${thinks.length > 1 ? ` think=${writerThinkNs}` : ''} seed=${seed}`;
               const r = rng(hash(id));
               const metrics = scenarioMetrics(params, r);
               // As the runner records it from the Strategy: mm-lock turns split PTE locks off.
-              runs.push({ id, kind: 'scenario', params, status: 'ok', splitPtlocks: strategy !== 'mm-lock', metrics, wall: wallOf(metrics.counts.events, rng(hash(id) ^ 0x5bd1e995), factor) });
+              runs.push({
+                id,
+                kind: 'scenario',
+                params,
+                status: 'ok',
+                splitPtlocks: strategy !== 'mm-lock',
+                metrics,
+                wall: wallOf(metrics.counts.events, rng(hash(id) ^ 0x5bd1e995), factor),
+              });
             }
   const errors = Math.min(options.errors ?? 0, runs.length);
   for (let i = runs.length - errors; i < runs.length; i++) {
     const run = runs[i];
-    runs[i] = { id: run.id, kind: 'scenario', params: run.params as unknown as Record<string, unknown>, status: 'error', error: 'ModelError: a preempt count did not return to 0 on vCPU 0' };
+    runs[i] = {
+      id: run.id,
+      kind: 'scenario',
+      params: run.params as unknown as Record<string, unknown>,
+      status: 'error',
+      error: 'ModelError: a preempt count did not return to 0 on vCPU 0',
+    };
   }
   if (options.micro ?? true) {
-    const names = ['MulticallBatcher entry + flush', 'SpinLock lock + unlock', 'walk 4level 1024 PTE pages', 'pin + unpin per-pte-deferred 1024', 'pin + unpin unlocked 1024'];
+    const names = [
+      'MulticallBatcher entry + flush',
+      'SpinLock lock + unlock',
+      'walk 4level 1024 PTE pages',
+      'pin + unpin per-pte-deferred 1024',
+      'pin + unpin unlocked 1024',
+    ];
     names.forEach((name, i) => {
       const w = wallOf(1000 * (i + 1) ** 2, rng(hash(name)), factor);
-      runs.push({ id: `micro ${name}`, kind: 'micro', params: { name }, status: 'ok', wall: { ...w, meanMs: w.meanMs! / 1000, p50Ms: w.p50Ms! / 1000, p99Ms: w.p99Ms! / 1000 } });
+      runs.push({
+        id: `micro ${name}`,
+        kind: 'micro',
+        params: { name },
+        status: 'ok',
+        wall: { ...w, meanMs: (w.meanMs ?? 0) / 1000, p50Ms: (w.p50Ms ?? 0) / 1000, p99Ms: (w.p99Ms ?? 0) / 1000 },
+      });
     });
   }
   return {
     schema: RESULTS_SCHEMA,
     tool: { name: 'pinbench', version: '0.1.0', commit: options.commit === undefined ? 'd210565' : options.commit },
-    environment: { node: 'v20.19.0', os: 'linux 6.1.0 x64', cpuModel: 'Synthetic CPU @ 2.40GHz', cores: 2, memoryBytes: 8 * 2 ** 30 },
+    environment: {
+      node: 'v20.19.0',
+      os: 'linux 6.1.0 x64',
+      cpuModel: 'Synthetic CPU @ 2.40GHz',
+      cores: 2,
+      memoryBytes: 8 * 2 ** 30,
+    },
     suite: options.suite ?? 'fixture',
     profiles: { modern: { name: 'modern', description: 'A current x86-64 server.', hypercallTrapNs: 400, remapNs: 120 } },
     createdAt: options.createdAt ?? '2025-01-02T03:04:05.000Z',

@@ -40,12 +40,18 @@ export const Errors = {
   unknownCommand: (name: string, commands: readonly string[], parent = 'pinbench') =>
     new UsageError(`unknown command "${name}"${suggest(name, commands)}; commands: ${commands.join(', ')} (${parent} --help)`),
   unknownOption: (option: string, command: string, options: readonly string[]) =>
-    new UsageError(`${command}: unknown option ${option}${suggest(option, options)} (pinbench ${command} --help lists the options)`, option),
-  missingValue: (option: string) => new UsageError(`${option}: a value is required (${option} VALUE, or ${option}=VALUE for a value that starts with -)`, option),
+    new UsageError(
+      `${command}: unknown option ${option}${suggest(option, options)} (pinbench ${command} --help lists the options)`,
+      option,
+    ),
+  missingValue: (option: string) =>
+    new UsageError(`${option}: a value is required (${option} VALUE, or ${option}=VALUE for a value that starts with -)`, option),
   unexpectedValue: (option: string) => new UsageError(`${option}: takes no value`, option),
   missingArgument: (name: string, usage: string) => new UsageError(`missing ${name}; usage: ${usage}`, name),
   extraArguments: (extra: readonly string[], usage: string) =>
-    new UsageError(`unexpected argument${extra.length === 1 ? '' : 's'} ${extra.map((e) => JSON.stringify(e)).join(' ')}; usage: ${usage}`),
+    new UsageError(
+      `unexpected argument${extra.length === 1 ? '' : 's'} ${extra.map((e) => JSON.stringify(e)).join(' ')}; usage: ${usage}`,
+    ),
   badValue: (option: string, text: string, expected: string) =>
     new ConfigError(`${option}: ${JSON.stringify(text)} is not allowed; expected ${expected}`, option),
 } as const;

@@ -24,7 +24,12 @@ export function matrixOptions(): Record<string, OptionSpec> {
     const dflt = p.name === 'strategy' ? 'every registered strategy' : String(DEFAULT_PARAMS[p.name]);
     options[kebab(p.name)] = { kind: 'list', describe: p.describe, defaultDescription: dflt, group: GROUP };
   }
-  options.seeds = { kind: 'list', describe: 'number of consecutive seeds K from each --seed', defaultDescription: '1', group: GROUP };
+  options.seeds = {
+    kind: 'list',
+    describe: 'number of consecutive seeds K from each --seed',
+    defaultDescription: '1',
+    group: GROUP,
+  };
   return options;
 }
 
@@ -39,18 +44,24 @@ export function matrixFromArgs(options: Readonly<Record<string, OptionValue>>): 
     const raw = options[p.name];
     if (typeof raw !== 'string') continue;
     const flag = `--${kebab(p.name)}`;
-    const values = splitList(raw, flag).map((text) => (p.kind === 'string' ? text : numberValue(flag, text, { kind: p.kind, hint: 'or a comma list' })));
+    const values = splitList(raw, flag).map((text) =>
+      p.kind === 'string' ? text : numberValue(flag, text, { kind: p.kind, hint: 'or a comma list' }),
+    );
     for (const value of values) checkValue(p.name, value);
     matrix[p.name] = values;
   }
   const seedRaw = options.seed;
   const seedsRaw = options.seeds;
   if (typeof seedRaw === 'string' || typeof seedsRaw === 'string') {
-    const starts = typeof seedRaw === 'string' ? splitList(seedRaw, '--seed').map((t) => numberValue('--seed', t, { kind: 'integer', min: 0 })) : [DEFAULT_PARAMS.seed];
+    const starts =
+      typeof seedRaw === 'string'
+        ? splitList(seedRaw, '--seed').map((t) => numberValue('--seed', t, { kind: 'integer', min: 0 }))
+        : [DEFAULT_PARAMS.seed];
     let count = 1;
     if (typeof seedsRaw === 'string') {
       const texts = splitList(seedsRaw, '--seeds');
-      if (texts.length !== 1) throw Errors.badValue('--seeds', seedsRaw, 'one positive integer (the number of consecutive seeds), not a list');
+      if (texts.length !== 1)
+        throw Errors.badValue('--seeds', seedsRaw, 'one positive integer (the number of consecutive seeds), not a list');
       count = numberValue('--seeds', texts[0] ?? '', { kind: 'integer', min: 1, hint: 'the number of consecutive seeds' });
     }
     const seeds: number[] = [];

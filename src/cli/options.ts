@@ -92,7 +92,9 @@ export function usageLine(spec: CommandSpec): string {
     const name = p.variadic ? `${p.name}..` : p.name;
     return p.required ? `<${name}>` : `[${name}]`;
   });
-  return ['pinbench', spec.name, ...positionals, Object.keys(spec.options).length > 0 ? '[options]' : ''].filter(Boolean).join(' ');
+  return ['pinbench', spec.name, ...positionals, Object.keys(spec.options).length > 0 ? '[options]' : '']
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** Whether the command line asks for help (before a `--`). */
@@ -117,7 +119,13 @@ export function parseCommandLine(argv: readonly string[], spec: CommandSpec): Pa
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: joinNegativeValues(argv, spec), options: config, allowPositionals: true, strict: true, allowNegative: true });
+    parsed = parseArgs({
+      args: joinNegativeValues(argv, spec),
+      options: config,
+      allowPositionals: true,
+      strict: true,
+      allowNegative: true,
+    });
   } catch (error) {
     throw translateParseError(error, spec);
   }
@@ -142,7 +150,8 @@ export function parseCommandLine(argv: readonly string[], spec: CommandSpec): Pa
   for (const p of spec.positionals) {
     if (p.variadic) {
       positionals[p.name] = rest.splice(0);
-      if (p.required && (positionals[p.name] as string[]).length === 0) throw Errors.missingArgument(p.name.toUpperCase(), usageLine(spec));
+      if (p.required && (positionals[p.name] as string[]).length === 0)
+        throw Errors.missingArgument(p.name.toUpperCase(), usageLine(spec));
     } else {
       const value = rest.shift();
       if (value === undefined && p.required) throw Errors.missingArgument(p.name.toUpperCase(), usageLine(spec));
@@ -194,7 +203,8 @@ function convert(flag: string, option: OptionSpec, values: readonly string[]): O
       return values.at(-1) === 'true';
     case 'string': {
       const value = values.at(-1) ?? '';
-      if (option.choices !== undefined && !option.choices.includes(value)) throw Errors.badValue(flag, value, `one of ${option.choices.join(', ')}`);
+      if (option.choices !== undefined && !option.choices.includes(value))
+        throw Errors.badValue(flag, value, `one of ${option.choices.join(', ')}`);
       return value;
     }
     case 'integer':
@@ -207,7 +217,11 @@ function convert(flag: string, option: OptionSpec, values: readonly string[]): O
  * A number as typed: decimal, with `_` separators and an exponent (4096, 4_096, 1e3); not hex, not `12abc`,
  * not empty. Checked against the option's kind and bounds; the message echoes what was typed.
  */
-export function numberValue(flag: string, text: string, option: Pick<OptionSpec, 'kind' | 'min' | 'max' | 'exclusive' | 'hint'>): number {
+export function numberValue(
+  flag: string,
+  text: string,
+  option: Pick<OptionSpec, 'kind' | 'min' | 'max' | 'exclusive' | 'hint'>,
+): number {
   const trimmed = text.trim();
   const value = /^[+-]?(\d[\d_]*)(\.\d+)?([eE][+-]?\d+)?$/.test(trimmed) ? Number(trimmed.replace(/_/g, '')) : Number.NaN;
   const integer = option.kind === 'integer';
@@ -219,7 +233,10 @@ export function numberValue(flag: string, text: string, option: Pick<OptionSpec,
   if (!ok) {
     const what = integer ? 'an integer' : 'a number';
     const [ge, le] = option.exclusive ? ['>', '<'] : ['>=', '<='];
-    const bounds = [option.min === undefined ? '' : ` ${ge} ${option.min}`, option.max === undefined ? '' : ` ${le} ${option.max}`]
+    const bounds = [
+      option.min === undefined ? '' : ` ${ge} ${option.min}`,
+      option.max === undefined ? '' : ` ${le} ${option.max}`,
+    ]
       .filter(Boolean)
       .join(' and');
     throw Errors.badValue(flag, text, `${what}${bounds}${option.hint ? ` (${option.hint})` : ''}`);
@@ -240,7 +257,9 @@ function translateParseError(error: unknown, spec: CommandSpec): Error {
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       // "Option '--out <value>' argument missing", or "... argument is ambiguous" (the next word starts with -),
       // or a value given to a flag (--quiet=yes).
-      return /argument missing|ambiguous/.test(message) ? Errors.missingValue(longName(option, spec)) : Errors.unexpectedValue(longName(option, spec));
+      return /argument missing|ambiguous/.test(message)
+        ? Errors.missingValue(longName(option, spec))
+        : Errors.unexpectedValue(longName(option, spec));
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return Errors.extraArguments([], usageLine(spec));
     default:
@@ -261,7 +280,9 @@ export function renderHelp(spec: CommandSpec, width = 100): string {
   const lines: string[] = [usageLine(spec), '', wrap(spec.summary, width, ''), ''];
   if (spec.positionals.length > 0) {
     lines.push('Arguments:');
-    const rows = spec.positionals.map((p) => [`  ${p.name.toUpperCase()}`, p.describe + (p.choices ? ` (${p.choices.join(', ')})` : '')] as const);
+    const rows = spec.positionals.map(
+      (p) => [`  ${p.name.toUpperCase()}`, p.describe + (p.choices ? ` (${p.choices.join(', ')})` : '')] as const,
+    );
     lines.push(...table(rows, width), '');
   }
   const groups = new Map<string, Array<readonly [string, string]>>();
@@ -270,7 +291,9 @@ export function renderHelp(spec: CommandSpec, width = 100): string {
     const flag = `  ${option.short ? `-${option.short}, ` : '    '}--${name}${valueHint(option)}`;
     const dflt =
       option.defaultDescription ??
-      (option.default === undefined || (option.kind === 'boolean' && option.default === false) ? undefined : String(option.default));
+      (option.default === undefined || (option.kind === 'boolean' && option.default === false)
+        ? undefined
+        : String(option.default));
     const choices = option.choices ? ` (${option.choices.join(', ')})` : '';
     const negation = option.kind === 'boolean' && option.default === true ? ` (--no-${name} to turn off)` : '';
     const text = `${option.describe}${choices}${negation}${dflt === undefined ? '' : ` [default:\u00a0${dflt.replace(/ /g, '\u00a0')}]`}`;

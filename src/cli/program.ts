@@ -26,7 +26,9 @@ function groupHelp(prefix: string, summary: string, entries: readonly CommandEnt
     'Commands:',
     ...entries.map((e) => `  ${e.name.padEnd(width)}${e.summary}`),
     '',
-    ...(prefix === 'pinbench' ? ['Options:', '  -h, --help     show help (also `pinbench COMMAND --help`)', '  -V, --version  print the version', ''] : []),
+    ...(prefix === 'pinbench'
+      ? ['Options:', '  -h, --help     show help (also `pinbench COMMAND --help`)', '  -V, --version  print the version', '']
+      : []),
     `Run \`${prefix} COMMAND --help\` for the options of a command.`,
     EXIT_CODES_HELP,
     '',
@@ -71,7 +73,11 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitCode> {
   return runCommand(command, rest, { io, argv });
 }
 
-async function runCommand(command: Command | CommandGroup, argv: readonly string[], context: { io: Io; argv: readonly string[] }): Promise<ExitCode> {
+async function runCommand(
+  command: Command | CommandGroup,
+  argv: readonly string[],
+  context: { io: Io; argv: readonly string[] },
+): Promise<ExitCode> {
   const { io } = context;
   if (command.kind === 'group') {
     const prefix = `pinbench ${command.name}`;

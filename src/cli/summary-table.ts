@@ -29,7 +29,11 @@ export const SUMMARY_COLUMNS: readonly SummaryColumn[] = [
   { header: 'WP faults', kind: 'exact', value: (g) => pooled(g, 'faults.writeProtect') },
   { header: 'hcall errors', kind: 'exact', value: (g) => pooled(g, 'faults.hypercallErrors') },
   { header: 'pins/s', kind: 'exact', value: (g) => pooled(g, 'throughput.pinsPerSec') },
-  { header: 'wall ms/cycle', kind: 'noisy', value: (g) => (g.wall['wall.durationMs'] ?? Number.NaN) / Math.max(1, pooled(g, 'counts.pins') / g.runs.length) },
+  {
+    header: 'wall ms/cycle',
+    kind: 'noisy',
+    value: (g) => (g.wall['wall.durationMs'] ?? Number.NaN) / Math.max(1, pooled(g, 'counts.pins') / g.runs.length),
+  },
 ];
 
 /** Warnings the model may record (a result set without a metric shows nothing for it). */
@@ -88,7 +92,9 @@ function scenarioTable(groups: readonly SeedGroup[], failed: readonly RunResult[
   for (const run of failed) errorsByKey.set(keyOf(run.params), (errorsByKey.get(keyOf(run.params)) ?? 0) + 1);
 
   const header = [
-    ...shown.map((name) => (name === 'ptePages' ? 'PTE pages' : name === 'strategy' || name === 'mode' || name === 'vcpus' ? name : paramLabel(name))),
+    ...shown.map((name) =>
+      name === 'ptePages' ? 'PTE pages' : name === 'strategy' || name === 'mode' || name === 'vcpus' ? name : paramLabel(name),
+    ),
     'seeds',
     ...SUMMARY_COLUMNS.map((c) => c.header + (c.kind === 'exact' ? EXACT_MARK : NOISY_MARK)),
   ];
@@ -109,7 +115,14 @@ function scenarioTable(groups: readonly SeedGroup[], failed: readonly RunResult[
 }
 
 function microTable(runs: readonly MicroRun[]): string {
-  const header = ['micro-benchmark', `mean ms${NOISY_MARK}`, `p50 ms${NOISY_MARK}`, `p99 ms${NOISY_MARK}`, `±rme %${NOISY_MARK}`, 'samples'];
+  const header = [
+    'micro-benchmark',
+    `mean ms${NOISY_MARK}`,
+    `p50 ms${NOISY_MARK}`,
+    `p99 ms${NOISY_MARK}`,
+    `±rme %${NOISY_MARK}`,
+    'samples',
+  ];
   const body = runs.map((r) => [
     r.params.name,
     formatNumber(r.wall.meanMs ?? r.wall.durationMs),

@@ -70,7 +70,9 @@ export function describeMachines(comparison: Comparison): string {
   if (environment.comparable) {
     return `same machine (${current.environment.cpuModel}, node ${current.environment.node}): raw wall times judged at ±${percent(options.threshold)}`;
   }
-  const what = environment.differences.map((d) => `${d.field} ${JSON.stringify(d.baseline)} vs ${JSON.stringify(d.current)}`).join('; ');
+  const what = environment.differences
+    .map((d) => `${d.field} ${JSON.stringify(d.baseline)} vs ${JSON.stringify(d.current)}`)
+    .join('; ');
   return `different machines (${what}): raw wall times not comparable; wall.normalisedPerEvent judged at ±${percent(options.normalisedThreshold)}`;
 }
 

@@ -29,7 +29,11 @@ export function judgeWall(
   const raw = samplesVerdict('wall.samplesMs', baseSamples, curSamples);
   if (raw) verdicts.push(raw);
   else if (!environment.comparable) {
-    verdicts.push({ ...figures('wall.samplesMs', baseSamples, curSamples), state: 'not-comparable', reason: describeDifferences(environment.differences) });
+    verdicts.push({
+      ...figures('wall.samplesMs', baseSamples, curSamples),
+      state: 'not-comparable',
+      reason: describeDifferences(environment.differences),
+    });
   } else verdicts.push(judge('wall.samplesMs', baseSamples, curSamples, options.threshold, options.alpha));
 
   const baseNormalised = baseline.normalisedPerEvent;

@@ -54,7 +54,9 @@ function flattenInto(value: unknown, path: string, out: Record<string, MetricLea
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((item, index) => flattenInto(item, join(path, String(index)), out));
+    value.forEach((item, index) => {
+      flattenInto(item, join(path, String(index)), out);
+    });
     return;
   }
   if (typeof value === 'object') {

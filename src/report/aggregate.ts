@@ -24,7 +24,18 @@ export const PARAM_LABELS: Readonly<Record<string, string>> = {
 const NOT_FILTERS = new Set(['strategy', 'seed']);
 
 /** Order of the filters in the page's bar; others follow by name. */
-const FILTER_ORDER = ['mode', 'vcpus', 'ptePages', 'writerThinkNs', 'dwellNs', 'profile', 'iterations', 'mcBatch', 'mcArgs', 'preemptBits'];
+const FILTER_ORDER = [
+  'mode',
+  'vcpus',
+  'ptePages',
+  'writerThinkNs',
+  'dwellNs',
+  'profile',
+  'iterations',
+  'mcBatch',
+  'mcArgs',
+  'preemptBits',
+];
 
 /** A parameter value as the page shows and compares it. */
 export function paramString(value: unknown): string {
@@ -58,7 +69,14 @@ function groupKey(params: Record<string, unknown>): Record<string, string> {
 /** A distribution pooled over seeds (results' seed rule): `locks.ptl.holdNs` -> count, min, p50, p99, mean, max. */
 function distAgg(group: SeedGroup, prefix: string): DistAgg {
   const at = (field: string): number => pooled(group, `${prefix}.${field}`);
-  return { count: at('count'), minNs: at('minNs'), p50Ns: at('p50Ns'), p99Ns: at('p99Ns'), meanNs: at('meanNs'), maxNs: at('maxNs') };
+  return {
+    count: at('count'),
+    minNs: at('minNs'),
+    p50Ns: at('p50Ns'),
+    p99Ns: at('p99Ns'),
+    meanNs: at('meanNs'),
+    maxNs: at('maxNs'),
+  };
 }
 
 function lockAgg(group: SeedGroup, lock: string): LockAgg {
@@ -149,7 +167,8 @@ function warningsOf(group: SeedGroup): Array<{ label: string; count: number }> {
     const value = group.exact[metric];
     if (typeof value === 'number' && value > 0) out.push({ label, count: value });
   }
-  if (group.exact['lockdep.disabled'] === true) out.push({ label: 'lockdep turned itself off (runs)', count: group.nonZeroRuns['lockdep.disabled'] ?? 1 });
+  if (group.exact['lockdep.disabled'] === true)
+    out.push({ label: 'lockdep turned itself off (runs)', count: group.nonZeroRuns['lockdep.disabled'] ?? 1 });
   return out;
 }
 
@@ -188,7 +207,10 @@ function paramValues(resultSets: readonly ResultSet[]): Map<string, string[]> {
       for (const [name, value] of Object.entries(run.params)) {
         if (value === undefined) continue;
         let seen = values.get(name);
-        if (!seen) values.set(name, (seen = new Set()));
+        if (!seen) {
+          seen = new Set();
+          values.set(name, seen);
+        }
         seen.add(paramString(value));
       }
     }

@@ -135,7 +135,7 @@ export const CHARTS: readonly ChartSpec[] = [
     free: ['vcpus'],
     lookFor:
       'a p99 that climbs with the vCPUs means writers queue behind the pinner: mm-lock and whole-lock should climb, ' +
-      'per-pte-deferred should stay near one batch. Wait is lockstat\'s waittime of contended acquisitions (all vCPUs) of the ' +
+      "per-pte-deferred should stay near one batch. Wait is lockstat's waittime of contended acquisitions (all vCPUs) of the " +
       'lock the writers take: page_table_lock under mm-lock, the split PTE lock otherwise.',
   },
   {
@@ -170,8 +170,7 @@ export const CHARTS: readonly ChartSpec[] = [
     value: 'pinsPerSec',
     yName: 'pins/s',
     yTitle: 'pins per virtual second (log scale)',
-    lookFor:
-      'higher is better; a line that drops as writers are added means the pinner stalls behind them (or they behind it).',
+    lookFor: 'higher is better; a line that drops as writers are added means the pinner stalls behind them (or they behind it).',
   },
   {
     kind: 'wall',
@@ -180,8 +179,8 @@ export const CHARTS: readonly ChartSpec[] = [
     title: 'Toolkit wall-clock time per pin/unpin cycle (noisy)',
     free: ['ptePages'],
     lookFor:
-      'this is the simulator\'s cost per simulated cycle, not the model\'s answer: use it to catch toolkit slowdowns. ' +
-      'Error bars are ±rme (tinybench\'s relative margin of error) where the run was repeated.',
+      "this is the simulator's cost per simulated cycle, not the model's answer: use it to catch toolkit slowdowns. " +
+      "Error bars are ±rme (tinybench's relative margin of error) where the run was repeated.",
   },
 ];
 
@@ -193,16 +192,24 @@ export const MICRO_CHART: ChartSpec = {
   title: 'Micro-benchmarks (tinybench, noisy)',
   free: ['*'],
   lookFor:
-    'the hot paths of the toolkit. Error bars are ±rme, tinybench\'s relative margin of error at 95 % confidence: bars whose ' +
+    "the hot paths of the toolkit. Error bars are ±rme, tinybench's relative margin of error at 95 % confidence: bars whose " +
     'error bars overlap are not different.',
 };
 
 const COMPARE_LOOK_FOR =
-  'dots away from the line at 1 (each is the geometric mean of current ÷ baseline over a strategy\'s run pairs). An exact ' +
+  "dots away from the line at 1 (each is the geometric mean of current ÷ baseline over a strategy's run pairs). An exact " +
   'metric that changed means the model or a strategy behaves differently, never ' +
   'noise; the wall-time ratio is noisy, so judge it with `pinbench compare`, which tests the raw samples.';
 
 /** The chart of comparison `index` (a later result set against the first). */
 export function comparisonChart(index: number): ChartSpec {
-  return { kind: 'comparison', id: `chart-compare-${index}`, section: 'comparison', title: '', free: ['*'], comparison: index, lookFor: COMPARE_LOOK_FOR };
+  return {
+    kind: 'comparison',
+    id: `chart-compare-${index}`,
+    section: 'comparison',
+    title: '',
+    free: ['*'],
+    comparison: index,
+    lookFor: COMPARE_LOOK_FOR,
+  };
 }

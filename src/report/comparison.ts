@@ -112,7 +112,11 @@ export function buildComparison(
     cells.push({ strategy, metric: label, kind: 'exact', ratio: geomean(rs), pairs: rs.length });
   }
   const wallByStrategy = new Map<string, number[]>();
-  for (const w of wall) (wallByStrategy.get(w.strategy) ?? wallByStrategy.set(w.strategy, []).get(w.strategy)!).push(w.ratio);
+  for (const w of wall) {
+    const list = wallByStrategy.get(w.strategy);
+    if (list === undefined) wallByStrategy.set(w.strategy, [w.ratio]);
+    else list.push(w.ratio);
+  }
   for (const [strategy, rs] of wallByStrategy) {
     cells.push({ strategy, metric: WALL_LABEL, kind: 'noisy', ratio: geomean(rs), pairs: rs.length });
   }

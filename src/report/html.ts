@@ -8,7 +8,10 @@ export function escapeHtml(text: string): string {
 
 /** JSON that is safe inside a <script> element: no `</script>`, no `<!--`. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const CSS = `
@@ -103,11 +106,12 @@ function profilesTable(sets: SetHeader[]): string {
   }
   if (profiles.size === 0) return '';
   const names = [...profiles.keys()];
-  const fields = [...new Set(names.flatMap((n) => Object.keys(profiles.get(n)!)))].filter((f) => f !== 'name');
-  const cell = (v: unknown): string => (typeof v === 'number' ? `<td class="num">${v}</td>` : `<td>${escapeHtml(String(v ?? ''))}</td>`);
+  const fields = [...new Set(names.flatMap((n) => Object.keys(profiles.get(n) ?? {})))].filter((f) => f !== 'name');
+  const cell = (v: unknown): string =>
+    typeof v === 'number' ? `<td class="num">${v}</td>` : `<td>${escapeHtml(String(v ?? ''))}</td>`;
   return `<details><summary>Cost profile numbers (virtual ns per operation)</summary>
 <table class="meta"><tr><th>field</th>${names.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}</tr>
-${fields.map((f) => `<tr><th>${escapeHtml(f)}</th>${names.map((n) => cell(profiles.get(n)![f])).join('')}</tr>`).join('\n')}
+${fields.map((f) => `<tr><th>${escapeHtml(f)}</th>${names.map((n) => cell(profiles.get(n)?.[f])).join('')}</tr>`).join('\n')}
 </table></details>`;
 }
 
@@ -125,7 +129,8 @@ export function raceBanner(rows: ReportRow[], strategies: string[]): string {
     const faults = rs.reduce((a, r) => a + r.faults, 0);
     const runs = rs.reduce((a, r) => a + r.seeds.length, 0);
     const faulty = rs.reduce((a, r) => a + r.faultySeeds, 0);
-    if (faults > 0) parts.push(`<strong>${escapeHtml(s)}</strong>: ${faults} write-protect faults in ${faulty} of ${runs} racing runs`);
+    if (faults > 0)
+      parts.push(`<strong>${escapeHtml(s)}</strong>: ${faults} write-protect faults in ${faulty} of ${runs} racing runs`);
     else clean.push(escapeHtml(s));
   }
   if (parts.length === 0) {
@@ -148,11 +153,18 @@ function comparisonSection(cmp: ComparisonData, index: number, sets: SetHeader[]
       ? `<div class="banner good">✓ No exact metric changed in ${cmp.matched} matched runs.</div>`
       : `<div class="banner bad">✗ ${cmp.changedExact} exact metric values changed in ${cmp.changedRuns} of ${cmp.matched} matched runs.</div>`;
   const unmatched: string[] = [];
-  if (cmp.onlyBaseline.length > 0) unmatched.push(`${cmp.onlyBaseline.length} runs only in the baseline (${escapeHtml(cmp.onlyBaseline.slice(0, 5).join('; '))}${cmp.onlyBaseline.length > 5 ? '; …' : ''})`);
-  if (cmp.onlyCurrent.length > 0) unmatched.push(`${cmp.onlyCurrent.length} runs only in current (${escapeHtml(cmp.onlyCurrent.slice(0, 5).join('; '))}${cmp.onlyCurrent.length > 5 ? '; …' : ''})`);
+  if (cmp.onlyBaseline.length > 0)
+    unmatched.push(
+      `${cmp.onlyBaseline.length} runs only in the baseline (${escapeHtml(cmp.onlyBaseline.slice(0, 5).join('; '))}${cmp.onlyBaseline.length > 5 ? '; …' : ''})`,
+    );
+  if (cmp.onlyCurrent.length > 0)
+    unmatched.push(
+      `${cmp.onlyCurrent.length} runs only in current (${escapeHtml(cmp.onlyCurrent.slice(0, 5).join('; '))}${cmp.onlyCurrent.length > 5 ? '; …' : ''})`,
+    );
   const rows = cmp.changed
     .map(
-      (c) => `<tr><td>${escapeHtml(c.run)}</td><td>${escapeHtml(c.metric)}</td><td class="num">${fmtValue(c.baseline)}</td>` +
+      (c) =>
+        `<tr><td>${escapeHtml(c.run)}</td><td>${escapeHtml(c.metric)}</td><td class="num">${fmtValue(c.baseline)}</td>` +
         `<td class="num changed">${fmtValue(c.current)}</td><td class="num">${c.ratio === null ? '–' : c.ratio.toPrecision(4)}</td></tr>`,
     )
     .join('\n');
@@ -172,7 +184,10 @@ ${table}`;
 function errorsSection(errors: ErrorRow[], sets: SetHeader[]): string {
   if (errors.length === 0) return '';
   const rows = errors
-    .map((e) => `<tr>${sets.length > 1 ? `<td>${escapeHtml(sets[e.set].label)}</td>` : ''}<td>${escapeHtml(e.id)}</td><td>${escapeHtml(e.error)}</td></tr>`)
+    .map(
+      (e) =>
+        `<tr>${sets.length > 1 ? `<td>${escapeHtml(sets[e.set].label)}</td>` : ''}<td>${escapeHtml(e.id)}</td><td>${escapeHtml(e.error)}</td></tr>`,
+    )
     .join('\n');
   return `<section id="errors"><h2>Failed runs (${errors.length})</h2>
 <p class="intro">These runs threw or broke an invariant; they are left out of every chart and table above.</p>
@@ -182,11 +197,13 @@ function errorsSection(errors: ErrorRow[], sets: SetHeader[]): string {
 /** The micro-benchmarks' tinybench statistics as a table, one block per result set. */
 function microTable(data: ReportData): string {
   if (data.micro.length === 0) return '';
-  const ms = (v: number | null): string => (v === null ? '–' : v < 1 ? `${(v * 1000).toPrecision(4)} µs` : `${v.toPrecision(4)} ms`);
+  const ms = (v: number | null): string =>
+    v === null ? '–' : v < 1 ? `${(v * 1000).toPrecision(4)} µs` : `${v.toPrecision(4)} ms`;
   const many = data.sets.length > 1;
   const rows = data.micro
     .map(
-      (m) => `<tr>${many ? `<td>${escapeHtml(data.sets[m.set].label)}</td>` : ''}<td>${escapeHtml(m.name)}</td><td class="num noisy">${ms(m.meanMs)}</td>` +
+      (m) =>
+        `<tr>${many ? `<td>${escapeHtml(data.sets[m.set].label)}</td>` : ''}<td>${escapeHtml(m.name)}</td><td class="num noisy">${ms(m.meanMs)}</td>` +
         `<td class="num noisy">${m.rmePct === null ? '–' : `±${m.rmePct.toFixed(1)} %`}</td><td class="num noisy">${ms(m.p50Ms)}</td>` +
         `<td class="num noisy">${ms(m.p99Ms)}</td><td class="num">${m.samples ?? '–'}</td></tr>`,
     )
@@ -216,20 +233,23 @@ export function renderPage(data: ReportData, plotly: PlotlyTag, client: string):
   // A micro-benchmark suite has no scenario runs: only the toolkit section then has anything to show.
   const scenarios = data.rows.length > 0;
   const sections = full
-    ? SECTIONS.filter((sec) => scenarios || sec.id === 'toolkit').map((sec) => {
-        const specs = data.charts.filter((c) => c.section === sec.id);
-        const extra = sec.id === 'race' ? '<div id="fault-examples"></div>' : sec.id === 'toolkit' ? microTable(data) : '';
-        return `<section id="${sec.id}"><h2>${escapeHtml(sec.title)}</h2><p class="intro">${escapeHtml(sec.intro)}</p>
+    ? SECTIONS.filter((sec) => scenarios || sec.id === 'toolkit')
+        .map((sec) => {
+          const specs = data.charts.filter((c) => c.section === sec.id);
+          const extra = sec.id === 'race' ? '<div id="fault-examples"></div>' : sec.id === 'toolkit' ? microTable(data) : '';
+          return `<section id="${sec.id}"><h2>${escapeHtml(sec.title)}</h2><p class="intro">${escapeHtml(sec.intro)}</p>
 <div class="grid">${specs.map(figure).join('\n')}</div>${extra}</section>`;
-      }).join('\n')
+        })
+        .join('\n')
     : '';
-  const summary = full && scenarios
-    ? `<section id="summary"><h2>Summary per strategy and size</h2>
+  const summary =
+    full && scenarios
+      ? `<section id="summary"><h2>Summary per strategy and size</h2>
 <p class="intro legend-kinds"><span class="exact">exact</span> columns are model outputs, identical for the same parameters and seed on any machine;
 <span class="noisy">~ noisy</span> columns are wall-clock measurements of this machine. Per cycle = run total ÷ pins. ⚠ marks a preempt overflow, ✗ write-protect faults.</p>
 <p class="intro" id="summary-applied"></p>
 <div class="table-wrap" id="summary-table"></div></section>`
-    : '';
+      : '';
   const comparisons =
     data.comparisons.length > 0
       ? `<section id="comparison"><h2>Comparison</h2>

@@ -24,7 +24,9 @@ export function buildReportData(resultSets: readonly ResultSet[], options: Repor
   const last = resultSets[resultSets.length - 1];
   const comparisons = resultSets
     .slice(1)
-    .map((s, i) => buildComparison(resultSets[0], s, { baseline: 0, current: i + 1 }, options.maxChangedRows ?? MAX_CHANGED_ROWS));
+    .map((s, i) =>
+      buildComparison(resultSets[0], s, { baseline: 0, current: i + 1 }, options.maxChangedRows ?? MAX_CHANGED_ROWS),
+    );
   const micro = resultSets.flatMap((s, i) => microRows(i, s));
   const view = options.view ?? 'full';
   const charts = [
@@ -59,5 +61,9 @@ export function renderReport(resultSets: readonly ResultSet[], options: ReportOp
 
 /** A page with only the header and the comparison of `current` against `baseline` (for `pinbench compare`). */
 export function renderComparison(baseline: ResultSet, current: ResultSet, options: ReportOptions = {}): string {
-  return renderReport([baseline, current], { title: `pinbench: ${current.suite} against its baseline`, ...options, view: 'comparison' });
+  return renderReport([baseline, current], {
+    title: `pinbench: ${current.suite} against its baseline`,
+    ...options,
+    view: 'comparison',
+  });
 }

@@ -40,7 +40,11 @@ async function pageOptions(outDir: string, options: WriteReportOptions): Promise
  * Write the report of `resultSets` to `outDir/index.html` (atomically), with plotly.js copied beside it
  * (or inlined with `inlinePlotly`), so the page opens offline from file://. Creates `outDir`.
  */
-export async function writeReport(resultSets: readonly ResultSet[], outDir: string, options: WriteReportOptions = {}): Promise<void> {
+export async function writeReport(
+  resultSets: readonly ResultSet[],
+  outDir: string,
+  options: WriteReportOptions = {},
+): Promise<void> {
   await mkdir(outDir, { recursive: true });
   const html = renderReport(resultSets, await pageOptions(outDir, options));
   await writeFileAtomic(join(outDir, REPORT_FILE), html);

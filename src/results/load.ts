@@ -14,7 +14,12 @@ function oneLine(text: string): string {
 
 /** A zod issue path as `runs[3].metrics.hypercalls.traps`. */
 export function issuePath(path: ReadonlyArray<PropertyKey>): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)';
+  return (
+    path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '') || '(root)'
+  );
 }
 
 /** One line per problem of a failed parse: `where: what`. */
@@ -39,7 +44,10 @@ export function parseResultSet(doc: unknown, source: string): ResultSet {
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first === undefined ? '(root)' : issuePath(first.path);
-    throw new ConfigError(`${source}: does not match ${RESULTS_SCHEMA} at ${where}: ${oneLine(first?.message ?? 'invalid')}`, where);
+    throw new ConfigError(
+      `${source}: does not match ${RESULTS_SCHEMA} at ${where}: ${oneLine(first?.message ?? 'invalid')}`,
+      where,
+    );
   }
   const set = doc as ResultSet;
   if (set.runs.length === 0) throw new ConfigError(`${source}: empty result set (no runs)`, 'runs');

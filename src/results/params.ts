@@ -28,15 +28,45 @@ export const SCENARIO_PARAMS: readonly ScenarioParamInfo[] = [
     label: 'PTE pages',
     describe: 'PTE pages per mm, comma list; at most 768 (2level), 1536 (pae), 67108864 (4level)',
   },
-  { name: 'vcpus', kind: 'integer', label: 'vCPUs', describe: 'vCPUs, comma list; vCPU 0 pins, the others are racing PTE writers' },
-  { name: 'writerThinkNs', kind: 'number', label: 'writer think (ns, mean)', describe: 'mean think time of the racing writers (exponential), ns' },
-  { name: 'dwellNs', kind: 'number', label: 'dwell (ns)', describe: 'virtual time the mm stays pinned between pin and unpin, ns' },
+  {
+    name: 'vcpus',
+    kind: 'integer',
+    label: 'vCPUs',
+    describe: 'vCPUs, comma list; vCPU 0 pins, the others are racing PTE writers',
+  },
+  {
+    name: 'writerThinkNs',
+    kind: 'number',
+    label: 'writer think (ns, mean)',
+    describe: 'mean think time of the racing writers (exponential), ns',
+  },
+  {
+    name: 'dwellNs',
+    kind: 'number',
+    label: 'dwell (ns)',
+    describe: 'virtual time the mm stays pinned between pin and unpin, ns',
+  },
   { name: 'iterations', kind: 'integer', label: 'iterations (pin/unpin cycles)', describe: 'pin + unpin cycles per run' },
-  { name: 'profile', kind: 'string', label: 'cost profile', describe: 'cost profiles, comma list (see `pinbench list profiles`)' },
+  {
+    name: 'profile',
+    kind: 'string',
+    label: 'cost profile',
+    describe: 'cost profiles, comma list (see `pinbench list profiles`)',
+  },
   { name: 'mcBatch', kind: 'integer', label: 'MC_BATCH (slots)', describe: 'MC_BATCH, multicall entry slots per batch' },
   { name: 'mcArgs', kind: 'integer', label: 'MC_ARGS (bytes)', describe: 'MC_ARGS, argument bytes per batch' },
-  { name: 'preemptBits', kind: 'integer', label: 'PREEMPT_BITS', describe: 'PREEMPT_BITS of the preempt counter (the depth limit is 2^bits - 1)' },
-  { name: 'seed', kind: 'integer', label: 'seed', describe: 'first seed S (or a comma list); with --seeds K, runs seeds S..S+K-1' },
+  {
+    name: 'preemptBits',
+    kind: 'integer',
+    label: 'PREEMPT_BITS',
+    describe: 'PREEMPT_BITS of the preempt counter (the depth limit is 2^bits - 1)',
+  },
+  {
+    name: 'seed',
+    kind: 'integer',
+    label: 'seed',
+    describe: 'first seed S (or a comma list); with --seeds K, runs seeds S..S+K-1',
+  },
 ];
 
 /** The label of a parameter (`PTE pages`), or its name when the table does not know it. */

@@ -83,7 +83,11 @@ export const wallSchema = z
     p99Ms: z.number().min(0).optional(),
     rme: z.number().min(0).optional().meta({ description: 'tinybench relative margin of error, percent.' }),
     samples: count.optional(),
-    calibrationNsPerIter: z.number().min(0).optional().meta({ description: 'ns per iteration of the calibration loop, same thread.' }),
+    calibrationNsPerIter: z
+      .number()
+      .min(0)
+      .optional()
+      .meta({ description: 'ns per iteration of the calibration loop, same thread.' }),
   })
   .meta({ description: 'Noisy: wall clock of the machine in `environment`.' });
 

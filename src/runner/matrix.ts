@@ -53,7 +53,9 @@ function* cartesian(matrix: ParamMatrix): Generator<Partial<ForkExitParams>> {
   const index = new Array<number>(axes.length).fill(0);
   for (;;) {
     const point: Record<string, unknown> = { scenario: 'fork-exit' };
-    axes.forEach((axis, i) => (point[axis] = values[i][index[i]]));
+    axes.forEach((axis, i) => {
+      point[axis] = values[i]?.[index[i] ?? 0];
+    });
     yield point as Partial<ForkExitParams>;
     // Odometer increment, innermost (last) axis fastest.
     let i = axes.length - 1;

@@ -32,7 +32,10 @@ export interface RunMatrixOptions {
  * `pinbench run` does without writing it. Axes not given take the scenario's defaults; a missing `strategy`
  * axis means every registered strategy. Throws ConfigError on a bad parameter, before anything runs.
  */
-export async function runMatrix(matrices: ParamMatrix | readonly ParamMatrix[], options: RunMatrixOptions = {}): Promise<ResultSet> {
+export async function runMatrix(
+  matrices: ParamMatrix | readonly ParamMatrix[],
+  options: RunMatrixOptions = {},
+): Promise<ResultSet> {
   const strategyModules = [...(options.strategyModules ?? [])];
   await loadStrategyModules(strategyModules);
   const list = Array.isArray(matrices) ? (matrices as readonly ParamMatrix[]) : [matrices as ParamMatrix];

@@ -36,7 +36,8 @@ function isSuitePath(nameOrPath: string): boolean {
 export async function suiteUrl(nameOrPath: string): Promise<string> {
   if (isSuitePath(nameOrPath)) {
     const path = isAbsolute(nameOrPath) ? nameOrPath : resolve(process.cwd(), nameOrPath);
-    if (!existsSync(path)) throw new ConfigError(`SUITE: ${nameOrPath} does not exist; expected a suite name or a suite module file`, 'SUITE');
+    if (!existsSync(path))
+      throw new ConfigError(`SUITE: ${nameOrPath} does not exist; expected a suite name or a suite module file`, 'SUITE');
     return pathToFileURL(path).href;
   }
   const modules = await suiteModules();

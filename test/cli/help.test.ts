@@ -6,16 +6,38 @@ import { runCli } from '../support/cli.js';
 test('pinbench --help lists every command with one line and the exit codes', async () => {
   const { code, stdout } = await runCli(['--help']);
   assert.equal(code, 0);
-  for (const command of ['run', 'list', 'report', 'compare', 'baseline', 'profile']) assert.match(stdout, new RegExp(`^  ${command}\\s+\\S`, 'm'), command);
+  for (const command of ['run', 'list', 'report', 'compare', 'baseline', 'profile'])
+    assert.match(stdout, new RegExp(`^  ${command}\\s+\\S`, 'm'), command);
   assert.match(stdout, /Exit codes: 0 ok; 1 .*; 2 bad input/);
 });
 
 test('pinbench run --help explains every option with its unit and default', async () => {
   const { code, stdout } = await runCli(['run', '--help']);
   assert.equal(code, 0);
-  for (const option of ['--strategy', '--mode', '--pte-pages', '--vcpus', '--iterations', '--dwell-ns', '--writer-think-ns',
-    '--profile', '--mc-batch', '--mc-args', '--preempt-bits', '--seed', '--seeds', '--workers', '--out', '--json', '--quiet',
-    '--samples', '--budget-ms', '--check-determinism', '--strategy-module', '--report']) {
+  for (const option of [
+    '--strategy',
+    '--mode',
+    '--pte-pages',
+    '--vcpus',
+    '--iterations',
+    '--dwell-ns',
+    '--writer-think-ns',
+    '--profile',
+    '--mc-batch',
+    '--mc-args',
+    '--preempt-bits',
+    '--seed',
+    '--seeds',
+    '--workers',
+    '--out',
+    '--json',
+    '--quiet',
+    '--samples',
+    '--budget-ms',
+    '--check-determinism',
+    '--strategy-module',
+    '--report',
+  ]) {
     assert.match(stdout, new RegExp(`^\\s+(-\\w, )?${option}\\b`, 'm'), option);
   }
   assert.match(stdout, /--dwell-ns LIST\s+virtual time .*, ns\s+\[default: 100000\]/);
@@ -42,7 +64,10 @@ test('pinbench without a command prints the usage and exits 2 naming the command
 test('an unknown command says "unknown command", suggests the nearest and exits 2', async () => {
   const { code, stderr } = await runCli(['frobnicate']);
   assert.equal(code, 2);
-  assert.equal(stderr, 'pinbench: error: unknown command "frobnicate"; commands: run, list, report, compare, baseline, profile (pinbench --help)\n');
+  assert.equal(
+    stderr,
+    'pinbench: error: unknown command "frobnicate"; commands: run, list, report, compare, baseline, profile (pinbench --help)\n',
+  );
   assert.match((await runCli(['lst'])).stderr, /unknown command "lst"; did you mean list\?/);
 });
 
@@ -57,7 +82,11 @@ test('baseline without an action prints its usage and exits 2; an unknown action
 });
 
 test('an option given without its value exits 2 naming the option, not the next option as its value', async () => {
-  for (const args of [['run', '--out'], ['run', '--out', '--quiet'], ['report', 'x.json', '-o']]) {
+  for (const args of [
+    ['run', '--out'],
+    ['run', '--out', '--quiet'],
+    ['report', 'x.json', '-o'],
+  ]) {
     const { code, stderr } = await runCli(args);
     assert.equal(code, 2, args.join(' '));
     assert.match(stderr, /^pinbench: error: --out: a value is required/, args.join(' '));

@@ -5,7 +5,22 @@ import { test } from 'node:test';
 import { validateResultSet } from '../../src/results/write.js';
 import { FAST, readResults, runCli, tempDir } from '../support/cli.js';
 
-const MATRIX = ['--strategy', 'unlocked,per-pte-deferred', '--mode', '4level', '--pte-pages', '16,48', '--vcpus', '1,2', '--iterations', '2', '--seed', '7', '--seeds', '2'];
+const MATRIX = [
+  '--strategy',
+  'unlocked,per-pte-deferred',
+  '--mode',
+  '4level',
+  '--pte-pages',
+  '16,48',
+  '--vcpus',
+  '1,2',
+  '--iterations',
+  '2',
+  '--seed',
+  '7',
+  '--seeds',
+  '2',
+];
 
 test('an ad-hoc matrix expands to the cartesian product, in spec order', async () => {
   const out = tempDir();
@@ -40,7 +55,23 @@ test('the written results.json validates against schema/results.v1.json and leav
 
 test('a run records tool, environment, profiles and wall-clock figures', async () => {
   const out = tempDir();
-  await runCli(['run', '--strategy', 'unbatched', '--pte-pages', '16', '--profile', 'xeon-2007', '--workers', '0', '--out', out, '--samples', '3', '--no-report', '--quiet']);
+  await runCli([
+    'run',
+    '--strategy',
+    'unbatched',
+    '--pte-pages',
+    '16',
+    '--profile',
+    'xeon-2007',
+    '--workers',
+    '0',
+    '--out',
+    out,
+    '--samples',
+    '3',
+    '--no-report',
+    '--quiet',
+  ]);
   const set = readResults(out);
   assert.equal(set.tool.name, 'pinbench');
   assert.equal(set.environment.node, process.version);
@@ -65,7 +96,21 @@ test('without --quiet, a summary table marks exact and noisy columns', async () 
 
 test('--json prints the result set on stdout instead of the summary', async () => {
   const out = tempDir();
-  const { code, stdout } = await runCli(['run', '--strategy', 'unlocked', '--pte-pages', '16', '--workers', '0', '--out', out, '--json', '--samples', '1', '--no-report']);
+  const { code, stdout } = await runCli([
+    'run',
+    '--strategy',
+    'unlocked',
+    '--pte-pages',
+    '16',
+    '--workers',
+    '0',
+    '--out',
+    out,
+    '--json',
+    '--samples',
+    '1',
+    '--no-report',
+  ]);
   assert.equal(code, 0);
   const printed = JSON.parse(stdout) as { schema: string; runs: unknown[] };
   assert.equal(printed.schema, 'pinbench.results/v1');
@@ -75,10 +120,29 @@ test('--json prints the result set on stdout instead of the summary', async () =
 
 test('scenario options given with a suite replace its axes', async () => {
   const out = tempDir();
-  const { code } = await runCli(['run', 'ci', '--strategy', 'mm-lock', '--pte-pages', '16', '--vcpus', '1', '--seed', '3', '--workers', '0', '--out', out, ...FAST]);
+  const { code } = await runCli([
+    'run',
+    'ci',
+    '--strategy',
+    'mm-lock',
+    '--pte-pages',
+    '16',
+    '--vcpus',
+    '1',
+    '--seed',
+    '3',
+    '--workers',
+    '0',
+    '--out',
+    out,
+    ...FAST,
+  ]);
   assert.equal(code, 0);
   const set = readResults(out);
   assert.equal(set.suite, 'ci');
   // ci has two matrices (4level; 2level and pae): each collapses to one run per mode.
-  assert.deepEqual(set.runs.map((r) => (r.params as { mode: string }).mode), ['4level', '2level', 'pae']);
+  assert.deepEqual(
+    set.runs.map((r) => (r.params as { mode: string }).mode),
+    ['4level', '2level', 'pae'],
+  );
 });

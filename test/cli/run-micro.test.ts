@@ -23,5 +23,8 @@ test('the micro suite records tinybench statistics and raw samples of every task
 test('scenario options do not apply to a micro suite (exit 2)', async () => {
   const { code, stderr } = await runCli(['run', 'micro', '--pte-pages', '64', '--out', tempDir()]);
   assert.equal(code, 2);
-  assert.match(stderr, /^pinbench: error: SUITE: micro is a micro-benchmark suite; the scenario parameters ptePages do not apply to it$/m);
+  assert.match(
+    stderr,
+    /^pinbench: error: SUITE: micro is a micro-benchmark suite; the scenario parameters ptePages do not apply to it$/m,
+  );
 });

@@ -28,7 +28,10 @@ test('baseline update writes DIR/SUITE.json named after the suite, a valid resul
   const set = JSON.parse(readFileSync(join(dir, 'tiny.json'), 'utf8')) as ResultSet;
   assert.equal(set.schema, 'pinbench.results/v1');
   assert.equal(set.suite, 'tiny');
-  assert.deepEqual(set.runs.map((r) => r.status), ['ok', 'ok']);
+  assert.deepEqual(
+    set.runs.map((r) => r.status),
+    ['ok', 'ok'],
+  );
   assert.match(output, /baseline: .*tiny\.json \(2 runs, suite tiny\)/);
 });
 

@@ -57,7 +57,10 @@ test('a 2% slowdown exits 0', async () => {
 });
 
 test('a slowdown measured on another machine is not comparable and exits 0', async () => {
-  const { code, output } = await compareFiles(resultSet(), slower(resultSet({ environment: MACHINE_B }), 1.2, { scaleNormalised: false }));
+  const { code, output } = await compareFiles(
+    resultSet(),
+    slower(resultSet({ environment: MACHINE_B }), 1.2, { scaleNormalised: false }),
+  );
   assert.equal(code, 0);
   assert.match(output, /not comparable/);
 });
@@ -97,11 +100,17 @@ test('a missing file is bad input naming the file', async () => {
 });
 
 test('a file that is not JSON is bad input', async () => {
-  await rejectsWith((dir) => writeFixture(dir, 'garbage.json', '{"schema": "pinbench.results/v1", runs: ['), /garbage\.json: not JSON/);
+  await rejectsWith(
+    (dir) => writeFixture(dir, 'garbage.json', '{"schema": "pinbench.results/v1", runs: ['),
+    /garbage\.json: not JSON/,
+  );
 });
 
 test('another schema version is bad input', async () => {
-  await rejectsWith((dir) => writeFixture(dir, 'v2.json', { ...resultSet(), schema: 'pinbench.results/v2' }), /v2\.json: .*"pinbench\.results\/v2".*expected "pinbench\.results\/v1"/);
+  await rejectsWith(
+    (dir) => writeFixture(dir, 'v2.json', { ...resultSet(), schema: 'pinbench.results/v2' }),
+    /v2\.json: .*"pinbench\.results\/v2".*expected "pinbench\.results\/v1"/,
+  );
 });
 
 test('an empty result set is bad input', async () => {

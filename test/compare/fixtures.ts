@@ -5,7 +5,13 @@ import type { Environment, ResultSet, RunResult, WallStats } from '../../src/res
 import type { ForkExitParams, LockClassStats, RunMetrics } from '../../src/scenarios/types.js';
 
 /** The machine of a baseline. */
-export const MACHINE_A: Environment = { node: 'v20.19.0', os: 'linux 6.1.0 x64', cpuModel: 'AMD EPYC 7B13', cores: 2, memoryBytes: 25769803776 };
+export const MACHINE_A: Environment = {
+  node: 'v20.19.0',
+  os: 'linux 6.1.0 x64',
+  cpuModel: 'AMD EPYC 7B13',
+  cores: 2,
+  memoryBytes: 25769803776,
+};
 /** Another machine: other CPU model. */
 export const MACHINE_B: Environment = { ...MACHINE_A, cpuModel: 'Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz' };
 
@@ -132,7 +138,9 @@ export function slower(set: ResultSet, factor: number, { scaleNormalised = true 
   for (const run of copy.runs) {
     if (run.status !== 'ok') continue;
     const median = (run.wall.p50Ms ?? 10) * factor;
-    run.wall = wall(median, { normalisedPerEvent: scaleNormalised ? (run.wall.normalisedPerEvent ?? 0) * factor : run.wall.normalisedPerEvent });
+    run.wall = wall(median, {
+      normalisedPerEvent: scaleNormalised ? (run.wall.normalisedPerEvent ?? 0) * factor : run.wall.normalisedPerEvent,
+    });
   }
   return copy;
 }

@@ -90,12 +90,12 @@ test('changing a filter redraws the charts for the new selection', async () => {
   await writeReport([makeResultSet({ micro: false })], dir);
   const { page, errors } = await open(dir);
   try {
-    assert.match(await page.textContent('[data-applied-for="chart-traps"]') ?? '', /vCPUs = 4/);
+    assert.match((await page.textContent('[data-applied-for="chart-traps"]')) ?? '', /vCPUs = 4/);
     await page.selectOption('nav#filters select >> nth=0', '1');
     await page.selectOption('nav#filters select >> nth=1', '64');
     await page.waitForSelector('body[data-charts-ready="true"]', { timeout: READY_TIMEOUT_MS });
-    assert.match(await page.textContent('[data-applied-for="chart-traps"]') ?? '', /vCPUs = 1\.$/);
-    assert.match(await page.textContent('[data-applied-for="chart-batch-hist"]') ?? '', /vCPUs = 1, PTE pages = 64\./);
+    assert.match((await page.textContent('[data-applied-for="chart-traps"]')) ?? '', /vCPUs = 1\.$/);
+    assert.match((await page.textContent('[data-applied-for="chart-batch-hist"]')) ?? '', /vCPUs = 1, PTE pages = 64\./);
     // At 64 PTE pages the fixture's per-pte-deferred pin takes 134 slots (4 full batches and one of 6) and its
     // unpin 133 (4 full and one of 5).
     // Evaluated in the page (a string: the Node build has no DOM types).
@@ -129,8 +129,11 @@ test('a report whose plotly copy is missing says so on the page and in the conso
   const { page, errors } = await open(dir, false);
   try {
     await page.waitForSelector('#plotly-missing:not([hidden])', { timeout: READY_TIMEOUT_MS });
-    assert.match(await page.textContent('#plotly-missing') ?? '', /plotly\.js did not load/);
-    assert.ok(errors.some((e) => e.includes('plotly.js did not load')), errors.join('\n'));
+    assert.match((await page.textContent('#plotly-missing')) ?? '', /plotly\.js did not load/);
+    assert.ok(
+      errors.some((e) => e.includes('plotly.js did not load')),
+      errors.join('\n'),
+    );
     // The summary table does not need plotly.
     assert.ok((await page.$$eval('#summary-table tbody tr', (rows) => rows.length)) > 0);
   } finally {

@@ -10,8 +10,24 @@ for (const workers of ['0', '2']) {
     const out = tempDir();
     const total = 2000;
     const { child, done } = spawnCli([
-      'run', '--strategy', 'marking', '--strategy-module', `${FIXTURES}marking-strategy.js`, '--pte-pages', '256',
-      '--iterations', '1', '--seeds', String(total), '--workers', workers, '--samples', '1', '--out', out, '--no-report',
+      'run',
+      '--strategy',
+      'marking',
+      '--strategy-module',
+      `${FIXTURES}marking-strategy.js`,
+      '--pte-pages',
+      '256',
+      '--iterations',
+      '1',
+      '--seeds',
+      String(total),
+      '--workers',
+      workers,
+      '--samples',
+      '1',
+      '--out',
+      out,
+      '--no-report',
     ]);
     // Wait for the fixture's line on stderr: two runs have finished in some thread. No polling: the test's
     // timeout (--test-timeout) bounds the wait if the line never comes.

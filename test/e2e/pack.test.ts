@@ -23,7 +23,11 @@ function documentedFiles(doc: string): Map<string, string> {
 }
 
 function npm(args: string[], cwd: string): void {
-  execFileSync(NPM, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' } });
+  execFileSync(NPM, args, {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' },
+  });
 }
 
 test('the packed package installs in a new project and runs the documented examples', async () => {
@@ -33,12 +37,18 @@ test('the packed package installs in a new project and runs the documented examp
   const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
   assert.ok(tarball !== undefined, 'npm pack wrote a tarball');
 
-  const listing = execFileSync('tar', ['-tzf', join(work, tarball)], { encoding: 'utf8' }).trim().split('\n');
+  const listing = execFileSync('tar', ['-tzf', join(work, tarball)], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
   assert.ok(listing.includes('package/dist/src/index.js'));
   assert.ok(listing.includes('package/schema/results.v1.json'));
   assert.ok(listing.includes('package/dist/benchmarks/default.js'), 'the built-in suites ship');
   assert.ok(listing.includes('package/docs/strategies.md'));
-  assert.deepEqual(listing.filter((f) => /\/test\/|\.map$|\/speed\/|\.ts$/.test(f) && !f.endsWith('.d.ts')), [], 'no tests, maps, speed scripts or sources');
+  assert.deepEqual(
+    listing.filter((f) => /\/test\/|\.map$|\/speed\/|\.ts$/.test(f) && !f.endsWith('.d.ts')),
+    [],
+    'no tests, maps, speed scripts or sources',
+  );
 
   const project = join(work, 'project');
   mkdirSync(project);
@@ -64,10 +74,30 @@ test('the packed package installs in a new project and runs the documented examp
 
   const bin = join(project, 'node_modules', '.bin', 'pinbench');
   const version = spawnSync(bin, ['--version'], { cwd: project, encoding: 'utf8' });
-  assert.equal(version.stdout.trim(), (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+  assert.equal(
+    version.stdout.trim(),
+    (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+  );
   const run = spawnSync(
     bin,
-    ['run', '--strategy-module', './flush-per-pte.mjs', '--strategy', 'flush-per-pte', '--pte-pages', '64', '--vcpus', '4', '--workers', '1', '--samples', '1', '--out', 'out', '--quiet'],
+    [
+      'run',
+      '--strategy-module',
+      './flush-per-pte.mjs',
+      '--strategy',
+      'flush-per-pte',
+      '--pte-pages',
+      '64',
+      '--vcpus',
+      '4',
+      '--workers',
+      '1',
+      '--samples',
+      '1',
+      '--out',
+      'out',
+      '--quiet',
+    ],
     { cwd: project, encoding: 'utf8' },
   );
   assert.equal(run.status, 0, run.stderr);

@@ -3,14 +3,20 @@ import { test } from 'node:test';
 import { expandMatrices } from '../../src/runner/matrix.js';
 import { runSpecs } from '../../src/runner/run-specs.js';
 
-const specs = expandMatrices([{ strategy: ['unlocked', 'per-pte-deferred'], ptePages: [16, 64], vcpus: [1, 2], iterations: [2] }], []);
+const specs = expandMatrices(
+  [{ strategy: ['unlocked', 'per-pte-deferred'], ptePages: [16, 64], vcpus: [1, 2], iterations: [2] }],
+  [],
+);
 const timing = { maxSamples: 1, budgetMs: 0 };
 
 test('results come back in spec order whatever the submission order', async () => {
   const reversed = specs.map((_, i) => specs.length - 1 - i);
   const { results, aborted } = await runSpecs(specs, { workers: 2, strategyModules: [], timing, order: reversed });
   assert.equal(aborted, false);
-  assert.deepEqual(results.map((r) => r?.id), specs.map((s) => s.id));
+  assert.deepEqual(
+    results.map((r) => r?.id),
+    specs.map((s) => s.id),
+  );
 });
 
 test('in-process and pooled runs give the same metrics', async () => {

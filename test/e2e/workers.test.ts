@@ -5,7 +5,11 @@ import { FAST, readResults, runCli, tempDir } from '../support/cli.js';
 
 /** The exact part of a result set: each run's id, status and metrics, in order. */
 function exactPart(set: ResultSet): unknown[] {
-  return set.runs.map((r) => ({ id: r.id, status: r.status, metrics: r.status === 'ok' && r.kind === 'scenario' ? r.metrics : null }));
+  return set.runs.map((r) => ({
+    id: r.id,
+    status: r.status,
+    metrics: r.status === 'ok' && r.kind === 'scenario' ? r.metrics : null,
+  }));
 }
 
 test('the ci suite gives identical exact metrics with 0, 1 and 2 workers', async () => {
@@ -20,5 +24,8 @@ test('the ci suite gives identical exact metrics with 0, 1 and 2 workers', async
   assert.ok(sets[0].runs.every((r) => r.status === 'ok'));
   assert.deepEqual(exactPart(sets[1]), exactPart(sets[0]));
   assert.deepEqual(exactPart(sets[2]), exactPart(sets[0]));
-  assert.deepEqual(sets.map((s) => s.workers), [0, 1, 2]);
+  assert.deepEqual(
+    sets.map((s) => s.workers),
+    [0, 1, 2],
+  );
 });

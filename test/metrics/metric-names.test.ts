@@ -15,7 +15,9 @@ test('flattenMetrics names nested metrics with dots', () => {
 
 test('flattenMetrics gives one name per array index and per mmuext_op command', () => {
   const flat = flattenMetrics(metrics);
-  metrics.hypercalls.batchHistogram.forEach((n, k) => assert.equal(flat[`hypercalls.batchHistogram.${k}`], n));
+  metrics.hypercalls.batchHistogram.forEach((n, k) => {
+    assert.equal(flat[`hypercalls.batchHistogram.${k}`], n);
+  });
   for (const [cmd, n] of Object.entries(metrics.hypercalls.subops.mmuext_op)) {
     assert.equal(flat[`hypercalls.subops.mmuext_op.${cmd}`], n);
   }

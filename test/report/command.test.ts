@@ -61,7 +61,15 @@ test('report --help explains every option with its default and the units', async
   const { code, stdout: raw } = await runCli(['report', '--help']);
   assert.equal(code, 0);
   const stdout = raw.replace(/\s+/g, ' ');
-  for (const text of ['--out', '--inline-plotly', '--title', 'default: the directory of the first RESULTS file', 'virtual nanoseconds', 'milliseconds', 'baseline']) {
+  for (const text of [
+    '--out',
+    '--inline-plotly',
+    '--title',
+    'default: the directory of the first RESULTS file',
+    'virtual nanoseconds',
+    'milliseconds',
+    'baseline',
+  ]) {
     assert.ok(stdout.includes(text), text);
   }
 });

@@ -8,7 +8,14 @@ import { resolveParams, runScenario } from '../../src/scenarios/index.js';
 const params = resolveParams({ strategy: 'unlocked', ptePages: 16, vcpus: 2, iterations: 2 });
 
 function okRun(): ScenarioRun {
-  return { id: 'r', kind: 'scenario', params, status: 'ok', metrics: runScenario(params).metrics, wall: { durationMs: Math.random() } };
+  return {
+    id: 'r',
+    kind: 'scenario',
+    params,
+    status: 'ok',
+    metrics: runScenario(params).metrics,
+    wall: { durationMs: Math.random() },
+  };
 }
 
 test('two runs of the same spec have no difference, whatever their wall clock', () => {
@@ -22,7 +29,11 @@ test('a changed exact metric is named with both values', () => {
   const b = okRun();
   b.metrics.locks.ptl.holdNs.p99Ns += 1;
   assert.deepEqual(diffExact(a, b).changes, [
-    { metric: 'locks.ptl.holdNs.p99Ns', baseline: a.metrics.locks.ptl.holdNs.p99Ns, current: a.metrics.locks.ptl.holdNs.p99Ns + 1 },
+    {
+      metric: 'locks.ptl.holdNs.p99Ns',
+      baseline: a.metrics.locks.ptl.holdNs.p99Ns,
+      current: a.metrics.locks.ptl.holdNs.p99Ns + 1,
+    },
   ]);
 });
 

@@ -12,8 +12,11 @@ test('the JSON Schema keeps unknown fields: every object allows additional prope
   const schema = JSON.parse(resultsJsonSchemaText()) as Record<string, unknown>;
   const closed: string[] = [];
   const visit = (node: unknown, path: string): void => {
-    if (Array.isArray(node)) node.forEach((n, i) => visit(n, `${path}[${i}]`));
-    else if (node !== null && typeof node === 'object') {
+    if (Array.isArray(node)) {
+      node.forEach((n, i) => {
+        visit(n, `${path}[${i}]`);
+      });
+    } else if (node !== null && typeof node === 'object') {
       const o = node as Record<string, unknown>;
       if (o.type === 'object' && o.properties !== undefined && o.additionalProperties === false) closed.push(path);
       for (const [k, v] of Object.entries(o)) visit(v, `${path}.${k}`);

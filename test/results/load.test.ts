@@ -56,14 +56,19 @@ test('a run missing a metric is a ConfigError naming the field path', () => {
   delete set.runs[3].metrics.hypercalls.traps;
   assert.throws(
     () => parseResultSet(set, 'x.json'),
-    (err: unknown) => err instanceof ConfigError && err.message.includes('x.json') && err.message.includes('runs[3].metrics.hypercalls.traps'),
+    (err: unknown) =>
+      err instanceof ConfigError && err.message.includes('x.json') && err.message.includes('runs[3].metrics.hypercalls.traps'),
   );
 });
 
 test('fields this version does not declare are kept at every level, not dropped', () => {
   const set = makeResultSet({ micro: false }) as unknown as {
     future: string;
-    runs: Array<{ future: number; metrics: { somethingNew: { count: number }; locks: { ptl: { holdNs: Record<string, number> } } }; wall: Record<string, number> }>;
+    runs: Array<{
+      future: number;
+      metrics: { somethingNew: { count: number }; locks: { ptl: { holdNs: Record<string, number> } } };
+      wall: Record<string, number>;
+    }>;
   };
   set.future = 'top';
   set.runs[0].future = 1;

@@ -10,7 +10,13 @@ import type { RunSpec } from '../../src/runner/types.js';
 import { resolveParams, runScenario } from '../../src/scenarios/index.js';
 
 const dirs: string[] = [];
-after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A result set as plain JSON, to break on purpose. */
+// biome-ignore lint/suspicious/noExplicitAny: a document broken field by field in the tests below
+type Mutable = Record<string, any>;
 
 function scratchDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'pinbench-results-'));
@@ -28,7 +34,15 @@ function sampleSet(): ResultSet {
   return buildResultSet(
     specs,
     [
-      { id: 'a', kind: 'scenario', params, status: 'ok', splitPtlocks: false, metrics: runScenario(params).metrics, wall: { durationMs: 1.5, samplesMs: [1.5] } },
+      {
+        id: 'a',
+        kind: 'scenario',
+        params,
+        status: 'ok',
+        splitPtlocks: false,
+        metrics: runScenario(params).metrics,
+        wall: { durationMs: 1.5, samplesMs: [1.5] },
+      },
       undefined,
       { id: 'c', kind: 'scenario', params: { ...params, seed: 3 }, status: 'error', error: 'ModelError: broken invariant' },
     ],
@@ -38,25 +52,34 @@ function sampleSet(): ResultSet {
 
 test('a result set keeps finished runs in spec order, embeds the profiles used, and validates', () => {
   const set = sampleSet();
-  assert.deepEqual(set.runs.map((r) => r.id), ['a', 'c']);
+  assert.deepEqual(
+    set.runs.map((r) => r.id),
+    ['a', 'c'],
+  );
   assert.deepEqual(Object.keys(set.profiles), ['modern']);
   assert.equal(set.createdAt, '2025-01-02T03:04:05.000Z');
   assert.deepEqual(validateResultSet(set), []);
 });
 
 test('validation rejects a missing exact metric and a wrong schema name, and accepts an unknown field', () => {
-  const set = JSON.parse(JSON.stringify(sampleSet())) as Record<string, any>;
+  const set = JSON.parse(JSON.stringify(sampleSet())) as Mutable;
   delete set.runs[0].metrics.hypercalls.traps;
   set.schema = 'pinbench.results/v0';
   set.extra = 1;
   const problems = validateResultSet(set);
-  assert.ok(problems.some((p) => p.startsWith('schema:')), problems.join('\n'));
-  assert.ok(problems.some((p) => p.startsWith('runs[0].metrics.hypercalls.traps:')), problems.join('\n'));
+  assert.ok(
+    problems.some((p) => p.startsWith('schema:')),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((p) => p.startsWith('runs[0].metrics.hypercalls.traps:')),
+    problems.join('\n'),
+  );
   assert.equal(problems.length, 2, problems.join('\n'));
 });
 
 test('the schema rejects an ok run without wall-clock figures and an error run without its message', () => {
-  const set = JSON.parse(JSON.stringify(sampleSet())) as Record<string, any>;
+  const set = JSON.parse(JSON.stringify(sampleSet())) as Mutable;
   delete set.runs[0].wall;
   delete set.runs[1].error;
   assert.ok(validateResultSet(set).length > 0);

@@ -21,7 +21,10 @@ export interface CliOutcome {
  * `pinbench ARGS` in this process, through the CLI's own `main(argv)`: the same parsing, handlers and exit
  * codes as the binary, without a process start. `env` replaces the environment the command sees.
  */
-export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = { ...process.env, GITHUB_STEP_SUMMARY: '' }): Promise<CliOutcome> {
+export async function runCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = { ...process.env, GITHUB_STEP_SUMMARY: '' },
+): Promise<CliOutcome> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {

@@ -41,8 +41,19 @@ export const baselineUpdateSpec: CommandSpec = {
       defaultDescription: `available cores (${availableParallelism()})`,
       describe: 'worker threads of the piscina pool; 0 runs every run in this process',
     },
-    samples: { kind: 'integer', min: 1, default: DEFAULT_MAX_SAMPLES, describe: 'most timed repetitions of each run (wall-clock samples)' },
-    'budget-ms': { kind: 'number', min: 0, hint: 'milliseconds', default: DEFAULT_BUDGET_MS, describe: 'stop repeating a run for wall-clock samples after this much wall time on it, ms' },
+    samples: {
+      kind: 'integer',
+      min: 1,
+      default: DEFAULT_MAX_SAMPLES,
+      describe: 'most timed repetitions of each run (wall-clock samples)',
+    },
+    'budget-ms': {
+      kind: 'number',
+      min: 0,
+      hint: 'milliseconds',
+      default: DEFAULT_BUDGET_MS,
+      describe: 'stop repeating a run for wall-clock samples after this much wall time on it, ms',
+    },
     'check-determinism': {
       kind: 'boolean',
       default: true,

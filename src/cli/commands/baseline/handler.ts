@@ -53,7 +53,10 @@ export async function runBaselineUpdate(args: BaselineUpdateArgs, context: Comma
     await writeResultSet(target, fresh);
     write(`baseline: ${target} (${fresh.runs.length} runs, suite ${fresh.suite})\n`);
     if (previous !== undefined && !args.quiet) {
-      const comparison = compareResultSets({ source: `${target} (previous)`, resultSet: previous }, { source: `${target} (new)`, resultSet: fresh });
+      const comparison = compareResultSets(
+        { source: `${target} (previous)`, resultSet: previous },
+        { source: `${target} (new)`, resultSet: fresh },
+      );
       write('\nExact changes against the previous baseline (say why in the commit message):\n\n');
       write(renderComparisonText(comparison, comparisonOutcome(comparison), { wall: false }));
     }

@@ -63,15 +63,24 @@ export const compareSpec: CommandSpec = {
       default: DEFAULT_NORMALISED_THRESHOLD,
       describe: 'relative change of wall.normalisedPerEvent (judged across machines too) that may count',
     },
-    'accept-exact-changes': { kind: 'boolean', describe: 'report exact-metric changes and missing or new runs without failing (no exit 3)' },
-    markdown: { kind: 'string', describe: 'also write the comparison as Markdown to FILE; it is appended to $GITHUB_STEP_SUMMARY whenever that is set' },
+    'accept-exact-changes': {
+      kind: 'boolean',
+      describe: 'report exact-metric changes and missing or new runs without failing (no exit 3)',
+    },
+    markdown: {
+      kind: 'string',
+      describe: 'also write the comparison as Markdown to FILE; it is appended to $GITHUB_STEP_SUMMARY whenever that is set',
+    },
     html: { kind: 'string', describe: 'also write the HTML comparison report into directory DIR (DIR/index.html)' },
     quiet: { kind: 'boolean', short: 'q', describe: 'print only the one-line outcome, not the tables' },
   },
   epilogue: EPILOGUE,
   examples: [
     ['pinbench compare reports/baselines/ci.json reports/ci/results.json', 'exit 3 if an exact metric changed'],
-    ['pinbench compare base.json new.json --markdown reports/ci/compare.md --html reports/ci/compare', 'also write Markdown and HTML'],
+    [
+      'pinbench compare base.json new.json --markdown reports/ci/compare.md --html reports/ci/compare',
+      'also write Markdown and HTML',
+    ],
   ],
 };
 

@@ -26,14 +26,22 @@ const OUTCOME_EXIT_CODES: Readonly<Record<ComparisonOutcome, ExitCode>> = {
  * Bad input throws ConfigError (exit 2 in the CLI) before anything is written.
  */
 export async function runCompare(args: CompareArgs, io: Io): Promise<ExitCode> {
-  const options = resolveCompareOptions({ threshold: args.threshold, alpha: args.alpha, normalisedThreshold: args.normalisedThreshold });
+  const options = resolveCompareOptions({
+    threshold: args.threshold,
+    alpha: args.alpha,
+    normalisedThreshold: args.normalisedThreshold,
+  });
   const baseline = await loadResultSet(args.baseline);
   const current = await loadResultSet(args.current);
   // Every output path is checked before anything is written.
   if (args.markdown !== undefined) checkOutDir(resolve(args.markdown, '..'), '--markdown');
   if (args.html !== undefined) checkOutDir(args.html, '--html');
 
-  const comparison = compareResultSets({ source: args.baseline, resultSet: baseline }, { source: args.current, resultSet: current }, options);
+  const comparison = compareResultSets(
+    { source: args.baseline, resultSet: baseline },
+    { source: args.current, resultSet: current },
+    options,
+  );
   const outcome = comparisonOutcome(comparison, { acceptExactChanges: args.acceptExactChanges ?? false });
   const exitCode = OUTCOME_EXIT_CODES[outcome];
 

@@ -17,7 +17,10 @@ export const listSpec: CommandSpec = {
   positionals: [{ name: 'what', describe: 'what to list', choices: LIST_TOPICS }],
   options: {
     json: { kind: 'boolean', describe: 'print JSON instead of text' },
-    'strategy-module': { kind: 'strings', describe: 'also load strategies from this module (as `run --strategy-module`); repeatable' },
+    'strategy-module': {
+      kind: 'strings',
+      describe: 'also load strategies from this module (as `run --strategy-module`); repeatable',
+    },
   },
   examples: [['pinbench list strategies', 'the registered strategies, one line each']],
 };

@@ -34,17 +34,29 @@ The results of the profiled run go to OUT/results.json. Exit codes: 0 ok; 1 the 
 export const profileSpec: CommandSpec = {
   name: 'profile',
   summary: "Profile the simulator on a suite with clinic.js flame or doctor (in-process), or Node's --cpu-prof (covers workers).",
-  positionals: [{ name: 'suite', describe: `suite name (see \`pinbench list suites\`) or path to a suite module [default: ${DEFAULT_PROFILE_SUITE}]` }],
+  positionals: [
+    {
+      name: 'suite',
+      describe: `suite name (see \`pinbench list suites\`) or path to a suite module [default: ${DEFAULT_PROFILE_SUITE}]`,
+    },
+  ],
   options: {
     tool: {
       kind: 'string',
       short: 't',
       choices: PROFILE_TOOLS,
       default: 'flame',
-      describe: 'flame: clinic flame graph; doctor: clinic doctor (event loop, GC, CPU); cpuprofile: V8 CPU profiles of every thread',
+      describe:
+        'flame: clinic flame graph; doctor: clinic doctor (event loop, GC, CPU); cpuprofile: V8 CPU profiles of every thread',
     },
     out: { kind: 'string', short: 'o', default: DEFAULT_PROFILE_OUT, describe: 'directory that receives the profile' },
-    workers: { kind: 'integer', short: 'w', min: 0, default: 0, describe: 'worker threads, cpuprofile only (clinic needs 0: it cannot follow workers)' },
+    workers: {
+      kind: 'integer',
+      short: 'w',
+      min: 0,
+      default: 0,
+      describe: 'worker threads, cpuprofile only (clinic needs 0: it cannot follow workers)',
+    },
     samples: { kind: 'integer', min: 1, defaultDescription: 'as run', describe: 'as `run --samples`' },
     'budget-ms': { kind: 'number', min: 0, defaultDescription: 'as run', describe: 'as `run --budget-ms`, ms' },
     'strategy-module': { kind: 'strings', describe: 'as `run --strategy-module`; repeatable' },

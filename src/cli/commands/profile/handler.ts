@@ -59,7 +59,9 @@ export async function runProfileCommand(args: ProfileArgs, io: Io): Promise<Exit
     const profileDir = join(outDir, `cpuprofile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     command = [process.execPath, '--cpu-prof', '--cpu-prof-dir', profileDir, ...runArgv];
   }
-  io.stderr(`pinbench: profiling suite ${args.suite} with ${args.tool}${workers > 0 ? ` on ${workers} workers` : ' in-process'}\n`);
+  io.stderr(
+    `pinbench: profiling suite ${args.suite} with ${args.tool}${workers > 0 ? ` on ${workers} workers` : ' in-process'}\n`,
+  );
   const status = await runChild(command, io);
   if (status !== 0) {
     io.stderr(`pinbench: the profiled run exited with status ${status}\n`);
@@ -94,12 +96,12 @@ function runChild(command: string[], io: Io): Promise<number> {
     });
     // clinic says "To generate the report press: Ctrl + C", meant for servers; the run ends by itself.
     let pending = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       const lines = (pending + chunk.toString()).split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) if (!CLINIC_SERVER_HINT.test(line)) io.stdout(line + '\n');
     });
-    child.stdout!.on('end', () => pending && io.stdout(pending));
+    child.stdout?.on('end', () => pending && io.stdout(pending));
     const ignoreSigint = (): void => {};
     process.on('SIGINT', ignoreSigint);
     child.on('error', (error) => {

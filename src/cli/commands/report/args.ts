@@ -29,10 +29,25 @@ Exit codes: 0 written; 2 bad input (missing file, not JSON, not a pinbench.resul
 export const reportSpec: CommandSpec = {
   name: 'report',
   summary: 'Render one or more results.json files as an HTML report (DIR/index.html, works offline).',
-  positionals: [{ name: 'results', required: true, variadic: true, describe: 'results.json files written by `pinbench run`; with several, the first is the baseline' }],
+  positionals: [
+    {
+      name: 'results',
+      required: true,
+      variadic: true,
+      describe: 'results.json files written by `pinbench run`; with several, the first is the baseline',
+    },
+  ],
   options: {
-    out: { kind: 'string', short: 'o', defaultDescription: 'the directory of the first RESULTS file', describe: 'output directory; receives index.html and a copy of plotly.js' },
-    'inline-plotly': { kind: 'boolean', describe: 'inline plotly.js (about 10 MB) into index.html instead of copying it beside the page, for a single-file report' },
+    out: {
+      kind: 'string',
+      short: 'o',
+      defaultDescription: 'the directory of the first RESULTS file',
+      describe: 'output directory; receives index.html and a copy of plotly.js',
+    },
+    'inline-plotly': {
+      kind: 'boolean',
+      describe: 'inline plotly.js (about 10 MB) into index.html instead of copying it beside the page, for a single-file report',
+    },
     title: { kind: 'string', defaultDescription: '"pinbench: SUITE"', describe: 'page title' },
   },
   epilogue: EPILOGUE,

@@ -45,14 +45,20 @@ export const runSpec: CommandSpec = {
       defaultDescription: `available cores (${availableParallelism()})`,
       describe: 'worker threads of the piscina pool; 0 runs every run in this process, one after another',
     },
-    out: { kind: 'string', short: 'o', default: DEFAULT_OUT_DIR, describe: 'directory that receives results.json (and the HTML report); created if missing' },
+    out: {
+      kind: 'string',
+      short: 'o',
+      default: DEFAULT_OUT_DIR,
+      describe: 'directory that receives results.json (and the HTML report); created if missing',
+    },
     json: { kind: 'boolean', describe: 'print the result set as JSON on stdout instead of the summary table' },
     quiet: { kind: 'boolean', short: 'q', describe: 'no progress bar and no summary; errors only' },
     samples: {
       kind: 'integer',
       min: 1,
       defaultDescription: `${DEFAULT_MAX_SAMPLES}; micro suites ${DEFAULT_MICRO_SAMPLES}`,
-      describe: 'most timed repetitions of each run (wall-clock samples, tinybench), the first included; for a micro suite, the samples of each task',
+      describe:
+        'most timed repetitions of each run (wall-clock samples, tinybench), the first included; for a micro suite, the samples of each task',
     },
     'budget-ms': {
       kind: 'number',
@@ -63,11 +69,13 @@ export const runSpec: CommandSpec = {
     },
     'check-determinism': {
       kind: 'boolean',
-      describe: 'run every run a second time, in reverse order on a fresh pool, and exit 4 naming the run and metric if any exact metric differs',
+      describe:
+        'run every run a second time, in reverse order on a fresh pool, and exit 4 naming the run and metric if any exact metric differs',
     },
     'strategy-module': {
       kind: 'strings',
-      describe: 'JavaScript module that registers strategies (calls registerStrategy or exports Strategy objects); repeatable; every worker imports it too',
+      describe:
+        'JavaScript module that registers strategies (calls registerStrategy or exports Strategy objects); repeatable; every worker imports it too',
     },
     report: { kind: 'boolean', default: true, describe: 'write the HTML report beside results.json' },
     ...matrixOptions(),

@@ -57,12 +57,14 @@ export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext)
 
   const createdAt = new Date();
   const progress = createProgress(args.quiet || !io.stderrIsTty);
-  let firstPass;
+  let firstPass: Awaited<ReturnType<typeof runSpecs>>;
   /** Ctrl-C during the --check-determinism pass: the first pass is complete, but the command was interrupted. */
   let checkInterrupted = false;
   let differences: DeterminismDifference[] = [];
   try {
-    say(`pinbench: ${plan.specs.length} run${plan.specs.length === 1 ? '' : 's'} of suite ${plan.suiteName} on ${describeWorkers(workers)}`);
+    say(
+      `pinbench: ${plan.specs.length} run${plan.specs.length === 1 ? '' : 's'} of suite ${plan.suiteName} on ${describeWorkers(workers)}`,
+    );
     progress.start(plan.specs.length, plan.suiteName);
     // A pool runs the longest runs first; in-process and micro runs keep spec order.
     const order = workers > 0 && plan.kind === 'scenario' ? longestFirst(plan.specs) : plan.specs.map((_, i) => i);
@@ -149,7 +151,12 @@ async function checkRequest(args: RunArgs): Promise<RunRequest> {
 }
 
 /** The exit code, and the closing lines on stderr that explain a non-zero one. */
-function closingVerdict(set: ResultSet, differences: readonly DeterminismDifference[], checkInterrupted: boolean, io: Io): ExitCode {
+function closingVerdict(
+  set: ResultSet,
+  differences: readonly DeterminismDifference[],
+  checkInterrupted: boolean,
+  io: Io,
+): ExitCode {
   const failed = set.runs.filter((r): r is ErrorRun => r.status === 'error');
   if (failed.length > 0) {
     const named = failed.slice(0, FAILED_RUNS_NAMED).map((r) => `${r.id} (${r.error.split('\n')[0] ?? ''})`);
@@ -158,9 +165,13 @@ function closingVerdict(set: ResultSet, differences: readonly DeterminismDiffere
   }
   if (differences.length > 0) {
     const runs = new Set(differences.map((d) => d.id)).size;
-    io.stderr(`pinbench: not deterministic: ${differences.length} exact value(s) differ in ${runs} run(s) between the two passes:\n`);
+    io.stderr(
+      `pinbench: not deterministic: ${differences.length} exact value(s) differ in ${runs} run(s) between the two passes:\n`,
+    );
     for (const d of differences.slice(0, DIFFERENCES_NAMED)) {
-      io.stderr(`  run "${d.id}" metric ${d.metric}: ${String(d.baseline)} on the first pass, ${String(d.current)} on the second\n`);
+      io.stderr(
+        `  run "${d.id}" metric ${d.metric}: ${String(d.baseline)} on the first pass, ${String(d.current)} on the second\n`,
+      );
     }
     if (differences.length > DIFFERENCES_NAMED) io.stderr(`  ... and ${differences.length - DIFFERENCES_NAMED} more\n`);
   }
