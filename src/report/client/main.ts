@@ -688,6 +688,22 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
         },
       ],
       ['WP faults', 'write-protect faults, sum over seeds', (r) => (r.faults > 0 ? `<strong>${fmt(r.faults)} ✗</strong>` : '0')],
+      [
+        'warnings',
+        "failed hypercalls (with Xen's first reason) and the lockdep and preempt-count warnings the model recorded, totals over seeds",
+        (r) =>
+          r.warnings.length === 0
+            ? '–'
+            : r.warnings
+                .map((w) => {
+                  const reason =
+                    w.label === 'failed hypercalls' && r.firstHypercallError !== null
+                      ? ` (first: ${esc(r.firstHypercallError)})`
+                      : '';
+                  return `<strong>${fmt(w.count)}</strong> ${esc(w.label)}${reason}`;
+                })
+                .join('<br>'),
+      ],
       ['pins / s', 'per virtual second', (r) => fmt(r.pinsPerSec)],
     ];
     const noisyCols: [string, string, (r: Row) => string][] = [
