@@ -39,6 +39,8 @@ export const Errors = {
     new UsageError(`name a command: ${commands.join(', ')} (pinbench --help explains each)`),
   unknownCommand: (name: string, commands: readonly string[], parent = 'pinbench') =>
     new UsageError(`unknown command "${name}"${suggest(name, commands)}; commands: ${commands.join(', ')} (${parent} --help)`),
+  optionBeforeCommand: (option: string) =>
+    new UsageError(`unknown option ${option}: options follow the command (pinbench COMMAND [options]; pinbench --help)`, option),
   unknownOption: (option: string, command: string, options: readonly string[]) =>
     new UsageError(
       `${command}: unknown option ${option}${suggest(option, options)} (pinbench ${command} --help lists the options)`,

@@ -63,10 +63,13 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitCode> {
     return EXIT_OK;
   }
   if (first === '--help' || first === '-h' || first === 'help') {
+    // `pinbench help COMMAND` is `pinbench COMMAND --help`.
+    const named = first === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    if (named !== undefined) return runCommand((await named.load()).command, [...rest.slice(1), '--help'], { io, argv });
     io.stdout(groupHelp('pinbench', TOP_SUMMARY, COMMANDS));
     return EXIT_OK;
   }
-  if (first.startsWith('-')) throw Errors.unknownOption(first, '', ['--help', '--version']);
+  if (first.startsWith('-')) throw Errors.optionBeforeCommand(first);
   const entry = COMMANDS.find((c) => c.name === first);
   if (entry === undefined) throw Errors.unknownCommand(first, names);
   const { command } = await entry.load();

@@ -105,3 +105,15 @@ test('a flag given a value, and a positional too many, exit 2', async () => {
   assert.equal(extra.code, 2);
   assert.match(extra.stderr, /unexpected argument "more"; usage: pinbench list \[what\] \[options\]/);
 });
+
+test('pinbench help COMMAND is COMMAND --help; an option before the command is refused', async () => {
+  const viaHelp = await runCli(['help', 'compare']);
+  assert.equal(viaHelp.code, 0);
+  assert.equal(viaHelp.stdout, (await runCli(['compare', '--help'])).stdout);
+  const early = await runCli(['--quiet', 'run']);
+  assert.equal(early.code, 2);
+  assert.equal(
+    early.stderr,
+    'pinbench: error: unknown option --quiet: options follow the command (pinbench COMMAND [options]; pinbench --help)\n',
+  );
+});
