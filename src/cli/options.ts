@@ -41,6 +41,8 @@ export interface OptionSpec {
   exclusive?: boolean;
   /** What the number means, for messages: `milliseconds`, `0 runs in-process`. */
   hint?: string;
+  /** The value's name in --help (`DIR`, `FILE`); by default `N`, `LIST` or `VALUE` after the kind. */
+  valueName?: string;
   /** A heading in --help; options without one are listed under "Options:". */
   group?: string;
 }
@@ -313,6 +315,7 @@ export function renderHelp(spec: CommandSpec, width = 100): string {
 }
 
 function valueHint(option: OptionSpec): string {
+  if (option.valueName !== undefined) return ` ${option.valueName}`;
   switch (option.kind) {
     case 'boolean':
       return '';

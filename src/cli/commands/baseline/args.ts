@@ -31,7 +31,12 @@ export const baselineUpdateSpec: CommandSpec = {
   summary: `Run SUITE (default: ${DEFAULT_BASELINE_SUITE}) and rewrite ${DEFAULT_BASELINE_DIR}/SUITE.json.`,
   positionals: [{ name: 'suite', describe: 'suite name (see `pinbench list suites`) or path to a suite module' }],
   options: {
-    dir: { kind: 'string', default: DEFAULT_BASELINE_DIR, describe: 'directory of the baselines; receives SUITE.json' },
+    dir: {
+      kind: 'string',
+      valueName: 'DIR',
+      default: DEFAULT_BASELINE_DIR,
+      describe: 'directory of the baselines; receives SUITE.json',
+    },
     workers: {
       kind: 'integer',
       short: 'w',

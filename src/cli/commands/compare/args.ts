@@ -69,9 +69,14 @@ export const compareSpec: CommandSpec = {
     },
     markdown: {
       kind: 'string',
+      valueName: 'FILE',
       describe: 'also write the comparison as Markdown to FILE; it is appended to $GITHUB_STEP_SUMMARY whenever that is set',
     },
-    html: { kind: 'string', describe: 'also write the HTML comparison report into directory DIR (DIR/index.html)' },
+    html: {
+      kind: 'string',
+      valueName: 'DIR',
+      describe: 'also write the HTML comparison report into directory DIR (DIR/index.html)',
+    },
     quiet: { kind: 'boolean', short: 'q', describe: 'print only the one-line outcome, not the tables' },
   },
   epilogue: EPILOGUE,

@@ -19,6 +19,7 @@ export const listSpec: CommandSpec = {
     json: { kind: 'boolean', describe: 'print JSON instead of text' },
     'strategy-module': {
       kind: 'strings',
+      valueName: 'FILE',
       describe: 'also load strategies from this module (as `run --strategy-module`); repeatable',
     },
   },

@@ -43,13 +43,20 @@ export const profileSpec: CommandSpec = {
   options: {
     tool: {
       kind: 'string',
+      valueName: 'TOOL',
       short: 't',
       choices: PROFILE_TOOLS,
       default: 'flame',
       describe:
         'flame: clinic flame graph; doctor: clinic doctor (event loop, GC, CPU); cpuprofile: V8 CPU profiles of every thread',
     },
-    out: { kind: 'string', short: 'o', default: DEFAULT_PROFILE_OUT, describe: 'directory that receives the profile' },
+    out: {
+      kind: 'string',
+      valueName: 'DIR',
+      short: 'o',
+      default: DEFAULT_PROFILE_OUT,
+      describe: 'directory that receives the profile',
+    },
     workers: {
       kind: 'integer',
       short: 'w',
@@ -59,7 +66,7 @@ export const profileSpec: CommandSpec = {
     },
     samples: { kind: 'integer', min: 1, defaultDescription: 'as run', describe: 'as `run --samples`' },
     'budget-ms': { kind: 'number', min: 0, defaultDescription: 'as run', describe: 'as `run --budget-ms`, ms' },
-    'strategy-module': { kind: 'strings', describe: 'as `run --strategy-module`; repeatable' },
+    'strategy-module': { kind: 'strings', valueName: 'FILE', describe: 'as `run --strategy-module`; repeatable' },
     ...matrixOptions(),
   },
   epilogue: EPILOGUE,

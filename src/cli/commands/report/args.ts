@@ -40,6 +40,7 @@ export const reportSpec: CommandSpec = {
   options: {
     out: {
       kind: 'string',
+      valueName: 'DIR',
       short: 'o',
       defaultDescription: 'the directory of the first RESULTS file',
       describe: 'output directory; receives index.html and a copy of plotly.js',
@@ -48,7 +49,7 @@ export const reportSpec: CommandSpec = {
       kind: 'boolean',
       describe: 'inline plotly.js (about 10 MB) into index.html instead of copying it beside the page, for a single-file report',
     },
-    title: { kind: 'string', defaultDescription: '"pinbench: SUITE"', describe: 'page title' },
+    title: { kind: 'string', valueName: 'TEXT', defaultDescription: '"pinbench: SUITE"', describe: 'page title' },
   },
   epilogue: EPILOGUE,
   examples: [

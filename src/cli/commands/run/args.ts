@@ -47,6 +47,7 @@ export const runSpec: CommandSpec = {
     },
     out: {
       kind: 'string',
+      valueName: 'DIR',
       short: 'o',
       default: DEFAULT_OUT_DIR,
       describe: 'directory that receives results.json (and the HTML report); created if missing',
@@ -74,6 +75,7 @@ export const runSpec: CommandSpec = {
     },
     'strategy-module': {
       kind: 'strings',
+      valueName: 'FILE',
       describe:
         'JavaScript module that registers strategies (calls registerStrategy or exports Strategy objects); repeatable; every worker imports it too',
     },
