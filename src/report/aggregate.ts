@@ -20,7 +20,7 @@ export const PARAM_LABELS: Readonly<Record<string, string>> = {
   strategy: 'strategy',
 };
 
-/** Parameters that are not filters: strategy is the colour of every chart, seeds are averaged. */
+/** Parameters that are not filters: strategy is the colour of every chart, seeds are pooled. */
 const NOT_FILTERS = new Set(['strategy', 'seed']);
 
 /** Order of the filters in the page's bar; others follow by name. */

@@ -112,7 +112,7 @@ export const CHARTS: readonly ChartSpec[] = [
       'per-pte-deferred holds each PTE lock only until its batch is flushed, whole-lock holds all of them through the whole ' +
       'pin, so its bar sits far higher. Only summary statistics are recorded, not whole distributions: the thin line spans ' +
       'min to max, the thick bar p50 to p99, the black tick is p50 and ◆ the mean; over several seeds min and max are the ' +
-      'extremes and p50, p99 and mean are averaged.',
+      'extremes, p50 and p99 the largest (an upper bound of the pooled percentile) and the mean pooled.',
   },
   {
     kind: 'lock-hold',

@@ -246,7 +246,7 @@ export function renderPage(data: ReportData, plotly: PlotlyTag, client: string):
     full && scenarios
       ? `<section id="summary"><h2>Summary per strategy and size</h2>
 <p class="intro legend-kinds"><span class="exact">exact</span> columns are model outputs, identical for the same parameters and seed on any machine;
-<span class="noisy">~ noisy</span> columns are wall-clock measurements of this machine. Per cycle = run total ÷ pins. ⚠ marks a preempt overflow, ✗ write-protect faults.</p>
+<span class="noisy">~ noisy</span> columns are wall-clock measurements of this machine. Seeds are pooled as one long run; per cycle = total ÷ pins, p99 the largest over seeds. ⚠ marks a preempt overflow, ✗ write-protect faults.</p>
 <p class="intro" id="summary-applied"></p>
 <div class="table-wrap" id="summary-table"></div></section>`
       : '';

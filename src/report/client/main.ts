@@ -725,7 +725,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     html += `<th colspan="${exactCols.length}" class="grp exact">exact: model output, deterministic for a seed</th>`;
     html += `<th colspan="${noisyCols.length}" class="grp noisy">noisy: wall clock</th></tr><tr>`;
     for (const p of paramCols) html += `<th>${esc(paramLabel(p))}</th>`;
-    html += '<th title="seeds averaged">seeds</th>';
+    html += '<th title="seeds pooled as one long run">seeds</th>';
     for (const [name, tip] of exactCols) html += `<th class="exact" title="${esc(tip)}">${esc(name)}</th>`;
     for (const [name, tip] of noisyCols) html += `<th class="noisy" title="${esc(tip)}">~ ${esc(name)}</th>`;
     html += '</tr></thead><tbody>';
@@ -744,7 +744,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     host.innerHTML = html;
     const applied = $('summary-applied');
     if (applied)
-      applied.textContent = `${appliedText(SUMMARY_FREE)} ${rows.length} rows, one per strategy, size and vCPU count; seeds averaged.`;
+      applied.textContent = `${appliedText(SUMMARY_FREE)} ${rows.length} rows, one per strategy, size and vCPU count; seeds pooled.`;
 
     const faultHost = $('fault-examples');
     if (faultHost) {
