@@ -21,7 +21,7 @@ test('counts are per pin/unpin cycle: the run total divided by the pins', () => 
   assert.equal(row.entriesPerCycle, 206 + 205);
 });
 
-test('seeds of one configuration become one row: counts averaged, faults summed, depth the maximum', () => {
+test('seeds of one configuration become one row: faults summed, the faulty seeds counted', () => {
   const set = makeResultSet({ strategies: ['unlocked'], sizes: [256], vcpus: [4], seeds: 3, micro: false });
   const data = buildReportData([set]);
   assert.equal(data.rows.length, 1);
