@@ -18,8 +18,7 @@ export interface ScenarioParamInfo {
   describe: string;
 }
 
-/** The parameters, in matrix expansion order: outermost first, seed innermost (so a strategy's seeds sit together). */
-export const SCENARIO_PARAMS: readonly ScenarioParamInfo[] = [
+const PARAMS = [
   { name: 'strategy', kind: 'string', label: 'strategy', describe: 'strategies, comma list (see `pinbench list strategies`)' },
   { name: 'mode', kind: 'string', label: 'paging mode', describe: 'paging modes, comma list: 2level, pae, 4level' },
   {
@@ -67,7 +66,18 @@ export const SCENARIO_PARAMS: readonly ScenarioParamInfo[] = [
     label: 'seed',
     describe: 'first seed S (or a comma list); with --seeds K, runs seeds S..S+K-1',
   },
-];
+] as const;
+
+/** The parameters, in matrix expansion order: outermost first, seed innermost (so a strategy's seeds sit together). */
+export const SCENARIO_PARAMS: readonly ScenarioParamInfo[] = PARAMS;
+
+/**
+ * A parameter of the scenario missing from the table fails the build here, naming it: without its line it would
+ * have no option, no label, and a suite's axis for it would not expand.
+ */
+type UndeclaredParams = Exclude<ScenarioParamInfo['name'], (typeof PARAMS)[number]['name']>;
+const everyParamDeclared: [UndeclaredParams] extends [never] ? true : UndeclaredParams = true;
+void everyParamDeclared;
 
 /** The label of a parameter (`PTE pages`), or its name when the table does not know it. */
 export function paramLabel(name: string): string {
