@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ResultSet } from '../results/types.js';
@@ -23,9 +23,7 @@ async function copyPlotly(outDir: string, source: string, fileName: string): Pro
   const target = join(outDir, fileName);
   const [from, to] = await Promise.all([stat(source), stat(target).catch(() => null)]);
   if (to && to.size === from.size && to.mtimeMs >= from.mtimeMs) return;
-  const tmp = `${target}.${process.pid}.tmp`;
-  await copyFile(source, tmp);
-  await rename(tmp, target);
+  await writeFileAtomic(target, await readFile(source));
 }
 
 async function pageOptions(outDir: string, options: WriteReportOptions): Promise<ReportOptions> {
