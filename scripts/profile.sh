@@ -4,5 +4,5 @@
 # Output goes to reports/profile/ (clinic HTML, or one .cpuprofile per thread).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npx tsc -p tsconfig.json
+npm run build >/dev/null
 exec node dist/src/cli/main.js profile "$@"

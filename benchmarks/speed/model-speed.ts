@@ -34,7 +34,14 @@ function mb(bytes: number): string {
 // 2. per-pte-deferred pin + unpin of a dense 4level mm of 32,768 PTE pages, one vCPU: <= 40 ms per cycle.
 {
   const iterations = 10;
-  const params = resolveParams({ strategy: 'per-pte-deferred', mode: '4level', ptePages: 32_768, vcpus: 1, iterations, dwellNs: 0 });
+  const params = resolveParams({
+    strategy: 'per-pte-deferred',
+    mode: '4level',
+    ptePages: 32_768,
+    vcpus: 1,
+    iterations,
+    dwellNs: 0,
+  });
   const bench = new Bench({ iterations: 10, warmupIterations: 2, time: 0 });
   let events = 0;
   bench.add('per-pte-deferred 32768 x10 cycles', () => {
@@ -45,18 +52,28 @@ function mb(bytes: number): string {
   console.log(
     `per-pte-deferred pin+unpin 32,768 PTE pages, 1 vCPU: ${(r.latency.mean / iterations).toFixed(2)} ms/cycle mean, ` +
       `${(r.latency.p50 / iterations).toFixed(2)} ms/cycle median (rme ${r.latency.rme.toFixed(1)}%; target <= 40 ms); ` +
-      `${((events / r.latency.mean) * 1000 / 1e6).toFixed(2)} M events/s`,
+      `${(((events / r.latency.mean) * 1000) / 1e6).toFixed(2)} M events/s`,
   );
 }
 
 // 3. 4 vCPUs racing on 1,024 PTE pages: >= 2 million simulated events per second.
 for (const strategy of ['per-pte-deferred', 'unlocked', 'mm-lock']) {
-  const params = resolveParams({ strategy, mode: '4level', ptePages: 1024, vcpus: 4, iterations: 20, writerThinkNs: 1000, dwellNs: 50_000 });
+  const params = resolveParams({
+    strategy,
+    mode: '4level',
+    ptePages: 1024,
+    vcpus: 4,
+    iterations: 20,
+    writerThinkNs: 1000,
+    dwellNs: 50_000,
+  });
   runScenario(params);
   const t0 = performance.now();
   let events = 0;
   const reps = 5;
   for (let i = 0; i < reps; i++) events += runScenario(params).events;
   const s = (performance.now() - t0) / 1000;
-  console.log(`${strategy}, 4 vCPUs racing on 1,024 PTE pages: ${(events / s / 1e6).toFixed(2)} M events/s (${events / reps} events per run; target >= 2 M/s)`);
+  console.log(
+    `${strategy}, 4 vCPUs racing on 1,024 PTE pages: ${(events / s / 1e6).toFixed(2)} M events/s (${events / reps} events per run; target >= 2 M/s)`,
+  );
 }

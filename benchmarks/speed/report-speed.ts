@@ -9,10 +9,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadResultSet, renderReport, writeReport } from '../../src/report/index.js';
-import type { ResultSet } from '../../src/runner/types.js';
-import { makeLargeResultSet } from '../../test/report/fixtures.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/report/chromium.js';
+import { renderReport, writeReport } from '../../src/report/index.js';
+import { loadResultSet } from '../../src/results/load.js';
+import type { ResultSet } from '../../src/results/types.js';
+import { makeLargeResultSet } from './synthetic-results.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 
 const REPEATS = 5;
 const GENERATE_BUDGET_MS = 2000;
@@ -70,7 +71,10 @@ async function main(): Promise<void> {
       plotlyMs.push(marks.loaded - marks.requested);
       if (i === 0) {
         draws = await page.evaluate(() =>
-          performance.getEntriesByType('measure').filter((m) => m.name.startsWith('pinbench:draw:')).map((m) => [m.name.slice(14), m.duration] as [string, number]),
+          performance
+            .getEntriesByType('measure')
+            .filter((m) => m.name.startsWith('pinbench:draw:'))
+            .map((m) => [m.name.slice(14), m.duration] as [string, number]),
         );
       }
       fcpMs.push(marks.fcp);

@@ -20,7 +20,10 @@ export function checkOutDir(dir: string, option = '--out'): string {
         probe = dirname(probe);
         continue;
       }
-      throw new ConfigError(`${option}: ${dir} is not usable (${(error as Error).message}); expected a writable directory`, option);
+      throw new ConfigError(
+        `${option}: ${dir} is not usable (${(error as Error).message}); expected a writable directory`,
+        option,
+      );
     }
     if (!isDir) {
       const what = probe === absolute ? 'is a file' : `is under ${probe}, which is a file`;
@@ -35,7 +38,10 @@ export function checkOutDir(dir: string, option = '--out'): string {
     try {
       rmdirSync(mkdtempSync(join(probe, '.pinbench-probe-')));
     } catch (error) {
-      throw new ConfigError(`${option}: ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message} in ${probe}); expected a writable directory`, option);
+      throw new ConfigError(
+        `${option}: ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message} in ${probe}); expected a writable directory`,
+        option,
+      );
     }
     return absolute;
   }

@@ -19,7 +19,8 @@ export function createProgress(quiet: boolean): Progress {
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: '{label} [{bar}] {value}/{total} runs | {failed} failed | {duration_formatted} elapsed, eta {eta_formatted} | {last}',
+      format:
+        '{label} [{bar}] {value}/{total} runs | {failed} failed | {duration_formatted} elapsed, eta {eta_formatted} | {last}',
       hideCursor: true,
       clearOnComplete: false,
       etaBuffer: 20,

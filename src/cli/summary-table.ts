@@ -1,102 +1,128 @@
-import type { ForkExitParams, RunMetrics } from '../scenarios/index.js';
-import { MATRIX_AXES } from '../runner/matrix.js';
-import type { ResultSet, RunResult, WallStats } from '../runner/types.js';
+import { paramLabel, SCENARIO_PARAMS } from '../results/params.js';
+import { groupBySeed, perCycle, pooled, type SeedGroup } from '../results/seeds.js';
+import type { MicroRun, ResultSet, RunResult } from '../results/types.js';
 import { formatNumber, renderTable } from './text-table.js';
 
-type OkScenario = Extract<RunResult, { kind: 'scenario'; status: 'ok' }>;
-type OkMicro = Extract<RunResult, { kind: 'micro'; status: 'ok' }>;
-
-/** A key metric of the summary: how to read it from one run and how to combine the seeds of a row. */
+/**
+ * A column of the summary: a figure of a group of seeds, pooled by results' one seed aggregation (the HTML
+ * report uses the same). To show a new metric, add one line here naming it.
+ */
 interface SummaryColumn {
   header: string;
   kind: 'exact' | 'noisy';
-  read: (metrics: RunMetrics, wall: WallStats) => number;
-  combine: 'mean' | 'max' | 'sum';
+  value: (group: SeedGroup) => number;
 }
 
 /** Marks of the two kinds in headers (legend printed under the table). */
 const EXACT_MARK = '*';
 const NOISY_MARK = '~';
 
-const perCycle = (count: number, m: RunMetrics): number => (m.counts.pins > 0 ? count / m.counts.pins : 0);
+/** The key figures, in column order. */
+export const SUMMARY_COLUMNS: readonly SummaryColumn[] = [
+  { header: 'traps/cycle', kind: 'exact', value: (g) => perCycle(g, 'hypercalls.traps') },
+  { header: 'entries/cycle', kind: 'exact', value: (g) => perCycle(g, 'hypercalls.entries') },
+  { header: 'ptl hold p99 ns', kind: 'exact', value: (g) => pooled(g, 'locks.ptl.holdNs.p99Ns') },
+  // The lock the racing writers take: recorded per run (splitPtlocks), never guessed from the strategy's name.
+  { header: 'writer wait p99 ns', kind: 'exact', value: (g) => pooled(g, `locks.${g.writerLock}.waitNs.p99Ns`) },
+  { header: 'preempt max', kind: 'exact', value: (g) => pooled(g, 'preempt.maxDepth') },
+  { header: 'overflows', kind: 'exact', value: (g) => pooled(g, 'preempt.overflows') },
+  { header: 'WP faults', kind: 'exact', value: (g) => pooled(g, 'faults.writeProtect') },
+  { header: 'hcall errors', kind: 'exact', value: (g) => pooled(g, 'faults.hypercallErrors') },
+  { header: 'pins/s', kind: 'exact', value: (g) => pooled(g, 'throughput.pinsPerSec') },
+  {
+    header: 'wall ms/cycle',
+    kind: 'noisy',
+    value: (g) => (g.wall['wall.durationMs'] ?? Number.NaN) / Math.max(1, pooled(g, 'counts.pins') / g.runs.length),
+  },
+];
 
-/** The key metrics, in column order. Per-cycle figures are run totals divided by the pins (one per cycle). */
-const COLUMNS: readonly SummaryColumn[] = [
-  { header: 'traps/cycle', kind: 'exact', read: (m) => perCycle(m.hypercalls.traps, m), combine: 'mean' },
-  { header: 'entries/cycle', kind: 'exact', read: (m) => perCycle(m.hypercalls.entries, m), combine: 'mean' },
-  { header: 'ptl hold p99 ns', kind: 'exact', read: (m) => m.locks.ptl.holdNs.p99Ns, combine: 'max' },
-  { header: 'ptl wait p99 ns', kind: 'exact', read: (m) => m.locks.ptl.waitNs.p99Ns, combine: 'max' },
-  { header: 'preempt max', kind: 'exact', read: (m) => m.preempt.maxDepth, combine: 'max' },
-  { header: 'overflows', kind: 'exact', read: (m) => m.preempt.overflows, combine: 'sum' },
-  { header: 'WP faults', kind: 'exact', read: (m) => m.faults.writeProtect, combine: 'sum' },
-  { header: 'pins/s', kind: 'exact', read: (m) => m.throughput.pinsPerSec, combine: 'mean' },
-  { header: 'wall ms', kind: 'noisy', read: (_m, w) => w.durationMs, combine: 'mean' },
+/** Warnings the model may record (a result set without a metric shows nothing for it). */
+const WARNINGS: ReadonlyArray<readonly [metric: string, label: string]> = [
+  ['lockdep.recursionWarnings', 'lockdep "possible recursive locking"'],
+  ['lockdep.overflows', 'lockdep "MAX_LOCK_DEPTH too low"'],
+  ['preempt.debugWarnings', 'preempt count debug warnings'],
 ];
 
 /**
- * The end-of-run summary: one row per strategy and size (and any other parameter that varies), the seeds
- * of a row combined (mean, max or sum, as the header says). Exact columns are marked `*`, noisy ones `~`.
+ * The end-of-run summary: one row per strategy and size (and any other parameter that varies), the seeds of a
+ * row pooled by results' seed rule. Exact columns are marked `*`, noisy ones `~`. Below the table, one line per
+ * group whose runs recorded a failed hypercall (with Xen's first reason, when recorded) or a kernel warning.
  */
 export function summaryTable(set: ResultSet): string {
-  const scenario = set.runs.filter((r): r is OkScenario => r.kind === 'scenario' && r.status === 'ok');
-  const micro = set.runs.filter((r): r is OkMicro => r.kind === 'micro' && r.status === 'ok');
+  const groups = groupBySeed(set.runs);
+  const micro = set.runs.filter((r): r is MicroRun => r.kind === 'micro' && r.status === 'ok');
   const failed = set.runs.filter((r) => r.status === 'error');
   const parts: string[] = [];
-  if (scenario.length > 0) parts.push(scenarioTable(scenario, failed));
+  if (groups.length > 0) parts.push(scenarioTable(groups, failed));
+  const warnings = groups.flatMap(warningLines);
+  if (warnings.length > 0) parts.push(['Warnings recorded by the model:', ...warnings].join('\n'));
   if (micro.length > 0) parts.push(microTable(micro));
-  const okCount = scenario.length + micro.length;
+  const okCount = set.runs.length - failed.length;
   parts.push(
     `${set.runs.length} run${set.runs.length === 1 ? '' : 's'}: ${okCount} ok, ${failed.length} failed${set.partial ? ' (interrupted: partial results)' : ''}`,
   );
   return parts.join('\n\n') + '\n';
 }
 
-function scenarioTable(runs: OkScenario[], failed: RunResult[]): string {
-  // Parameters shown: strategy, mode, size and vCPUs always; the others when they vary. Seeds are combined.
-  const always: Array<keyof ForkExitParams> = ['strategy', 'mode', 'ptePages', 'vcpus'];
-  const shown = MATRIX_AXES.filter(
-    (axis) => axis !== 'seed' && (always.includes(axis) || new Set(runs.map((r) => r.params[axis])).size > 1),
+function warningLines(group: SeedGroup): string[] {
+  const lines: string[] = [];
+  const errors = pooled(group, 'faults.hypercallErrors');
+  const id = group.runs[0]?.id.replace(/ seed=\d+$/, '') ?? '';
+  if (errors > 0) {
+    const first = group.exact['faults.firstHypercallError'];
+    lines.push(`  ${id}: ${formatNumber(errors)} failed hypercall(s)${typeof first === 'string' ? `, the first: ${first}` : ''}`);
+  }
+  for (const [metric, label] of WARNINGS) {
+    const n = pooled(group, metric);
+    if (n > 0) lines.push(`  ${id}: ${formatNumber(n)} ${label}`);
+  }
+  if (group.exact['lockdep.disabled'] === true) lines.push(`  ${id}: lockdep turned itself off`);
+  return lines;
+}
+
+function scenarioTable(groups: readonly SeedGroup[], failed: readonly RunResult[]): string {
+  // Parameters shown: strategy, mode, size and vCPUs always; the others when they vary. Seeds are pooled.
+  const always = new Set(['strategy', 'mode', 'ptePages', 'vcpus']);
+  const param = (params: object, name: string): string => String((params as Record<string, unknown>)[name]);
+  const shown = SCENARIO_PARAMS.map((p) => p.name).filter(
+    (name) => name !== 'seed' && (always.has(name) || new Set(groups.map((g) => param(g.params, name))).size > 1),
   );
-  const rows = new Map<string, OkScenario[]>();
-  for (const run of runs) {
-    const key = shown.map((axis) => String(run.params[axis])).join('\u0000');
-    const group = rows.get(key);
-    if (group === undefined) rows.set(key, [run]);
-    else group.push(run);
-  }
+  const keyOf = (params: object): string => shown.map((name) => param(params, name)).join('\u0000');
   const errorsByKey = new Map<string, number>();
-  for (const run of failed) {
-    const key = shown.map((axis) => String((run.params as Record<string, unknown>)[axis])).join('\u0000');
-    errorsByKey.set(key, (errorsByKey.get(key) ?? 0) + 1);
-  }
+  for (const run of failed) errorsByKey.set(keyOf(run.params), (errorsByKey.get(keyOf(run.params)) ?? 0) + 1);
 
   const header = [
-    ...shown.map((axis) => (axis === 'ptePages' ? 'PTE pages' : axis)),
+    ...shown.map((name) =>
+      name === 'ptePages' ? 'PTE pages' : name === 'strategy' || name === 'mode' || name === 'vcpus' ? name : paramLabel(name),
+    ),
     'seeds',
-    ...COLUMNS.map((c) => c.header + (c.kind === 'exact' ? EXACT_MARK : NOISY_MARK)),
+    ...SUMMARY_COLUMNS.map((c) => c.header + (c.kind === 'exact' ? EXACT_MARK : NOISY_MARK)),
   ];
-  const body: string[][] = [];
-  for (const [key, group] of rows) {
-    const cells = shown.map((axis) => String(group[0].params[axis]));
-    const errors = errorsByKey.get(key) ?? 0;
-    cells.push(errors > 0 ? `${group.length} (+${errors} failed)` : String(group.length));
-    for (const column of COLUMNS) {
-      const values = group.map((r) => column.read(r.metrics, r.wall));
-      cells.push(formatNumber(combine(values, column.combine)));
-    }
-    body.push(cells);
-  }
-  const numericFrom = shown.length;
-  const table = renderTable(header, body, (i) => i >= numericFrom);
+  const body = groups.map((group) => {
+    const errors = errorsByKey.get(keyOf(group.params)) ?? 0;
+    return [
+      ...shown.map((name) => param(group.params, name)),
+      errors > 0 ? `${group.runs.length} (+${errors} failed)` : String(group.runs.length),
+      ...SUMMARY_COLUMNS.map((c) => formatNumber(c.value(group))),
+    ];
+  });
+  const table = renderTable(header, body, (i) => i >= shown.length);
   const legend =
     `${EXACT_MARK} exact: a function of the parameters and seed, reproducible bit for bit; ` +
-    `${NOISY_MARK} noisy: wall clock of this machine. Seeds combined: per-cycle figures and pins/s averaged, ` +
-    'p99 and preempt max the maximum, overflows and WP faults summed.';
+    `${NOISY_MARK} noisy: wall clock of this machine. Seeds pooled as one long run: counts summed, per-cycle figures ` +
+    'divided by all pins, pins/s averaged, p99 and maxima the largest over seeds (the same rule as the HTML report).';
   return `${table}\n${legend}`;
 }
 
-function microTable(runs: OkMicro[]): string {
-  const header = ['micro-benchmark', `mean ms${NOISY_MARK}`, `p50 ms${NOISY_MARK}`, `p99 ms${NOISY_MARK}`, `±rme %${NOISY_MARK}`, 'samples'];
+function microTable(runs: readonly MicroRun[]): string {
+  const header = [
+    'micro-benchmark',
+    `mean ms${NOISY_MARK}`,
+    `p50 ms${NOISY_MARK}`,
+    `p99 ms${NOISY_MARK}`,
+    `±rme %${NOISY_MARK}`,
+    'samples',
+  ];
   const body = runs.map((r) => [
     r.params.name,
     formatNumber(r.wall.meanMs ?? r.wall.durationMs),
@@ -106,11 +132,4 @@ function microTable(runs: OkMicro[]): string {
     String(r.wall.samples ?? r.wall.samplesMs?.length ?? 1),
   ]);
   return renderTable(header, body, (i) => i > 0);
-}
-
-function combine(values: number[], how: SummaryColumn['combine']): number {
-  if (values.length === 0) return Number.NaN;
-  if (how === 'max') return Math.max(...values);
-  const sum = values.reduce((a, b) => a + b, 0);
-  return how === 'sum' ? sum : sum / values.length;
 }

@@ -1,4 +1,4 @@
-import type { Environment } from '../runner/types.js';
+import type { Environment } from '../results/types.js';
 import type { EnvironmentComparison, EnvironmentDifference } from './types.js';
 
 /** Fields whose difference makes raw wall times incomparable: another CPU, or another V8. */

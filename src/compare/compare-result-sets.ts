@@ -1,5 +1,5 @@
 import { compareEnvironments } from './compare-environments.js';
-import { compareExact } from './compare-exact.js';
+import { diffExact } from '../results/diff-exact.js';
 import { judgeWall } from './judge-noisy.js';
 import { resolveCompareOptions } from './options.js';
 import { pairRuns } from './pair-runs.js';
@@ -9,14 +9,19 @@ import type { CompareOptions, Comparison, ComparisonSummary, LabelledResultSet, 
  * Compare a current result set with a baseline: pair runs by parameters, list the exact metrics
  * that changed, and judge the wall clock (see `judgeWall`). Pure: no I/O, no clock.
  */
-export function compareResultSets(baseline: LabelledResultSet, current: LabelledResultSet, options: CompareOptions = {}): Comparison {
+export function compareResultSets(
+  baseline: LabelledResultSet,
+  current: LabelledResultSet,
+  options: CompareOptions = {},
+): Comparison {
   const resolved = resolveCompareOptions(options);
   const environment = compareEnvironments(baseline.resultSet.environment, current.resultSet.environment);
   const pairing = pairRuns(baseline.resultSet.runs, current.resultSet.runs);
 
   const runs: RunComparison[] = pairing.pairs.map(({ key, baseline: before, current: after }) => {
-    const exact = compareExact(before, after);
-    const noisy = before.status === 'ok' && after.status === 'ok' ? judgeWall(before.wall, after.wall, environment, resolved) : [];
+    const exact = diffExact(before, after);
+    const noisy =
+      before.status === 'ok' && after.status === 'ok' ? judgeWall(before.wall, after.wall, environment, resolved) : [];
     return { key, id: after.id, baselineId: before.id, exactChanges: exact.changes, exactUnchanged: exact.unchanged, noisy };
   });
 

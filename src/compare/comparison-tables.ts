@@ -33,7 +33,13 @@ export function comparisonTables(comparison: Comparison, maxRows = MAX_TABLE_ROW
   const exactRows: string[][] = [];
   for (const run of comparison.runs) {
     for (const change of run.exactChanges) {
-      exactRows.push([run.id, change.metric, formatExact(change.baseline), formatExact(change.current), formatExactDelta(change.baseline, change.current)]);
+      exactRows.push([
+        run.id,
+        change.metric,
+        formatExact(change.baseline),
+        formatExact(change.current),
+        formatExactDelta(change.baseline, change.current),
+      ]);
     }
   }
 
@@ -61,7 +67,11 @@ export function comparisonTables(comparison: Comparison, maxRows = MAX_TABLE_ROW
 
   return {
     exact: cap(['run', 'exact metric', 'baseline', 'current', 'change'], exactRows, maxRows),
-    noisy: cap(['run', 'noisy metric', 'baseline median', 'current median', 'change', 'p (Mann-Whitney)', 'verdict'], noisyRows, maxRows),
+    noisy: cap(
+      ['run', 'noisy metric', 'baseline median', 'current median', 'change', 'p (Mann-Whitney)', 'verdict'],
+      noisyRows,
+      maxRows,
+    ),
     notJudged: [...notJudged].map(([line, count]) => `${line} (${count} run${count === 1 ? '' : 's'})`),
     missing: comparison.missing,
     added: comparison.added,

@@ -21,18 +21,18 @@ export const VERDICT_ORDER: Readonly<Record<NoisyVerdict['state'], number>> = {
   'no-samples': 4,
 };
 
-/** Longest text value (a status, fault details as JSON) shown in a table cell before it is cut. */
+/** Longest text value (a status, a fault’s pinner phase) shown in a table cell before it is cut. */
 export const MAX_TEXT_CELL = 60;
 
 /** An exact value in full precision (a change in the last digit is still a change); `—` when absent. */
-export function formatExact(value: ExactValue): string {
-  if (value === null) return '—';
-  if (typeof value === 'number') return String(value);
+export function formatExact(value: ExactValue | undefined): string {
+  if (value === undefined) return '—';
+  if (typeof value !== 'string') return String(value);
   return value.length > MAX_TEXT_CELL ? `${value.slice(0, MAX_TEXT_CELL - 1)}…` : value;
 }
 
 /** The difference of two exact values: `+3 (+2.5%)`, or `` when either is not a number. */
-export function formatExactDelta(baseline: ExactValue, current: ExactValue): string {
+export function formatExactDelta(baseline: ExactValue | undefined, current: ExactValue | undefined): string {
   if (typeof baseline !== 'number' || typeof current !== 'number') return '';
   const delta = current - baseline;
   const sign = delta > 0 ? '+' : '';
@@ -70,7 +70,9 @@ export function describeMachines(comparison: Comparison): string {
   if (environment.comparable) {
     return `same machine (${current.environment.cpuModel}, node ${current.environment.node}): raw wall times judged at ±${percent(options.threshold)}`;
   }
-  const what = environment.differences.map((d) => `${d.field} ${JSON.stringify(d.baseline)} vs ${JSON.stringify(d.current)}`).join('; ');
+  const what = environment.differences
+    .map((d) => `${d.field} ${JSON.stringify(d.baseline)} vs ${JSON.stringify(d.current)}`)
+    .join('; ');
   return `different machines (${what}): raw wall times not comparable; wall.normalisedPerEvent judged at ±${percent(options.normalisedThreshold)}`;
 }
 

@@ -1,12 +1,11 @@
 export type * from './types.js';
 export { compareResultSets } from './compare-result-sets.js';
 export { compareEnvironments, describeDifferences } from './compare-environments.js';
-export { compareExact } from './compare-exact.js';
 export { judge, judgeWall, median } from './judge-noisy.js';
 export { mannWhitneyU, normalSf, MWU_EXACT_MAX_SIZE } from './mann-whitney.js';
 export { DEFAULT_ALPHA, DEFAULT_NORMALISED_THRESHOLD, DEFAULT_THRESHOLD, resolveCompareOptions } from './options.js';
 export { comparisonOutcome } from './outcome.js';
-export { canonicalJson, pairRuns, runKey } from './pair-runs.js';
+export { pairRuns, runKey } from './pair-runs.js';
 export { renderComparisonMarkdown } from './render-markdown.js';
 export { renderComparisonText } from './render-text.js';
 export { comparisonTables } from './comparison-tables.js';

@@ -1,4 +1,4 @@
-import type { WallStats } from '../runner/types.js';
+import type { WallStats } from '../results/types.js';
 import { describeDifferences } from './compare-environments.js';
 import { mannWhitneyU } from './mann-whitney.js';
 import type { EnvironmentComparison, NoisyFigures, NoisyMetricName, NoisyVerdict, ResolvedCompareOptions } from './types.js';
@@ -29,7 +29,11 @@ export function judgeWall(
   const raw = samplesVerdict('wall.samplesMs', baseSamples, curSamples);
   if (raw) verdicts.push(raw);
   else if (!environment.comparable) {
-    verdicts.push({ ...figures('wall.samplesMs', baseSamples, curSamples), state: 'not-comparable', reason: describeDifferences(environment.differences) });
+    verdicts.push({
+      ...figures('wall.samplesMs', baseSamples, curSamples),
+      state: 'not-comparable',
+      reason: describeDifferences(environment.differences),
+    });
   } else verdicts.push(judge('wall.samplesMs', baseSamples, curSamples, options.threshold, options.alpha));
 
   const baseNormalised = baseline.normalisedPerEvent;

@@ -1,4 +1,5 @@
-import type { RunResult } from '../runner/types.js';
+import type { RunResult } from '../results/types.js';
+import { canonicalJson } from '../shared/canonical-json.js';
 import type { RunRef } from './types.js';
 
 /** Runs present on both sides, and those present on one side only. */
@@ -47,19 +48,4 @@ export function pairRuns(baseline: readonly RunResult[], current: readonly RunRe
     }
   }
   return { pairs, missing, added };
-}
-
-/** JSON with object keys sorted at every level; `undefined` fields are dropped as JSON.stringify does. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
-    return sorted;
-  }
-  return value;
 }

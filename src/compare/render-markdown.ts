@@ -22,7 +22,12 @@ export function renderComparisonMarkdown(comparison: Comparison, outcome: Compar
     '',
   ];
   if (tables.exact.rows.length === 0) out.push(`All ${unchanged} exact metrics identical.`);
-  else out.push(`${s.exactChanges} changed in ${s.runsWithExactChanges} run(s), ${unchanged} identical.`, '', ...markdownTable(tables.exact));
+  else
+    out.push(
+      `${s.exactChanges} changed in ${s.runsWithExactChanges} run(s), ${unchanged} identical.`,
+      '',
+      ...markdownTable(tables.exact),
+    );
   out.push('', '### Wall clock', '');
   if (tables.noisy.rows.length === 0) out.push('Nothing judged.');
   else {
@@ -35,7 +40,8 @@ export function renderComparisonMarkdown(comparison: Comparison, outcome: Compar
     );
   }
   if (tables.notJudged.length > 0) out.push('', ...tables.notJudged.map((line) => `- not judged: ${escapeCell(line)}`));
-  if (tables.missing.length > 0) out.push('', '### Missing runs (baseline only)', '', ...tables.missing.map((r) => `- \`${r.id}\``));
+  if (tables.missing.length > 0)
+    out.push('', '### Missing runs (baseline only)', '', ...tables.missing.map((r) => `- \`${r.id}\``));
   if (tables.added.length > 0) out.push('', '### New runs (current only)', '', ...tables.added.map((r) => `- \`${r.id}\``));
   return out.join('\n') + '\n';
 }

@@ -11,7 +11,11 @@ export interface TextOptions {
 }
 
 /** The comparison as plain text for a terminal: header, exact changes, wall-clock verdicts, outcome. */
-export function renderComparisonText(comparison: Comparison, outcome: ComparisonOutcome, { maxRows, wall = true }: TextOptions = {}): string {
+export function renderComparisonText(
+  comparison: Comparison,
+  outcome: ComparisonOutcome,
+  { maxRows, wall = true }: TextOptions = {},
+): string {
   const tables = comparisonTables(comparison, maxRows);
   const s = comparison.summary;
   const lines: string[] = [
@@ -41,7 +45,8 @@ export function renderComparisonText(comparison: Comparison, outcome: Comparison
     }
     for (const line of tables.notJudged) lines.push(`  not judged: ${line}`);
   }
-  if (tables.missing.length > 0) lines.push('', `Missing runs (in the baseline only): ${tables.missing.map((r) => r.id).join(', ')}`);
+  if (tables.missing.length > 0)
+    lines.push('', `Missing runs (in the baseline only): ${tables.missing.map((r) => r.id).join(', ')}`);
   if (tables.added.length > 0) lines.push('', `New runs (in current only): ${tables.added.map((r) => r.id).join(', ')}`);
   lines.push('', describeOutcome(comparison, outcome));
   return lines.join('\n') + '\n';
@@ -50,7 +55,12 @@ export function renderComparisonText(comparison: Comparison, outcome: Comparison
 /** Columns padded to their widest cell, two spaces apart, indented by two. */
 function textTable(table: Table): string[] {
   const widths = table.headers.map((header, column) => Math.max(header.length, ...table.rows.map((row) => row[column].length)));
-  const format = (cells: string[]) => '  ' + cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  const format = (cells: string[]) =>
+    '  ' +
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
   const out = [format(table.headers), format(widths.map((w) => '-'.repeat(w))), ...table.rows.map(format)];
   if (table.omitted > 0) out.push(`  ... and ${table.omitted} more row(s)`);
   return out;

@@ -1,4 +1,8 @@
-import type { Environment, ResultSet } from '../runner/types.js';
+import type { ExactChange } from '../results/diff-exact.js';
+import type { Environment, ResultSet } from '../results/types.js';
+
+export type { ExactChange } from '../results/diff-exact.js';
+export type { ExactValue } from '../results/types.js';
 
 /** Options of a comparison as given at the edge; every field optional (defaults in `options.ts`). */
 export interface CompareOptions {
@@ -27,17 +31,6 @@ export interface MannWhitneyResult {
   /** Two-sided p-value. */
   p: number;
   method: MannWhitneyMethod;
-}
-
-/** A value of an exact metric on one side: a number, a status string, or `null` when absent there. */
-export type ExactValue = number | string | null;
-
-/** One exact metric whose value differs between baseline and current. */
-export interface ExactChange {
-  /** Flattened metric name (`hypercalls.traps`), or `status` for a run whose status or error changed. */
-  metric: string;
-  baseline: ExactValue;
-  current: ExactValue;
 }
 
 /** Noisy metrics that compare judges. */

@@ -1,3 +1,4 @@
 export type { DistSummary, MetricKind } from './types.js';
 export { LogLinearHistogram, bucketOf, bucketRange } from './log-linear-histogram.js';
-export { flattenMetrics, flattenWall, metricKind, metricUnit, WALL_PREFIX, SKIPPED_METRIC_PATHS } from './metric-names.js';
+export { flattenMetrics, flattenWall, metricKind, metricUnit, WALL_PREFIX } from './metric-names.js';
+export type { MetricLeaf } from './metric-names.js';

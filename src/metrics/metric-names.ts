@@ -3,16 +3,17 @@ import type { MetricKind } from './types.js';
 /** Prefix of every wall-clock (noisy) metric name, as produced by `flattenWall`. */
 export const WALL_PREFIX = 'wall.';
 
-/** Parts of a run's metrics (`RunMetrics`) that are not numbers to compare (diagnostic detail), skipped by `flattenMetrics`. */
-export const SKIPPED_METRIC_PATHS: readonly string[] = ['faults.details'];
+/** A leaf of a metrics document: a count or time, a name, a flag, or null. */
+export type MetricLeaf = number | string | boolean | null;
 
 /**
- * Flatten a run's exact metrics into dotted names, e.g. `hypercalls.traps`, `locks.ptl.holdNs.p99Ns`,
- * `hypercalls.subops.mmuext_op.PIN_L1_TABLE`. Arrays become one name per index
- * (`hypercalls.batchHistogram.3`). `faults.details` is skipped. Every name returned is `exact`.
+ * Flatten a metrics document into dotted names, one per leaf, e.g. `hypercalls.traps`, `locks.ptl.holdNs.p99Ns`,
+ * `hypercalls.subops.mmuext_op.PIN_L1_TABLE`. Arrays give one name per index (`hypercalls.batchHistogram.3`,
+ * `faults.details.0.atNs`), so a list of records is compared field by field like any other metric. Every leaf
+ * is kept (numbers, strings, booleans, null): a new metric of any type flows through without a rule for it.
  */
-export function flattenMetrics(metrics: object): Record<string, number> {
-  const out: Record<string, number> = {};
+export function flattenMetrics(metrics: object): Record<string, MetricLeaf> {
+  const out: Record<string, MetricLeaf> = {};
   flattenInto(metrics as unknown, '', out);
   return out;
 }
@@ -47,20 +48,21 @@ export function metricUnit(name: string): string {
   return '';
 }
 
-function flattenInto(value: unknown, path: string, out: Record<string, number>): void {
-  if (SKIPPED_METRIC_PATHS.includes(path)) return;
-  if (typeof value === 'number') {
+function flattenInto(value: unknown, path: string, out: Record<string, MetricLeaf>): void {
+  if (value === null || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') {
     out[path] = value;
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((item, index) => flattenInto(item, join(path, String(index)), out));
+    value.forEach((item, index) => {
+      flattenInto(item, join(path, String(index)), out);
+    });
     return;
   }
-  if (value !== null && typeof value === 'object') {
+  if (typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) flattenInto(item, join(path, key), out);
   }
-  // Strings, booleans and null are not metrics.
+  // undefined, functions and symbols are not JSON: not metrics.
 }
 
 function join(path: string, key: string): string {

@@ -1,10 +1,6 @@
-import type { ResultSet, RunResult, WallStats } from '../runner/types.js';
-import type { DistSummary } from '../metrics/types.js';
-import type { ForkExitParams, LockClassStats, RunMetrics } from '../scenarios/types.js';
+import { groupBySeed, isScenarioRun, perCycle, perRun, pooled, type SeedGroup } from '../results/seeds.js';
+import type { MicroRun, ResultSet, RunResult } from '../results/types.js';
 import type { DistAgg, ErrorRow, LockAgg, MicroRow, ReportFilter, ReportRow, SetHeader } from './types.js';
-
-type ScenarioRun = Extract<RunResult, { kind: 'scenario'; status: 'ok' }>;
-type MicroRun = Extract<RunResult, { kind: 'micro'; status: 'ok' }>;
 
 /** Labels with units of the scenario parameters, as the filters and the header show them. */
 export const PARAM_LABELS: Readonly<Record<string, string>> = {
@@ -25,14 +21,23 @@ export const PARAM_LABELS: Readonly<Record<string, string>> = {
   strategy: 'strategy',
 };
 
-/** Parameters that are not filters: strategy is the colour of every chart, seeds are averaged. */
+/** Parameters that are not filters: strategy is the colour of every chart, seeds are pooled. */
 const NOT_FILTERS = new Set(['strategy', 'seed']);
 
 /** Order of the filters in the page's bar; others follow by name. */
-const FILTER_ORDER = ['mode', 'kernel', 'vcpus', 'ptePages', 'writerThinkNs', 'dwellNs', 'profile', 'iterations', 'mcBatch', 'mcArgs', 'preemptBits'];
-
-/** The strategy whose racing writers take mm->page_table_lock instead of the split PTE lock. */
-const MM_LOCK_STRATEGY = 'mm-lock';
+const FILTER_ORDER = [
+  'mode',
+  'kernel',
+  'vcpus',
+  'ptePages',
+  'writerThinkNs',
+  'dwellNs',
+  'profile',
+  'iterations',
+  'mcBatch',
+  'mcArgs',
+  'preemptBits',
+];
 
 /** A parameter value as the page shows and compares it. */
 export function paramString(value: unknown): string {
@@ -48,122 +53,130 @@ function sortValues(values: Iterable<string>): string[] {
   return numeric ? list.sort((a, b) => Number(a) - Number(b)) : list.sort();
 }
 
-export function isScenarioOk(run: RunResult): run is ScenarioRun {
-  return run.kind === 'scenario' && run.status === 'ok';
-}
-
 function isMicroOk(run: RunResult): run is MicroRun {
   return run.kind === 'micro' && run.status === 'ok';
 }
 
 /** The parameters of a scenario run except strategy and seed, as display strings. */
-function groupKey(params: ForkExitParams): Record<string, string> {
+function groupKey(params: Record<string, unknown>): Record<string, string> {
   const key: Record<string, string> = {};
   for (const name of Object.keys(params).sort()) {
     if (NOT_FILTERS.has(name)) continue;
-    const value = (params as unknown as Record<string, unknown>)[name];
+    const value = params[name];
     if (value !== undefined) key[name] = paramString(value);
   }
   return key;
 }
 
-const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
-const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
-
-function distAgg(ds: DistSummary[]): DistAgg {
-  const used = ds.filter((d) => d.count > 0);
-  if (used.length === 0) return { count: 0, minNs: 0, p50Ns: 0, p99Ns: 0, meanNs: 0, maxNs: 0 };
+/** A distribution pooled over seeds (results' seed rule): `locks.ptl.holdNs` -> count, min, p50, p99, mean, max. */
+function distAgg(group: SeedGroup, prefix: string): DistAgg {
+  const at = (field: string): number => pooled(group, `${prefix}.${field}`);
   return {
-    count: sum(used.map((d) => d.count)),
-    minNs: Math.min(...used.map((d) => d.minNs)),
-    p50Ns: mean(used.map((d) => d.p50Ns)),
-    p99Ns: mean(used.map((d) => d.p99Ns)),
-    meanNs: mean(used.map((d) => d.meanNs)),
-    maxNs: Math.max(...used.map((d) => d.maxNs)),
+    count: at('count'),
+    minNs: at('minNs'),
+    p50Ns: at('p50Ns'),
+    p99Ns: at('p99Ns'),
+    meanNs: at('meanNs'),
+    maxNs: at('maxNs'),
   };
 }
 
-function lockAgg(ls: LockClassStats[], cycles: number[]): LockAgg {
+function lockAgg(group: SeedGroup, lock: string): LockAgg {
   return {
-    acquisitionsPerCycle: mean(ls.map((l, i) => l.acquisitions / cycles[i])),
-    contentions: sum(ls.map((l) => l.contentions)),
-    maxHeld: Math.max(...ls.map((l) => l.maxHeld)),
-    hold: distAgg(ls.map((l) => l.holdNs)),
-    wait: distAgg(ls.map((l) => l.waitNs)),
+    acquisitionsPerCycle: perCycle(group, `locks.${lock}.acquisitions`),
+    contentions: pooled(group, `locks.${lock}.contentions`),
+    maxHeld: pooled(group, `locks.${lock}.maxHeld`),
+    hold: distAgg(group, `locks.${lock}.holdNs`),
+    wait: distAgg(group, `locks.${lock}.waitNs`),
   };
 }
 
-/** Wall ms of one run of the scenario: tinybench's mean when the run was repeated, else its duration. */
-export function wallMsPerRun(wall: WallStats): number {
-  return wall.meanMs ?? wall.durationMs;
+/** Wall ms of one run of the scenario (noisy): its median sample, `wall.durationMs`. */
+export function wallMsPerRun(wall: { durationMs: number }): number {
+  return wall.durationMs;
 }
 
-/** Aggregate the seeds of one group into a row. Per-cycle figures divide each run's total by its pins. */
-function buildRow(set: number, runs: ScenarioRun[]): ReportRow {
-  const first = runs[0].params;
-  const ms: RunMetrics[] = runs.map((r) => r.metrics);
-  // A run with no completed pin has nothing per cycle; divide by 1 so its totals still show.
-  const cycles = ms.map((m) => Math.max(1, m.counts.pins));
-  const perCycle = (pick: (m: RunMetrics) => number): number => mean(ms.map((m, i) => pick(m) / cycles[i]));
-  const histLength = Math.max(...ms.map((m) => m.hypercalls.batchHistogram.length));
-  const hist: number[] = [];
-  for (let k = 0; k < histLength; k++) hist.push(perCycle((m) => m.hypercalls.batchHistogram[k] ?? 0));
-  const faults = ms.map((m) => m.faults.writeProtect);
-  const rmes = runs.map((r) => r.wall.rme).filter((x): x is number => typeof x === 'number');
-  const eps = runs.map((r) => r.wall.eventsPerSec).filter((x): x is number => typeof x === 'number');
+/**
+ * One row of the report: a group of seeds pooled by results' one seed aggregation (the CLI summary uses the
+ * same). Per-cycle figures are pooled totals divided by pooled pins.
+ */
+export function buildRow(set: number, group: SeedGroup): ReportRow {
+  const params = group.params;
+  const histogram: number[] = [];
+  for (let k = 0; Object.hasOwn(group.exact, `hypercalls.batchHistogram.${k}`); k++) {
+    histogram.push(perCycle(group, `hypercalls.batchHistogram.${k}`));
+  }
+  const firstError = group.exact['faults.firstHypercallError'];
   return {
     set,
-    strategy: first.strategy,
-    key: groupKey(first),
-    mode: first.mode,
-    ptePages: first.ptePages,
-    vcpus: first.vcpus,
-    seeds: runs.map((r) => r.params.seed),
-    cycles: ms[0].counts.pins,
-    trapsPerCycle: perCycle((m) => m.hypercalls.traps),
-    entriesPerCycle: perCycle((m) => m.hypercalls.entries),
-    multicallsPerCycle: perCycle((m) => m.hypercalls.multicalls),
-    batchesPerCycle: perCycle((m) => m.hypercalls.batches),
-    argBytesPerCycle: perCycle((m) => m.hypercalls.argBytes),
-    batchHistogramPerCycle: hist,
+    strategy: params.strategy,
+    key: groupKey(params),
+    mode: params.mode,
+    ptePages: params.ptePages,
+    vcpus: params.vcpus,
+    seeds: group.seeds,
+    cycles: pooled(group, 'counts.pins') / group.runs.length,
+    trapsPerCycle: perCycle(group, 'hypercalls.traps'),
+    entriesPerCycle: perCycle(group, 'hypercalls.entries'),
+    multicallsPerCycle: perCycle(group, 'hypercalls.multicalls'),
+    batchesPerCycle: perCycle(group, 'hypercalls.batches'),
+    argBytesPerCycle: perCycle(group, 'hypercalls.argBytes'),
+    batchHistogramPerCycle: histogram,
     flushPerCycle: {
-      slots: perCycle((m) => m.hypercalls.flushReasons.slots),
-      args: perCycle((m) => m.hypercalls.flushReasons.args),
-      callbacks: perCycle((m) => m.hypercalls.flushReasons.callbacks),
+      slots: perCycle(group, 'hypercalls.flushReasons.slots'),
+      args: perCycle(group, 'hypercalls.flushReasons.args'),
+      callbacks: perCycle(group, 'hypercalls.flushReasons.callbacks'),
     },
-    preemptMaxDepth: Math.max(...ms.map((m) => m.preempt.maxDepth)),
-    preemptOverflows: sum(ms.map((m) => m.preempt.overflows)),
-    preemptLimit: 2 ** first.preemptBits,
-    lockdepMaxDepth: Math.max(...ms.map((m) => m.lockdep.maxDepth)),
-    ptl: lockAgg(ms.map((m) => m.locks.ptl), cycles),
-    pageTableLock: lockAgg(ms.map((m) => m.locks.page_table_lock), cycles),
-    writerLock: first.strategy === MM_LOCK_STRATEGY ? 'page_table_lock' : 'ptl',
-    writesDirect: mean(ms.map((m) => m.writes.direct)),
-    writesEmulated: mean(ms.map((m) => m.writes.emulated)),
-    faults: sum(faults),
-    faultySeeds: faults.filter((f) => f > 0).length,
-    hypercallErrors: sum(ms.map((m) => m.faults.hypercallErrors)),
-    faultDetails: runs.flatMap((r) => r.metrics.faults.details.map((d) => ({ seed: r.params.seed, ...d }))).slice(0, 20),
-    pinsPerSec: mean(ms.map((m) => m.throughput.pinsPerSec)),
-    unpinsPerSec: mean(ms.map((m) => m.throughput.unpinsPerSec)),
-    writesPerSec: mean(ms.map((m) => m.throughput.writesPerSec)),
-    wallMsPerCycle: mean(runs.map((r, i) => wallMsPerRun(r.wall) / cycles[i])),
-    wallRmePct: rmes.length > 0 ? mean(rmes) : null,
-    eventsPerSec: eps.length > 0 ? mean(eps) : null,
+    preemptMaxDepth: pooled(group, 'preempt.maxDepth'),
+    preemptOverflows: pooled(group, 'preempt.overflows'),
+    preemptLimit: 2 ** params.preemptBits,
+    lockdepMaxDepth: pooled(group, 'lockdep.maxDepth'),
+    ptl: lockAgg(group, 'ptl'),
+    pageTableLock: lockAgg(group, 'page_table_lock'),
+    writerLock: group.writerLock,
+    writesDirect: perRun(group, 'writes.direct'),
+    writesEmulated: perRun(group, 'writes.emulated'),
+    faults: pooled(group, 'faults.writeProtect'),
+    faultySeeds: group.nonZeroRuns['faults.writeProtect'] ?? 0,
+    hypercallErrors: pooled(group, 'faults.hypercallErrors'),
+    firstHypercallError: typeof firstError === 'string' ? firstError : null,
+    warnings: warningsOf(group),
+    faultDetails: group.runs.flatMap((r) => r.metrics.faults.details.map((d) => ({ seed: r.params.seed, ...d }))).slice(0, 20),
+    pinsPerSec: pooled(group, 'throughput.pinsPerSec'),
+    unpinsPerSec: pooled(group, 'throughput.unpinsPerSec'),
+    writesPerSec: pooled(group, 'throughput.writesPerSec'),
+    wallMsPerCycle: (group.wall['wall.durationMs'] ?? 0) / Math.max(1, pooled(group, 'counts.pins') / group.runs.length),
+    wallRmePct: group.wall['wall.rme'] ?? null,
+    eventsPerSec: group.wall['wall.eventsPerSec'] ?? null,
   };
 }
 
-/** Group the ok scenario runs of one set by every parameter but the seed, in first-appearance order. */
-export function scenarioRows(set: number, resultSet: ResultSet): ReportRow[] {
-  const groups = new Map<string, ScenarioRun[]>();
-  for (const run of resultSet.runs) {
-    if (!isScenarioOk(run)) continue;
-    const id = JSON.stringify([run.params.strategy, groupKey(run.params)]);
-    const group = groups.get(id);
-    if (group) group.push(run);
-    else groups.set(id, [run]);
+/**
+ * Kernel warnings the model recorded, totals over the seeds: lockdep's "possible recursive locking detected",
+ * the preempt-count debug warnings, lockdep switching itself off. Metrics a result set does not have are left out.
+ */
+export const WARNING_METRICS: ReadonlyArray<{ metric: string; label: string }> = [
+  { metric: 'faults.hypercallErrors', label: 'failed hypercalls' },
+  { metric: 'lockdep.recursionWarnings', label: 'lockdep: possible recursive locking' },
+  { metric: 'lockdep.overflows', label: 'lockdep: MAX_LOCK_DEPTH too low' },
+  { metric: 'preempt.debugWarnings', label: 'preempt count debug warnings' },
+  { metric: 'preempt.overflows', label: 'PREEMPT field overflows' },
+];
+
+function warningsOf(group: SeedGroup): Array<{ label: string; count: number }> {
+  const out: Array<{ label: string; count: number }> = [];
+  for (const { metric, label } of WARNING_METRICS) {
+    const value = group.exact[metric];
+    if (typeof value === 'number' && value > 0) out.push({ label, count: value });
   }
-  return [...groups.values()].map((runs) => buildRow(set, runs));
+  if (group.exact['lockdep.disabled'] === true)
+    out.push({ label: 'lockdep turned itself off (runs)', count: group.nonZeroRuns['lockdep.disabled'] ?? 1 });
+  return out;
+}
+
+/** The rows of one set: its ok scenario runs grouped by every parameter but the seed, in first-appearance order. */
+export function scenarioRows(set: number, resultSet: ResultSet): ReportRow[] {
+  return groupBySeed(resultSet.runs).map((group) => buildRow(set, group));
 }
 
 export function microRows(set: number, resultSet: ResultSet): MicroRow[] {
@@ -192,11 +205,14 @@ function paramValues(resultSets: readonly ResultSet[]): Map<string, string[]> {
   const values = new Map<string, Set<string>>();
   for (const set of resultSets) {
     for (const run of set.runs) {
-      if (!isScenarioOk(run)) continue;
+      if (!isScenarioRun(run)) continue;
       for (const [name, value] of Object.entries(run.params)) {
         if (value === undefined) continue;
         let seen = values.get(name);
-        if (!seen) values.set(name, (seen = new Set()));
+        if (!seen) {
+          seen = new Set();
+          values.set(name, seen);
+        }
         seen.add(paramString(value));
       }
     }

@@ -1,7 +1,7 @@
 import { pairRuns } from '../compare/pair-runs.js';
-import { flattenMetrics } from '../metrics/metric-names.js';
-import type { ResultSet, RunResult } from '../runner/types.js';
-import { isScenarioOk, wallMsPerRun } from './aggregate.js';
+import { diffExact, exactValues } from '../results/diff-exact.js';
+import type { ExactValue, ResultSet, RunResult } from '../results/types.js';
+import { wallMsPerRun } from './aggregate.js';
 import type { ChangedMetric, ComparisonData, RatioCell, WallRatio } from './types.js';
 
 /** Most changed-metric rows a comparison lists; the counts above the table cover all of them. */
@@ -25,6 +25,12 @@ function strategyOf(run: RunResult): string {
   if (run.kind === 'micro') return 'micro';
   const s = (run.params as { strategy?: unknown }).strategy;
   return typeof s === 'string' ? s : 'unknown';
+}
+
+/** An exact value as the page shows it: absent is null, a flag its word. */
+function shown(value: ExactValue | undefined): number | string | null {
+  if (value === undefined || value === null) return null;
+  return typeof value === 'boolean' ? String(value) : value;
 }
 
 function geomean(xs: number[]): number {
@@ -63,32 +69,31 @@ export function buildComparison(
   for (const { baseline: b, current: c } of pairs) {
     const strategy = strategyOf(c);
     const before = changedExact;
-    if (b.status !== c.status || (b.status === 'error' && c.status === 'error' && b.error !== c.error)) {
-      note({ run: c.id, strategy, metric: 'status', baseline: b.status, current: c.status, ratio: null });
+    // The one exact diff (results' diffExact): the same rule as `pinbench compare` and `--check-determinism`.
+    for (const change of diffExact(b, c).changes) {
+      const vb = change.baseline;
+      const vc = change.current;
+      note({
+        run: c.id,
+        strategy,
+        metric: change.metric,
+        baseline: shown(vb),
+        current: shown(vc),
+        ratio: typeof vb === 'number' && typeof vc === 'number' && vb !== 0 ? vc / vb : null,
+      });
     }
-    if (isScenarioOk(b) && isScenarioOk(c)) {
-      const fb = flattenMetrics(b.metrics);
-      const fc = flattenMetrics(c.metrics);
-      for (const name of new Set([...Object.keys(fb), ...Object.keys(fc)])) {
-        const vb = fb[name] ?? null;
-        const vc = fc[name] ?? null;
-        if (vb === vc) continue;
-        note({
-          run: c.id,
-          strategy,
-          metric: name,
-          baseline: vb,
-          current: vc,
-          ratio: vb !== null && vc !== null && vb !== 0 ? vc / vb : null,
-        });
-      }
-      for (const { name } of HEADLINE_METRICS) {
-        if (!(name in fb) || !(name in fc)) continue;
-        const r = ratioOf(fb[name], fc[name]);
-        if (r === null) continue;
-        const id = JSON.stringify([strategy, name]);
-        (ratios.get(id) ?? ratios.set(id, []).get(id)!).push(r);
-      }
+    const fb = exactValues(b);
+    const fc = exactValues(c);
+    for (const { name } of HEADLINE_METRICS) {
+      const vb = fb[name];
+      const vc = fc[name];
+      if (typeof vb !== 'number' || typeof vc !== 'number') continue;
+      const r = ratioOf(vb, vc);
+      if (r === null) continue;
+      const id = JSON.stringify([strategy, name]);
+      const list = ratios.get(id);
+      if (list === undefined) ratios.set(id, [r]);
+      else list.push(r);
     }
     if (b.status === 'ok' && c.status === 'ok') {
       const baselineMs = wallMsPerRun(b.wall);
@@ -107,7 +112,11 @@ export function buildComparison(
     cells.push({ strategy, metric: label, kind: 'exact', ratio: geomean(rs), pairs: rs.length });
   }
   const wallByStrategy = new Map<string, number[]>();
-  for (const w of wall) (wallByStrategy.get(w.strategy) ?? wallByStrategy.set(w.strategy, []).get(w.strategy)!).push(w.ratio);
+  for (const w of wall) {
+    const list = wallByStrategy.get(w.strategy);
+    if (list === undefined) wallByStrategy.set(w.strategy, [w.ratio]);
+    else list.push(w.ratio);
+  }
   for (const [strategy, rs] of wallByStrategy) {
     cells.push({ strategy, metric: WALL_LABEL, kind: 'noisy', ratio: geomean(rs), pairs: rs.length });
   }

@@ -1,12 +1,14 @@
-import type { ResultSet } from '../runner/types.js';
+import type { ResultSet } from '../results/types.js';
 import { buildFilters, errorRows, microRows, scenarioRows, setHeader } from './aggregate.js';
+import { CHARTS, comparisonChart, MICRO_CHART } from './charts.js';
+import { clientScript } from './client-script.js';
 import { buildComparison, MAX_CHANGED_ROWS } from './comparison.js';
 import { renderPage } from './html.js';
 import { orderStrategies, strategyStyles } from './palette.js';
 import type { ReportData, ReportOptions } from './types.js';
 
 /** Where the page finds plotly.js unless told otherwise: a copy beside index.html (writeReport makes it). */
-export const PLOTLY_FILE = 'plotly-basic.min.js';
+export const PLOTLY_FILE = 'plotly.js';
 
 function defaultLabel(set: ResultSet, index: number): string {
   return `#${index + 1} ${set.suite} (${set.createdAt.slice(0, 16).replace('T', ' ')})`;
@@ -22,19 +24,29 @@ export function buildReportData(resultSets: readonly ResultSet[], options: Repor
   const last = resultSets[resultSets.length - 1];
   const comparisons = resultSets
     .slice(1)
-    .map((s, i) => buildComparison(resultSets[0], s, { baseline: 0, current: i + 1 }, options.maxChangedRows ?? MAX_CHANGED_ROWS));
+    .map((s, i) =>
+      buildComparison(resultSets[0], s, { baseline: 0, current: i + 1 }, options.maxChangedRows ?? MAX_CHANGED_ROWS),
+    );
+  const micro = resultSets.flatMap((s, i) => microRows(i, s));
+  const view = options.view ?? 'full';
+  const charts = [
+    ...(view === 'full' && rows.length > 0 ? CHARTS : []),
+    ...(view === 'full' && micro.length > 0 ? [MICRO_CHART] : []),
+    ...comparisons.map((_, i) => comparisonChart(i)),
+  ];
   return {
     title: options.title ?? `pinbench: ${last.suite}`,
-    view: options.view ?? 'full',
+    view,
     sets: resultSets.map((s, i) => setHeader(s, labels[i])),
     strategies,
     colours,
     symbols,
     filters: buildFilters(resultSets),
     rows,
-    micro: resultSets.flatMap((s, i) => microRows(i, s)),
+    micro,
     errors: resultSets.flatMap((s, i) => errorRows(i, s)),
     comparisons,
+    charts,
   };
 }
 
@@ -44,10 +56,14 @@ export function buildReportData(resultSets: readonly ResultSet[], options: Repor
  * beside it) and fetches nothing else.
  */
 export function renderReport(resultSets: readonly ResultSet[], options: ReportOptions = {}): string {
-  return renderPage(buildReportData(resultSets, options), options.plotly ?? { src: PLOTLY_FILE });
+  return renderPage(buildReportData(resultSets, options), options.plotly ?? { src: PLOTLY_FILE }, clientScript());
 }
 
 /** A page with only the header and the comparison of `current` against `baseline` (for `pinbench compare`). */
 export function renderComparison(baseline: ResultSet, current: ResultSet, options: ReportOptions = {}): string {
-  return renderReport([baseline, current], { title: `pinbench: ${current.suite} against its baseline`, ...options, view: 'comparison' });
+  return renderReport([baseline, current], {
+    title: `pinbench: ${current.suite} against its baseline`,
+    ...options,
+    view: 'comparison',
+  });
 }

@@ -1,7 +1,7 @@
 // Types of the report layer. The page's data model (ReportData) is embedded in the HTML as JSON and read
 // by the in-page script, so everything here must survive JSON.stringify.
 
-/** Options of renderReport and writeReport. */
+/** Options of renderReport. */
 export interface ReportOptions {
   /** Page title. Default: `pinbench: SUITE` of the last result set. */
   title?: string;
@@ -28,15 +28,16 @@ export interface WriteReportOptions {
   labels?: string[];
 }
 
-/** Summary of a distribution over the seeds of a group, ns. */
+/** A distribution pooled over the seeds of a group (results' seed rule), ns. */
 export interface DistAgg {
   /** Samples over all seeds. */
   count: number;
   /** Smallest min over seeds. */
   minNs: number;
-  /** Means over seeds of each seed's p50, p99 and mean. */
+  /** Largest of the seeds' p50 and p99: upper bounds of the pooled percentiles. */
   p50Ns: number;
   p99Ns: number;
+  /** Mean of the pooled samples. */
   meanNs: number;
   /** Largest max over seeds. */
   maxNs: number;
@@ -64,8 +65,8 @@ export interface FaultRow {
 }
 
 /**
- * One group of scenario runs: the same parameters except the seed. Counts are per pin/unpin cycle
- * (run total / counts.pins), averaged over seeds, unless the field says otherwise.
+ * One group of scenario runs: the same parameters except the seed, pooled by results' one seed aggregation.
+ * Counts are per pin/unpin cycle (total over the seeds / their pins) unless the field says otherwise.
  */
 export interface ReportRow {
   /** Index of the result set in the report's list. */
@@ -97,7 +98,7 @@ export interface ReportRow {
   lockdepMaxDepth: number;
   ptl: LockAgg;
   pageTableLock: LockAgg;
-  /** Which lock class racing writers take: page_table_lock under mm-lock, the split PTE lock otherwise. */
+  /** Which lock class racing writers take, from the runs' `splitPtlocks`: the split PTE lock, or page_table_lock when split locks are off. */
   writerLock: 'ptl' | 'page_table_lock';
   /** Writes per run, mean over seeds. */
   writesDirect: number;
@@ -106,13 +107,18 @@ export interface ReportRow {
   faults: number;
   /** Seeds with at least one write-protect fault. */
   faultySeeds: number;
+  /** Failed hypercalls, total over seeds. */
   hypercallErrors: number;
+  /** Xen's reason for the first failed hypercall, when the result set records it. */
+  firstHypercallError: string | null;
+  /** Kernel warnings the model recorded (lockdep, preempt count, failed hypercalls), totals over seeds; empty when none. */
+  warnings: Array<{ label: string; count: number }>;
   faultDetails: FaultRow[];
-  /** Pins per virtual second, mean over seeds. */
+  /** Pins per virtual second, mean over seeds (a rate). */
   pinsPerSec: number;
   unpinsPerSec: number;
   writesPerSec: number;
-  /** Wall ms per pin/unpin cycle (noisy), mean over seeds; tinybench's mean when present. */
+  /** Wall ms per pin/unpin cycle (noisy): the median sample (`wall.durationMs`) per cycle, mean over seeds. */
   wallMsPerCycle: number;
   /** tinybench relative margin of error, percent, mean over seeds; null without tinybench statistics. */
   wallRmePct: number | null;
@@ -237,4 +243,33 @@ export interface ReportData {
   micro: MicroRow[];
   errors: ErrorRow[];
   comparisons: ComparisonData[];
+  /** The charts on the page, in page order, as data (charts.ts); the client draws each by its kind. */
+  charts: ChartSpec[];
 }
+
+/** ReportRow fields that hold one number per row: what a `lines` chart can draw. */
+export type NumericRowField = {
+  [K in keyof ReportRow]: ReportRow[K] extends number ? K : never;
+}[keyof ReportRow];
+
+/** What every chart spec has: its element id, section, title, what to look for, and the filters it ignores. */
+interface ChartBase {
+  id: string;
+  /** Section of the page (SECTIONS) the chart sits in. */
+  section: string;
+  title: string;
+  /** The one sentence under the chart that says what to look for. */
+  lookFor: string;
+  /** Parameters the chart draws along an axis or sums over, so the filters do not apply to them; `*` for all. */
+  free: string[];
+}
+
+/**
+ * A chart of the report, as data: `kind` picks the browser client's renderer, the other fields what it draws.
+ * `lines`: one line per strategy of a row field against PTE pages or vCPUs, on log axes.
+ */
+export type ChartSpec =
+  | (ChartBase & { kind: 'lines'; axis: 'ptePages' | 'vcpus'; value: NumericRowField; yName: string; yTitle: string })
+  | (ChartBase & { kind: 'lock-hold'; lock: 'ptl' | 'pageTableLock'; lockName: string; emptyText: string })
+  | (ChartBase & { kind: 'comparison'; comparison: number })
+  | (ChartBase & { kind: 'batch-histogram' | 'flush-reasons' | 'preempt' | 'writer-wait' | 'faults' | 'wall' | 'micro' });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Environment, ResultSet } from './types.js';
+import type { Environment, ResultSet } from '../results/types.js';
 
 /** The package root (this file is dist/src/runner/environment.js). */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));

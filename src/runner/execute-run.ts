@@ -1,10 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { Bench } from 'tinybench';
+import type { RunResult, WallStats } from '../results/types.js';
 import { runScenario } from '../scenarios/index.js';
 import { ModelError } from '../shared/errors.js';
 import { calibrationNsPerIter } from './calibrate.js';
 import { loadStrategyModules } from './strategy-modules.js';
-import type { MicroRunSpec, MicroSuite, RunResult, RunTask, ScenarioRunSpec, TimingOptions, WallStats } from './types.js';
+import { getStrategy } from '../strategies/registry.js';
+import type { MicroRunSpec, MicroSuite, RunTask, ScenarioRunSpec, TimingOptions } from './types.js';
 
 /** Warm-up time of a micro-benchmark task, ms. */
 export const MICRO_WARMUP_MS = 50;
@@ -31,6 +33,8 @@ export async function executeRun(task: RunTask): Promise<RunResult> {
  */
 function executeScenario(spec: ScenarioRunSpec, timing: TimingOptions): RunResult {
   const calibration = calibrationNsPerIter();
+  // Recorded with the run, so that no reader has to guess the writers' lock from the strategy's name.
+  const splitPtlocks = getStrategy(spec.params.strategy).splitPtlocks !== false;
   const start = performance.now();
   const output = runScenario(spec.params);
   const firstMs = performance.now() - start;
@@ -50,7 +54,7 @@ function executeScenario(spec: ScenarioRunSpec, timing: TimingOptions): RunResul
   } else {
     wall = singleSample(firstMs, output.events, calibration);
   }
-  return { id: spec.id, kind: 'scenario', params: spec.params, status: 'ok', metrics: output.metrics, wall };
+  return { id: spec.id, kind: 'scenario', params: spec.params, status: 'ok', splitPtlocks, metrics: output.metrics, wall };
 }
 
 /** Time a micro-benchmark task with tinybench: a short warm-up, then `timing.maxSamples` samples. */

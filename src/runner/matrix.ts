@@ -1,25 +1,12 @@
-import { defaultParamValue, resolveParams } from '../scenarios/index.js';
-import type { ForkExitParams } from '../scenarios/index.js';
+import { SCENARIO_PARAMS } from '../results/params.js';
+import { defaultParamValue, resolveParams } from '../scenarios/params.js';
+import type { ForkExitParams } from '../scenarios/types.js';
 import type { ParamMatrix, ScenarioRunSpec } from './types.js';
 
-/** Matrix axes in expansion order: outermost first, seed innermost (so a strategy's seeds sit together). */
-export const MATRIX_AXES = [
-  'strategy',
-  'mode',
-  'kernel',
-  'ptePages',
-  'vcpus',
-  'writerThinkNs',
-  'dwellNs',
-  'iterations',
-  'profile',
-  'mcBatch',
-  'mcArgs',
-  'preemptBits',
-  'seed',
-] as const satisfies ReadonlyArray<keyof ParamMatrix>;
+export type MatrixAxis = keyof ParamMatrix;
 
-export type MatrixAxis = (typeof MATRIX_AXES)[number];
+/** Matrix axes in expansion order (results' SCENARIO_PARAMS): outermost first, seed innermost. */
+export const MATRIX_AXES: readonly MatrixAxis[] = SCENARIO_PARAMS.map((p) => p.name);
 
 /** Axes always named in a run id; the others appear only when they differ from DEFAULT_PARAMS. */
 const ID_AXES: readonly MatrixAxis[] = ['ptePages', 'vcpus', 'seed'];
@@ -67,7 +54,9 @@ function* cartesian(matrix: ParamMatrix): Generator<Partial<ForkExitParams>> {
   const index = new Array<number>(axes.length).fill(0);
   for (;;) {
     const point: Record<string, unknown> = { scenario: 'fork-exit' };
-    axes.forEach((axis, i) => (point[axis] = values[i][index[i]]));
+    axes.forEach((axis, i) => {
+      point[axis] = values[i]?.[index[i] ?? 0];
+    });
     yield point as Partial<ForkExitParams>;
     // Odometer increment, innermost (last) axis fastest.
     let i = axes.length - 1;

@@ -1,6 +1,8 @@
 import { COST_PROFILES } from '../hv/cost-profiles.js';
 import { collectEnvironment, toolInfo } from './environment.js';
-import { RESULTS_SCHEMA, type ResultSet, type RunResult, type RunSpec } from './types.js';
+import { RESULTS_SCHEMA } from '../results/schema.js';
+import type { ResultSet, RunResult } from '../results/types.js';
+import type { RunSpec } from './types.js';
 
 /** Inputs of a result set besides the runs. */
 export interface ResultSetInfo {
@@ -16,7 +18,11 @@ export interface ResultSetInfo {
  * Assemble a `pinbench.results/v1` document. `results[i]` belongs to `specs[i]`; unfinished runs (undefined,
  * after Ctrl-C) are left out, the others stay in spec order. Every cost profile a spec names is embedded.
  */
-export function buildResultSet(specs: readonly RunSpec[], results: ReadonlyArray<RunResult | undefined>, info: ResultSetInfo): ResultSet {
+export function buildResultSet(
+  specs: readonly RunSpec[],
+  results: ReadonlyArray<RunResult | undefined>,
+  info: ResultSetInfo,
+): ResultSet {
   const profiles: Record<string, unknown> = {};
   for (const spec of specs) {
     if (spec.kind !== 'scenario') continue;

@@ -1,7 +1,8 @@
 import { setImmediate as yieldToEventLoop, setTimeout as delay } from 'node:timers/promises';
 import { Piscina } from 'piscina';
 import { executeRun } from './execute-run.js';
-import type { RunResult, RunSpec, RunTask, TimingOptions } from './types.js';
+import type { RunResult } from '../results/types.js';
+import type { RunSpec, RunTask, TimingOptions } from './types.js';
 
 /** The piscina worker entry (this file is dist/src/runner/run-specs.js). */
 export const WORKER_URL = new URL('./worker.js', import.meta.url);

@@ -10,13 +10,21 @@ export const SUITE_INDEX_URL = new URL('../../benchmarks/index.js', import.meta.
 /** The suite `pinbench run` runs when none is named. */
 export const DEFAULT_SUITE = 'default';
 
-/** Built-in suites by name, from benchmarks/index.ts; imported once. */
+/**
+ * Built-in suites by name, from benchmarks/index.ts (the suites are data shipped beside src/, loaded by URL like
+ * a user's suite module). A registry that cannot be imported is a broken installation, said as such: it is not
+ * an empty list of suites.
+ */
 async function suiteModules(): Promise<Readonly<Record<string, string>>> {
+  let mod: { SUITE_MODULES?: Record<string, string> };
   try {
-    return ((await import(SUITE_INDEX_URL)) as { SUITE_MODULES: Record<string, string> }).SUITE_MODULES;
-  } catch {
-    return {};
+    mod = (await import(SUITE_INDEX_URL)) as { SUITE_MODULES?: Record<string, string> };
+  } catch (error) {
+    const why = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    throw new Error(`the built-in suites cannot be loaded from ${SUITE_INDEX_URL} (${why}); run npm run build`);
   }
+  if (mod.SUITE_MODULES === undefined) throw new Error(`${SUITE_INDEX_URL} exports no SUITE_MODULES`);
+  return mod.SUITE_MODULES;
 }
 
 /** Names of the built-in suites, sorted. */
@@ -36,14 +44,15 @@ function isSuitePath(nameOrPath: string): boolean {
 export async function suiteUrl(nameOrPath: string): Promise<string> {
   if (isSuitePath(nameOrPath)) {
     const path = isAbsolute(nameOrPath) ? nameOrPath : resolve(process.cwd(), nameOrPath);
-    if (!existsSync(path)) throw new ConfigError(`SUITE: ${nameOrPath} does not exist; expected a suite name or a suite module file`, 'SUITE');
+    if (!existsSync(path))
+      throw new ConfigError(`SUITE: ${nameOrPath} does not exist; expected a suite name or a suite module file`, 'SUITE');
     return pathToFileURL(path).href;
   }
   const modules = await suiteModules();
   const names = Object.keys(modules).sort();
   if (!Object.hasOwn(modules, nameOrPath)) {
     throw new ConfigError(
-      `SUITE: unknown suite ${JSON.stringify(nameOrPath)}; allowed: ${names.join(', ') || '(none built)'}, or a path to a suite module`,
+      `SUITE: unknown suite ${JSON.stringify(nameOrPath)}; allowed: ${names.join(', ')}, or a path to a suite module`,
       'SUITE',
     );
   }

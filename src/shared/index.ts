@@ -1,1 +1,3 @@
 export * from './errors.js';
+export { writeFileAtomic } from './write-file-atomic.js';
+export { canonicalJson } from './canonical-json.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FIXTURES, runCli } from './helpers.js';
+import { FIXTURES, runCli } from '../support/cli.js';
 
 test('list strategies shows the five built-in strategies with a description', async () => {
   const { code, stdout } = await runCli(['list', 'strategies']);
@@ -13,7 +13,8 @@ test('list strategies shows the five built-in strategies with a description', as
 test('list suites shows every suite with its run count, default marked', async () => {
   const { code, stdout } = await runCli(['list', 'suites']);
   assert.equal(code, 0);
-  for (const name of ['ci', 'contention', 'default', 'scaling', 'micro']) assert.match(stdout, new RegExp(`^${name}\\s`, 'm'), name);
+  for (const name of ['ci', 'contention', 'default', 'scaling', 'micro'])
+    assert.match(stdout, new RegExp(`^${name}\\s`, 'm'), name);
   assert.match(stdout, /^default\s+\d+ runs \(default\)/m);
   assert.match(stdout, /^micro\s+\d+ micro-benchmarks/m);
 });
@@ -21,12 +22,12 @@ test('list suites shows every suite with its run count, default marked', async (
 test('list profiles and scenarios as JSON', async () => {
   const profiles = await runCli(['list', 'profiles', '--json']);
   assert.equal(profiles.code, 0);
-  assert.deepEqual(
-    (JSON.parse(profiles.stdout) as Array<{ name: string }>).map((p) => p.name).sort(),
-    ['modern', 'xeon-2007'],
-  );
+  assert.deepEqual((JSON.parse(profiles.stdout) as Array<{ name: string }>).map((p) => p.name).sort(), ['modern', 'xeon-2007']);
   const scenarios = await runCli(['list', 'scenarios', '--json']);
-  assert.deepEqual((JSON.parse(scenarios.stdout) as Array<{ name: string }>).map((s) => s.name), ['fork-exit']);
+  assert.deepEqual(
+    (JSON.parse(scenarios.stdout) as Array<{ name: string }>).map((s) => s.name),
+    ['fork-exit'],
+  );
 });
 
 test('list strategies includes a strategy from --strategy-module', async () => {

@@ -2,10 +2,25 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { validateResultSet } from '../../src/runner/results-schema.js';
-import { FAST, readResults, runCli, tempDir } from './helpers.js';
+import { validateResultSet } from '../../src/results/write.js';
+import { FAST, readResults, runCli, tempDir } from '../support/cli.js';
 
-const MATRIX = ['--strategy', 'unlocked,per-pte-deferred', '--mode', '4level', '--pte-pages', '16,48', '--vcpus', '1,2', '--iterations', '2', '--seed', '7', '--seeds', '2'];
+const MATRIX = [
+  '--strategy',
+  'unlocked,per-pte-deferred',
+  '--mode',
+  '4level',
+  '--pte-pages',
+  '16,48',
+  '--vcpus',
+  '1,2',
+  '--iterations',
+  '2',
+  '--seed',
+  '7',
+  '--seeds',
+  '2',
+];
 
 test('an ad-hoc matrix expands to the cartesian product, in spec order', async () => {
   const out = tempDir();
@@ -40,7 +55,23 @@ test('the written results.json validates against schema/results.v1.json and leav
 
 test('a run records tool, environment, profiles and wall-clock figures', async () => {
   const out = tempDir();
-  await runCli(['run', '--strategy', 'unbatched', '--pte-pages', '16', '--profile', 'xeon-2007', '--workers', '0', '--out', out, '--samples', '3', '--no-report', '--quiet']);
+  await runCli([
+    'run',
+    '--strategy',
+    'unbatched',
+    '--pte-pages',
+    '16',
+    '--profile',
+    'xeon-2007',
+    '--workers',
+    '0',
+    '--out',
+    out,
+    '--samples',
+    '3',
+    '--no-report',
+    '--quiet',
+  ]);
   const set = readResults(out);
   assert.equal(set.tool.name, 'pinbench');
   assert.equal(set.environment.node, process.version);
@@ -57,7 +88,7 @@ test('without --quiet, a summary table marks exact and noisy columns', async () 
   const out = tempDir();
   const { code, stdout } = await runCli(['run', ...MATRIX, '--workers', '2', '--out', out, '--samples', '1', '--no-report']);
   assert.equal(code, 0);
-  assert.match(stdout, /^strategy\s+mode\s+PTE pages\s+vcpus\s+seeds\s+traps\/cycle\*.*wall ms~$/m);
+  assert.match(stdout, /^strategy\s+mode\s+PTE pages\s+vcpus\s+seeds\s+traps\/cycle\*.*wall ms\/cycle~$/m);
   assert.match(stdout, /^per-pte-deferred\s+4level\s+48\s+2\s+2\s/m);
   assert.match(stdout, /\* exact: .*~ noisy/);
   assert.match(stdout, new RegExp(`results: ${join(out, 'results.json').replace(/[/.]/g, '\\$&')}`));
@@ -65,7 +96,21 @@ test('without --quiet, a summary table marks exact and noisy columns', async () 
 
 test('--json prints the result set on stdout instead of the summary', async () => {
   const out = tempDir();
-  const { code, stdout } = await runCli(['run', '--strategy', 'unlocked', '--pte-pages', '16', '--workers', '0', '--out', out, '--json', '--samples', '1', '--no-report']);
+  const { code, stdout } = await runCli([
+    'run',
+    '--strategy',
+    'unlocked',
+    '--pte-pages',
+    '16',
+    '--workers',
+    '0',
+    '--out',
+    out,
+    '--json',
+    '--samples',
+    '1',
+    '--no-report',
+  ]);
   assert.equal(code, 0);
   const printed = JSON.parse(stdout) as { schema: string; runs: unknown[] };
   assert.equal(printed.schema, 'pinbench.results/v1');
@@ -75,7 +120,23 @@ test('--json prints the result set on stdout instead of the summary', async () =
 
 test('scenario options given with a suite replace its axes', async () => {
   const out = tempDir();
-  const { code } = await runCli(['run', 'ci', '--strategy', 'mm-lock', '--pte-pages', '16', '--vcpus', '1', '--seed', '3', '--workers', '0', '--out', out, ...FAST]);
+  const { code } = await runCli([
+    'run',
+    'ci',
+    '--strategy',
+    'mm-lock',
+    '--pte-pages',
+    '16',
+    '--vcpus',
+    '1',
+    '--seed',
+    '3',
+    '--workers',
+    '0',
+    '--out',
+    out,
+    ...FAST,
+  ]);
   assert.equal(code, 0);
   const set = readResults(out);
   assert.equal(set.suite, 'ci');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { validateResultSet } from '../../src/runner/results-schema.js';
-import { readResults, runCli, tempDir } from './helpers.js';
+import { validateResultSet } from '../../src/results/write.js';
+import { readResults, runCli, tempDir } from '../support/cli.js';
 
 test('the micro suite records tinybench statistics and raw samples of every task as noisy wall figures', async () => {
   const out = tempDir();
@@ -23,5 +23,8 @@ test('the micro suite records tinybench statistics and raw samples of every task
 test('scenario options do not apply to a micro suite (exit 2)', async () => {
   const { code, stderr } = await runCli(['run', 'micro', '--pte-pages', '64', '--out', tempDir()]);
   assert.equal(code, 2);
-  assert.match(stderr, /^pinbench: error: SUITE: micro is a micro-benchmark suite; the scenario parameters ptePages do not apply to it$/m);
+  assert.match(
+    stderr,
+    /^pinbench: error: SUITE: micro is a micro-benchmark suite; the scenario parameters ptePages do not apply to it$/m,
+  );
 });

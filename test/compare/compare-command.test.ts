@@ -2,17 +2,30 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCompare, type CompareArgs } from '../../src/cli/commands/compare.js';
+import type { CompareArgs } from '../../src/cli/commands/compare/args.js';
+import { runCompare } from '../../src/cli/commands/compare/handler.js';
 import { ConfigError } from '../../src/shared/errors.js';
 import { clone, MACHINE_B, resultSet, slower, tempDir, writeFixture } from './fixtures.js';
 
 // runCompare is the command's implementation: these tests drive it with files, as the CLI does.
 
+const DEFAULTS = { threshold: 0.05, alpha: 0.01, normalisedThreshold: 0.25, acceptExactChanges: false, quiet: false };
+const SILENT = { stdout: () => undefined, stderr: () => undefined, env: {}, stderrIsTty: false };
+
 async function compareFiles(baseline: unknown, current: unknown, extra: Partial<CompareArgs> = {}, env: NodeJS.ProcessEnv = {}) {
   const dir = tempDir();
-  const args: CompareArgs = { baseline: writeFixture(dir, 'base.json', baseline), current: writeFixture(dir, 'current.json', current), ...extra };
+  const args: CompareArgs = {
+    baseline: writeFixture(dir, 'base.json', baseline),
+    current: writeFixture(dir, 'current.json', current),
+    threshold: 0.05,
+    alpha: 0.01,
+    normalisedThreshold: 0.25,
+    acceptExactChanges: false,
+    quiet: false,
+    ...extra,
+  };
   let output = '';
-  const code = await runCompare(args, { write: (text) => (output += text), env });
+  const code = await runCompare(args, { stdout: (text) => (output += text), stderr: () => undefined, env, stderrIsTty: false });
   return { code, output, dir };
 }
 
@@ -44,7 +57,10 @@ test('a 2% slowdown exits 0', async () => {
 });
 
 test('a slowdown measured on another machine is not comparable and exits 0', async () => {
-  const { code, output } = await compareFiles(resultSet(), slower(resultSet({ environment: MACHINE_B }), 1.2, { scaleNormalised: false }));
+  const { code, output } = await compareFiles(
+    resultSet(),
+    slower(resultSet({ environment: MACHINE_B }), 1.2, { scaleNormalised: false }),
+  );
   assert.equal(code, 0);
   assert.match(output, /not comparable/);
 });
@@ -70,8 +86,8 @@ test('--quiet prints only the outcome line', async () => {
 
 async function rejectsWith(makeCurrent: (dir: string) => string, pattern: RegExp) {
   const dir = tempDir();
-  const args: CompareArgs = { baseline: writeFixture(dir, 'base.json', resultSet()), current: makeCurrent(dir) };
-  await assert.rejects(runCompare(args, { write: () => {}, env: {} }), (error: unknown) => {
+  const args: CompareArgs = { ...DEFAULTS, baseline: writeFixture(dir, 'base.json', resultSet()), current: makeCurrent(dir) };
+  await assert.rejects(runCompare(args, SILENT), (error: unknown) => {
     assert.ok(error instanceof ConfigError, `not a ConfigError: ${String(error)}`);
     assert.match(error.message, pattern);
     assert.ok(!error.message.includes('\n'), 'message is one line');
@@ -84,11 +100,17 @@ test('a missing file is bad input naming the file', async () => {
 });
 
 test('a file that is not JSON is bad input', async () => {
-  await rejectsWith((dir) => writeFixture(dir, 'garbage.json', '{"schema": "pinbench.results/v1", runs: ['), /garbage\.json: not JSON/);
+  await rejectsWith(
+    (dir) => writeFixture(dir, 'garbage.json', '{"schema": "pinbench.results/v1", runs: ['),
+    /garbage\.json: not JSON/,
+  );
 });
 
 test('another schema version is bad input', async () => {
-  await rejectsWith((dir) => writeFixture(dir, 'v2.json', { ...resultSet(), schema: 'pinbench.results/v2' }), /v2\.json: .*"pinbench\.results\/v2".*expected "pinbench\.results\/v1"/);
+  await rejectsWith(
+    (dir) => writeFixture(dir, 'v2.json', { ...resultSet(), schema: 'pinbench.results/v2' }),
+    /v2\.json: .*"pinbench\.results\/v2".*expected "pinbench\.results\/v1"/,
+  );
 });
 
 test('an empty result set is bad input', async () => {
@@ -98,5 +120,5 @@ test('an empty result set is bad input', async () => {
 test('an option out of range is bad input', async () => {
   const dir = tempDir();
   const file = writeFixture(dir, 'base.json', resultSet());
-  await assert.rejects(runCompare({ baseline: file, current: file, threshold: 0 }, { write: () => {}, env: {} }), ConfigError);
+  await assert.rejects(runCompare({ ...DEFAULTS, baseline: file, current: file, threshold: 0 }, SILENT), ConfigError);
 });

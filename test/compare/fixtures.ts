@@ -1,13 +1,17 @@
 // Synthetic result sets for the compare tests: small, deterministic, and every field the schema wants.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DistSummary } from '../../src/metrics/types.js';
-import { RESULTS_SCHEMA, type Environment, type ResultSet, type RunResult, type WallStats } from '../../src/runner/types.js';
+import { RESULTS_SCHEMA } from '../../src/results/schema.js';
+import type { Environment, ResultSet, RunResult, WallStats } from '../../src/results/types.js';
 import type { ForkExitParams, LockClassStats, RunMetrics } from '../../src/scenarios/types.js';
 
 /** The machine of a baseline. */
-export const MACHINE_A: Environment = { node: 'v20.19.0', os: 'linux 6.1.0 x64', cpuModel: 'AMD EPYC 7B13', cores: 2, memoryBytes: 25769803776 };
+export const MACHINE_A: Environment = {
+  node: 'v20.19.0',
+  os: 'linux 6.1.0 x64',
+  cpuModel: 'AMD EPYC 7B13',
+  cores: 2,
+  memoryBytes: 25769803776,
+};
 /** Another machine: other CPU model. */
 export const MACHINE_B: Environment = { ...MACHINE_A, cpuModel: 'Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz' };
 
@@ -137,19 +141,11 @@ export function slower(set: ResultSet, factor: number, { scaleNormalised = true 
   for (const run of copy.runs) {
     if (run.status !== 'ok') continue;
     const median = (run.wall.p50Ms ?? 10) * factor;
-    run.wall = wall(median, { normalisedPerEvent: scaleNormalised ? (run.wall.normalisedPerEvent ?? 0) * factor : run.wall.normalisedPerEvent });
+    run.wall = wall(median, {
+      normalisedPerEvent: scaleNormalised ? (run.wall.normalisedPerEvent ?? 0) * factor : run.wall.normalisedPerEvent,
+    });
   }
   return copy;
 }
 
-/** A fresh temporary directory. */
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'pinbench-compare-'));
-}
-
-/** Write `content` (a value as JSON, or a string as is) to DIR/NAME and return the path. */
-export function writeFixture(dir: string, name: string, content: unknown): string {
-  const path = join(dir, name);
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  return path;
-}
+export { tempDir, writeFixture } from '../support/temp.js';

@@ -18,9 +18,18 @@ test('runs pair by parameters whatever their order and id', () => {
 });
 
 test('runs on one side only are listed as missing or new', () => {
-  const pairing = pairRuns([scenarioRun('unlocked', 64), scenarioRun('unlocked', 256)], [scenarioRun('unlocked', 64), scenarioRun('unlocked', 1024)]);
-  assert.deepEqual(pairing.missing.map((r) => r.id), ['unlocked 4level ptePages=256 vcpus=2 seed=1']);
-  assert.deepEqual(pairing.added.map((r) => r.id), ['unlocked 4level ptePages=1024 vcpus=2 seed=1']);
+  const pairing = pairRuns(
+    [scenarioRun('unlocked', 64), scenarioRun('unlocked', 256)],
+    [scenarioRun('unlocked', 64), scenarioRun('unlocked', 1024)],
+  );
+  assert.deepEqual(
+    pairing.missing.map((r) => r.id),
+    ['unlocked 4level ptePages=256 vcpus=2 seed=1'],
+  );
+  assert.deepEqual(
+    pairing.added.map((r) => r.id),
+    ['unlocked 4level ptePages=1024 vcpus=2 seed=1'],
+  );
 });
 
 test('repeated runs with equal parameters pair in order and the surplus is missing', () => {
@@ -28,7 +37,10 @@ test('repeated runs with equal parameters pair in order and the surplus is missi
   const second = { ...scenarioRun('unlocked', 64), id: 'second' };
   const pairing = pairRuns([first, second], [scenarioRun('unlocked', 64)]);
   assert.equal(pairing.pairs[0].baseline.id, 'first');
-  assert.deepEqual(pairing.missing.map((r) => r.id), ['second']);
+  assert.deepEqual(
+    pairing.missing.map((r) => r.id),
+    ['second'],
+  );
 });
 
 test('the key does not depend on the order of keys in params', () => {

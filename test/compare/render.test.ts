@@ -11,7 +11,10 @@ function changedTraps() {
   const run = current.runs[1];
   if (run.status !== 'ok' || run.kind !== 'scenario') throw new Error('fixture');
   run.metrics.hypercalls.traps += 1;
-  const comparison = compareResultSets({ source: 'base.json', resultSet: resultSet() }, { source: 'cur.json', resultSet: current });
+  const comparison = compareResultSets(
+    { source: 'base.json', resultSet: resultSet() },
+    { source: 'cur.json', resultSet: current },
+  );
   return { comparison, outcome: comparisonOutcome(comparison) };
 }
 
@@ -25,7 +28,10 @@ test('the text table shows a changed exact metric as old and new with its delta'
 test('the Markdown view has a row per changed metric and the outcome in bold', () => {
   const { comparison, outcome } = changedTraps();
   const markdown = renderComparisonMarkdown(comparison, outcome);
-  assert.match(markdown, /\| per-pte-deferred 4level ptePages=64 vcpus=2 seed=1 \| hypercalls\.traps \| 9 \| 10 \| \+1 \(\+11\.1%\) \|/);
+  assert.match(
+    markdown,
+    /\| per-pte-deferred 4level ptePages=64 vcpus=2 seed=1 \| hypercalls\.traps \| 9 \| 10 \| \+1 \(\+11\.1%\) \|/,
+  );
   assert.match(markdown, /❌ \*\*EXACT CHANGE/);
 });
 
@@ -44,7 +50,7 @@ test('regressions are listed first and rows beyond the cap are counted', () => {
   const current = clone(base);
   const run = current.runs[2];
   if (run.status !== 'ok') throw new Error('fixture');
-  run.wall.samplesMs = run.wall.samplesMs!.map((v) => v * 1.3);
+  run.wall.samplesMs = run.wall.samplesMs?.map((v) => v * 1.3);
   const comparison = compareResultSets({ source: 'a', resultSet: base }, { source: 'b', resultSet: current });
   const text = renderComparisonText(comparison, comparisonOutcome(comparison), { maxRows: 2 });
   const rows = text.split('\n').filter((line) => line.includes('wall.'));

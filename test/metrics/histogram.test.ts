@@ -24,6 +24,14 @@ describe('LogLinearHistogram', () => {
   });
 
   it('summarises an empty histogram as zeros', () => {
-    assert.deepEqual(new LogLinearHistogram().summary(), { count: 0, minNs: 0, meanNs: 0, p50Ns: 0, p99Ns: 0, maxNs: 0, totalNs: 0 });
+    assert.deepEqual(new LogLinearHistogram().summary(), {
+      count: 0,
+      minNs: 0,
+      meanNs: 0,
+      p50Ns: 0,
+      p99Ns: 0,
+      maxNs: 0,
+      totalNs: 0,
+    });
   });
 });

@@ -15,16 +15,24 @@ test('flattenMetrics names nested metrics with dots', () => {
 
 test('flattenMetrics gives one name per array index and per mmuext_op command', () => {
   const flat = flattenMetrics(metrics);
-  metrics.hypercalls.batchHistogram.forEach((n, k) => assert.equal(flat[`hypercalls.batchHistogram.${k}`], n));
+  metrics.hypercalls.batchHistogram.forEach((n, k) => {
+    assert.equal(flat[`hypercalls.batchHistogram.${k}`], n);
+  });
   for (const [cmd, n] of Object.entries(metrics.hypercalls.subops.mmuext_op)) {
     assert.equal(flat[`hypercalls.subops.mmuext_op.${cmd}`], n);
   }
 });
 
-test('flattenMetrics skips faults.details and keeps only numbers', () => {
-  const flat = flattenMetrics({ ...metrics, faults: { ...metrics.faults, details: [{ vcpu: 1, frame: 2, atNs: 3, pinner: 'pin #0' }] } });
-  assert.ok(Object.keys(flat).every((name) => !name.startsWith('faults.details')));
-  assert.ok(Object.values(flat).every((v) => typeof v === 'number'));
+test('flattenMetrics keeps every leaf: lists of records field by field, strings, flags and null', () => {
+  const flat = flattenMetrics({
+    ...metrics,
+    faults: { ...metrics.faults, details: [{ vcpu: 1, frame: 2, atNs: 3, pinner: 'pin #0' }], firstHypercallError: null },
+    lockdep: { ...metrics.lockdep, disabled: true },
+  });
+  assert.equal(flat['faults.details.0.frame'], 2);
+  assert.equal(flat['faults.details.0.pinner'], 'pin #0');
+  assert.equal(flat['faults.firstHypercallError'], null);
+  assert.equal(flat['lockdep.disabled'], true);
   assert.equal(flat['faults.writeProtect'], metrics.faults.writeProtect);
 });
 

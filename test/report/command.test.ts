@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { makeResultSet } from './fixtures.js';
-import { runCli, tempDir, writeJson } from './helpers.js';
+import { makeResultSet } from '../../benchmarks/speed/synthetic-results.js';
+import { runCli, tempDir, writeFixture } from '../support/cli.js';
 
 test('pinbench report RESULTS --out DIR writes DIR/index.html and exits 0', async () => {
   const dir = await tempDir();
-  const results = await writeJson(dir, 'results.json', makeResultSet());
+  const results = await writeFixture(dir, 'results.json', makeResultSet());
   const out = join(dir, 'out');
   const { code, stdout, stderr } = await runCli(['report', results, '--out', out]);
   assert.equal(code, 0, stderr);
@@ -17,7 +17,7 @@ test('pinbench report RESULTS --out DIR writes DIR/index.html and exits 0', asyn
 
 test('without --out the report goes beside the first results file', async () => {
   const dir = await tempDir();
-  const results = await writeJson(dir, 'results.json', makeResultSet());
+  const results = await writeFixture(dir, 'results.json', makeResultSet());
   const { code } = await runCli(['report', results]);
   assert.equal(code, 0);
   assert.ok((await readdir(dir)).includes('index.html'));
@@ -25,8 +25,8 @@ test('without --out the report goes beside the first results file', async () => 
 
 test('two results files give a report with a comparison, labelled by file', async () => {
   const dir = await tempDir();
-  const base = await writeJson(dir, 'base.json', makeResultSet());
-  const current = await writeJson(dir, 'current.json', makeResultSet({ wallFactor: 2 }));
+  const base = await writeFixture(dir, 'base.json', makeResultSet());
+  const current = await writeFixture(dir, 'current.json', makeResultSet({ wallFactor: 2 }));
   const { code } = await runCli(['report', base, current, '--out', dir]);
   assert.equal(code, 0);
   const html = await readFile(join(dir, 'index.html'), 'utf8');
@@ -40,7 +40,7 @@ for (const [name, content, expected] of [
 ] as const) {
   test(`a results file that is ${name} exits 2 with one line naming the file`, async () => {
     const dir = await tempDir();
-    const path = await writeJson(dir, 'bad.json', content);
+    const path = await writeFixture(dir, 'bad.json', content);
     const { code, stdout, stderr } = await runCli(['report', path, '--out', join(dir, 'out')]);
     assert.equal(code, 2);
     assert.equal(stdout, '');
@@ -61,7 +61,15 @@ test('report --help explains every option with its default and the units', async
   const { code, stdout: raw } = await runCli(['report', '--help']);
   assert.equal(code, 0);
   const stdout = raw.replace(/\s+/g, ' ');
-  for (const text of ['--out', '--inline-plotly', '--title', 'default: the directory of the first RESULTS file', 'virtual nanoseconds', 'milliseconds', 'baseline']) {
+  for (const text of [
+    '--out',
+    '--inline-plotly',
+    '--title',
+    'default: the directory of the first RESULTS file',
+    'virtual nanoseconds',
+    'milliseconds',
+    'baseline',
+  ]) {
     assert.ok(stdout.includes(text), text);
   }
 });

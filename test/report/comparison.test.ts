@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildComparison, renderComparison, renderReport } from '../../src/report/index.js';
-import type { ResultSet } from '../../src/runner/types.js';
-import { makeResultSet } from './fixtures.js';
+import type { ResultSet } from '../../src/results/types.js';
+import { makeResultSet } from '../../benchmarks/speed/synthetic-results.js';
 
 const small = { strategies: ['unlocked', 'per-pte-deferred'], sizes: [64, 256], vcpus: [1], seeds: 1, micro: false };
 
@@ -10,7 +10,12 @@ const small = { strategies: ['unlocked', 'per-pte-deferred'], sizes: [64, 256], 
 function withMoreTraps(set: ResultSet, ptePages: number, factor: number): ResultSet {
   const copy = structuredClone(set);
   for (const run of copy.runs) {
-    if (run.kind === 'scenario' && run.status === 'ok' && run.params.strategy === 'per-pte-deferred' && run.params.ptePages === ptePages) {
+    if (
+      run.kind === 'scenario' &&
+      run.status === 'ok' &&
+      run.params.strategy === 'per-pte-deferred' &&
+      run.params.ptePages === ptePages
+    ) {
       run.metrics.hypercalls.traps *= factor;
     }
   }
@@ -41,7 +46,8 @@ test('a changed exact metric is listed with both values and its ratio', () => {
 test('the per-strategy ratio is the geometric mean over run pairs', () => {
   const base = makeResultSet(small);
   const cmp = buildComparison(base, withMoreTraps(base, 256, 4), { baseline: 0, current: 1 });
-  const cell = cmp.ratios.find((c) => c.strategy === 'per-pte-deferred' && c.metric === 'traps')!;
+  const cell = cmp.ratios.find((c) => c.strategy === 'per-pte-deferred' && c.metric === 'traps');
+  assert.ok(cell !== undefined);
   assert.equal(cell.pairs, 2);
   assert.ok(Math.abs(cell.ratio - 2) < 1e-12, `sqrt(1 * 4) = 2, got ${cell.ratio}`);
 });
@@ -51,7 +57,10 @@ test('runs on one side only are named, not compared', () => {
   const current = makeResultSet({ ...small, sizes: [64, 1024] });
   const cmp = buildComparison(base, current, { baseline: 0, current: 1 });
   assert.equal(cmp.matched, 2);
-  assert.deepEqual(cmp.onlyBaseline.sort(), ['per-pte-deferred 4level ptePages=256 vcpus=1 seed=1', 'unlocked 4level ptePages=256 vcpus=1 seed=1']);
+  assert.deepEqual(cmp.onlyBaseline.sort(), [
+    'per-pte-deferred 4level ptePages=256 vcpus=1 seed=1',
+    'unlocked 4level ptePages=256 vcpus=1 seed=1',
+  ]);
   assert.equal(cmp.onlyCurrent.length, 2);
 });
 

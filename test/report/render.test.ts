@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderReport } from '../../src/report/index.js';
 import type { ReportData } from '../../src/report/types.js';
-import { makeResultSet } from './fixtures.js';
+import { makeResultSet } from '../../benchmarks/speed/synthetic-results.js';
 
 /** The data model embedded in a rendered page. */
 function embeddedData(html: string): ReportData {
@@ -12,8 +12,18 @@ function embeddedData(html: string): ReportData {
 }
 
 const CHART_IDS = [
-  'chart-traps', 'chart-entries', 'chart-batch-hist', 'chart-flush', 'chart-preempt', 'chart-ptl-hold', 'chart-mmlock-hold',
-  'chart-writer-wait', 'chart-faults', 'chart-tput-size', 'chart-tput-vcpus', 'chart-wall',
+  'chart-traps',
+  'chart-entries',
+  'chart-batch-hist',
+  'chart-flush',
+  'chart-preempt',
+  'chart-ptl-hold',
+  'chart-mmlock-hold',
+  'chart-writer-wait',
+  'chart-faults',
+  'chart-tput-size',
+  'chart-tput-vcpus',
+  'chart-wall',
 ];
 
 test('the report has every chart of the issue, each with a sentence saying what to look for', () => {
@@ -35,14 +45,23 @@ test('the page loads nothing from the network', () => {
 
 test('the header names the suite, date, tool version and commit, machine and cost profile', () => {
   const html = renderReport([makeResultSet({ suite: 'scaling', createdAt: '2030-05-06T07:08:09.000Z', commit: 'abc1234' })]);
-  for (const text of ['scaling', '2030-05-06T07:08:09.000Z', 'pinbench 0.1.0 (commit abc1234)', 'Synthetic CPU @ 2.40GHz, 2 cores, 8.0 GiB', 'modern']) {
+  for (const text of [
+    'scaling',
+    '2030-05-06T07:08:09.000Z',
+    'pinbench 0.1.0 (commit abc1234)',
+    'Synthetic CPU @ 2.40GHz, 2 cores, 8.0 GiB',
+    'modern',
+  ]) {
     assert.ok(html.includes(text), text);
   }
 });
 
 test('the race banner names the faulting strategy and clears the others', () => {
   const html = renderReport([makeResultSet({ vcpus: [4], seeds: 2 })]);
-  assert.match(html, /class="banner bad"><strong>The race:<\/strong> ✗ <strong>unlocked<\/strong>: \d+ write-protect faults in 8 of 8 racing runs\. ✓ None for mm-lock, whole-lock, per-pte-deferred, unbatched\./);
+  assert.match(
+    html,
+    /class="banner bad"><strong>The race:<\/strong> ✗ <strong>unlocked<\/strong>: \d+ write-protect faults in 8 of 8 racing runs\. ✓ None for mm-lock, whole-lock, per-pte-deferred, unbatched\./,
+  );
 });
 
 test('without racing writers the banner says nothing could race', () => {
@@ -64,10 +83,11 @@ test('text from the result set is escaped', () => {
 
 test('embedded data cannot close its script element', () => {
   const set = makeResultSet({ errors: 1 });
-  const last = [...set.runs].reverse().find((r) => r.status === 'error')!;
+  const last = [...set.runs].reverse().find((r) => r.status === 'error');
+  assert.ok(last !== undefined);
   if (last.status === 'error') last.error = '</script><script>alert(1)</script>';
   const html = renderReport([set]);
-  assert.equal(html.match(/<\/script>/g)!.length, 2, 'only the data and the page script close');
+  assert.equal(html.match(/<\/script>/g)?.length, 3, 'only the data, the plotly location and the client script close');
   assert.equal(embeddedData(html).errors[0].error, '</script><script>alert(1)</script>');
 });
 
@@ -76,17 +96,29 @@ test('the same result set renders the same bytes', () => {
 });
 
 test('plotly is loaded from the copied file by default and inlined on request', () => {
-  assert.match(renderReport([makeResultSet()]), /JSON\.parse\(document\.getElementById\('pinbench-data'\)\.textContent\), "plotly-basic\.min\.js"\);/);
+  const copied = renderReport([makeResultSet()]);
+  assert.ok(copied.includes('<script type="application/json" id="pinbench-plotly-src">"plotly.js"</script>'));
+  assert.ok(copied.includes('<link rel="preload" as="script" href="plotly.js">'), 'the fetch starts with the page');
   const inline = renderReport([makeResultSet()], { plotly: { inline: 'window.Plotly = {}; "</script>";' } });
   assert.ok(inline.includes('<script>window.Plotly = {}; "<\\/script>";</script>'));
-  assert.match(inline, /textContent\), null\);/);
+  assert.ok(inline.includes('<script type="application/json" id="pinbench-plotly-src">null</script>'));
+  assert.ok(!inline.includes('rel="preload"'));
 });
 
-test('a 500-run result set renders well within 2 s', () => {
-  const set = makeResultSet({ sizes: [64, 256, 1024, 4096], vcpus: [1, 2, 4, 8, 16], seeds: 5 });
-  assert.equal(set.runs.filter((r) => r.kind === 'scenario').length, 500);
-  const t0 = performance.now();
-  renderReport([set]);
-  const ms = performance.now() - t0;
-  assert.ok(ms < 2000, `${ms.toFixed(0)} ms`);
+test('the page embeds the browser client as a classic script: no import or export left', () => {
+  const html = renderReport([makeResultSet()]);
+  const client = html.slice(html.lastIndexOf('<script>') + 8, html.lastIndexOf('</script>'));
+  assert.match(client, /clientMain\(pageJson\('pinbench-data'\), pageJson\('pinbench-plotly-src'\)\);/);
+  assert.doesNotMatch(client, /^\s*(import|export)\b/m);
+});
+
+test('every chart of the page is a figure with its own spec in the embedded data', () => {
+  const html = renderReport([makeResultSet()]);
+  const data = embeddedData(html) as unknown as { charts: Array<{ id: string; kind: string }> };
+  const figures = [...html.matchAll(/<div id="(chart-[\w-]+)" class="plot">/g)].map((m) => m[1]);
+  assert.deepEqual(
+    data.charts.map((c) => c.id),
+    figures,
+  );
+  assert.ok(data.charts.some((c) => c.kind === 'lines'));
 });

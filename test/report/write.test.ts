@@ -3,8 +3,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { plotlyBundle, writeComparisonReport, writeReport } from '../../src/report/index.js';
-import { makeResultSet } from './fixtures.js';
-import { tempDir } from './helpers.js';
+import { makeResultSet } from '../../benchmarks/speed/synthetic-results.js';
+import { tempDir } from '../support/cli.js';
 
 test('writeReport writes index.html and a copy of plotly.js beside it, and nothing else', async () => {
   const dir = join(await tempDir(), 'nested', 'out');

@@ -1,0 +1,34 @@
+import type { CommandEntry } from '../command.js';
+
+// Every command of `pinbench`, in the order --help lists them. A command is a folder `commands/NAME/` with
+// args.ts, command.ts and handler.ts; to add one (`ab`, `explore`, `replay`, `merge`), write the folder and add
+// a line here. Nothing else of a command is loaded until it runs.
+
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'run',
+    summary: 'Run a benchmark suite (default: `default`) or an ad-hoc matrix; write OUT/results.json',
+    load: () => import('./run/command.js'),
+  },
+  { name: 'list', summary: 'List strategies, suites, cost profiles or scenarios', load: () => import('./list/command.js') },
+  {
+    name: 'report',
+    summary: 'Render results.json files as an HTML report that works offline',
+    load: () => import('./report/command.js'),
+  },
+  {
+    name: 'compare',
+    summary: 'Compare a results.json with a baseline: exact metrics must match, wall clock is tested',
+    load: () => import('./compare/command.js'),
+  },
+  {
+    name: 'baseline',
+    summary: 'Manage the committed baselines (reports/baselines/SUITE.json) that compare checks against',
+    load: () => import('./baseline/command.js'),
+  },
+  {
+    name: 'profile',
+    summary: 'Profile the simulator on a suite with clinic.js (flame, doctor) or V8 CPU profiles',
+    load: () => import('./profile/command.js'),
+  },
+];

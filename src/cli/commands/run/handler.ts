@@ -1,0 +1,202 @@
+import { join } from 'node:path';
+import { RESULTS_FILE_NAME, writeResultSet } from '../../../results/write.js';
+import type { ErrorRun, ResultSet } from '../../../results/types.js';
+import { determinismDifferences, type DeterminismDifference } from '../../../runner/determinism.js';
+import { planRuns, type RunPlan } from '../../../runner/plan.js';
+import { buildResultSet } from '../../../runner/result-set.js';
+import { runSpecs } from '../../../runner/run-specs.js';
+import { longestFirst } from '../../../runner/schedule.js';
+import { loadStrategyModules } from '../../../runner/strategy-modules.js';
+import type { TimingOptions } from '../../../runner/types.js';
+import { ConfigError } from '../../../shared/errors.js';
+import type { CommandContext } from '../../command.js';
+import { EXIT_INTERRUPTED, EXIT_NONDETERMINISTIC, EXIT_OK, EXIT_RUN_FAILED, type ExitCode } from '../../errors.js';
+import type { Io } from '../../io.js';
+import { matrixFromArgs, withOptionName } from '../../matrix-options.js';
+import { checkOutDir } from '../../out-dir.js';
+import { createProgress } from '../../progress.js';
+import { DEFAULT_MAX_SAMPLES, DEFAULT_MICRO_SAMPLES } from '../../run-defaults.js';
+import { strategyModulePaths } from '../../strategy-module-paths.js';
+import { summaryTable } from '../../summary-table.js';
+import type { RunArgs } from './args.js';
+
+/** Timing of the second pass of --check-determinism: metrics only, one sample. */
+const DETERMINISM_PASS_TIMING: TimingOptions = { maxSamples: 1, budgetMs: 0 };
+/** Failed runs named in the closing line before "and N more". */
+const FAILED_RUNS_NAMED = 5;
+/** Determinism differences named before "and N more". */
+const DIFFERENCES_NAMED = 10;
+
+/** Everything `run` needs, checked at the edge before anything runs. */
+interface RunRequest {
+  plan: RunPlan;
+  workers: number;
+  outDir: string;
+  timing: TimingOptions;
+  strategyModules: string[];
+}
+
+/**
+ * `pinbench run`: check every input (exit 2 and nothing written on bad input), run the plan on the pool,
+ * write results.json atomically (and the report), print the summary, and return the exit code.
+ */
+export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext): Promise<ExitCode> {
+  const request = await checkRequest(args);
+  const { plan, workers, strategyModules } = request;
+  const say = (line: string): void => {
+    if (!args.quiet) io.stderr(line + '\n');
+  };
+
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    io.stderr('\ninterrupted: stopping the pool and writing the finished runs (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+
+  const createdAt = new Date();
+  const progress = createProgress(args.quiet || !io.stderrIsTty);
+  let firstPass: Awaited<ReturnType<typeof runSpecs>>;
+  /** Ctrl-C during the --check-determinism pass: the first pass is complete, but the command was interrupted. */
+  let checkInterrupted = false;
+  let differences: DeterminismDifference[] = [];
+  try {
+    say(
+      `pinbench: ${plan.specs.length} run${plan.specs.length === 1 ? '' : 's'} of suite ${plan.suiteName} on ${describeWorkers(workers)}`,
+    );
+    progress.start(plan.specs.length, plan.suiteName);
+    // A pool runs the longest runs first; in-process and micro runs keep spec order.
+    const order = workers > 0 && plan.kind === 'scenario' ? longestFirst(plan.specs) : plan.specs.map((_, i) => i);
+    const pass = runSpecs(plan.specs, {
+      workers,
+      strategyModules,
+      timing: request.timing,
+      order,
+      signal: controller.signal,
+      onResult: (result) => progress.tick(result.id, result.status === 'error'),
+    });
+    firstPass = await pass;
+    progress.stop();
+
+    if (args.checkDeterminism && plan.kind === 'micro') {
+      say('pinbench: --check-determinism: a micro suite has no exact metrics; nothing to check');
+    }
+    if (args.checkDeterminism && !firstPass.aborted && plan.kind === 'scenario') {
+      say('pinbench: --check-determinism: running every run again, in reverse order on a fresh pool');
+      const reversed = [...order].reverse();
+      progress.start(plan.specs.length, 'determinism');
+      const secondPass = await runSpecs(plan.specs, {
+        workers,
+        strategyModules,
+        timing: DETERMINISM_PASS_TIMING,
+        order: reversed,
+        signal: controller.signal,
+        onResult: (result) => progress.tick(result.id, result.status === 'error'),
+      });
+      progress.stop();
+      differences = determinismDifferences(firstPass.results, secondPass.results);
+      checkInterrupted = secondPass.aborted;
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    progress.stop();
+  }
+
+  const set = buildResultSet(plan.specs, firstPass.results, {
+    suite: plan.suiteName,
+    createdAt,
+    partial: firstPass.aborted,
+    argv: [...argv],
+    workers,
+  });
+  const resultsPath = join(request.outDir, RESULTS_FILE_NAME);
+  await writeResultSet(resultsPath, set);
+  const reportPath = args.report ? await writeReportBeside(set, request.outDir, io) : undefined;
+
+  if (args.json) io.stdout(JSON.stringify(set, null, 2) + '\n');
+  else if (!args.quiet) {
+    const report = reportPath === undefined ? '' : `report:  ${reportPath}\n`;
+    io.stdout('\n' + summaryTable(set) + `results: ${resultsPath}\n${report}`);
+  }
+
+  return closingVerdict(set, differences, checkInterrupted, io);
+}
+
+async function checkRequest(args: RunArgs): Promise<RunRequest> {
+  const { workers, budgetMs } = args;
+  const strategyModules = strategyModulePaths(args.strategyModule);
+  await loadStrategyModules(strategyModules);
+
+  let plan: RunPlan;
+  try {
+    plan = await planRuns(args.suite, matrixFromArgs(args.options));
+  } catch (error) {
+    throw error instanceof ConfigError ? withOptionName(error) : error;
+  }
+  if (plan.specs.length === 0) throw new ConfigError(`suite ${plan.suiteName}: the matrix is empty, nothing to run`, 'SUITE');
+
+  const maxSamples = args.samples ?? (plan.kind === 'micro' ? DEFAULT_MICRO_SAMPLES : DEFAULT_MAX_SAMPLES);
+  const outDir = checkOutDir(args.out);
+  // Micro-benchmarks time the wall clock of hot paths: one at a time, so they do not share cores. No pool
+  // is larger than the number of runs.
+  const poolSize = Math.min(workers, plan.kind === 'micro' ? 1 : workers, plan.specs.length);
+  return {
+    plan,
+    workers: poolSize,
+    outDir,
+    timing: { maxSamples, budgetMs },
+    strategyModules,
+  };
+}
+
+/** The exit code, and the closing lines on stderr that explain a non-zero one. */
+function closingVerdict(
+  set: ResultSet,
+  differences: readonly DeterminismDifference[],
+  checkInterrupted: boolean,
+  io: Io,
+): ExitCode {
+  const failed = set.runs.filter((r): r is ErrorRun => r.status === 'error');
+  if (failed.length > 0) {
+    const named = failed.slice(0, FAILED_RUNS_NAMED).map((r) => `${r.id} (${r.error.split('\n')[0] ?? ''})`);
+    const more = failed.length > FAILED_RUNS_NAMED ? `; and ${failed.length - FAILED_RUNS_NAMED} more` : '';
+    io.stderr(`pinbench: ${failed.length} of ${set.runs.length} runs failed: ${named.join('; ')}${more}\n`);
+  }
+  if (differences.length > 0) {
+    const runs = new Set(differences.map((d) => d.id)).size;
+    io.stderr(
+      `pinbench: not deterministic: ${differences.length} exact value(s) differ in ${runs} run(s) between the two passes:\n`,
+    );
+    for (const d of differences.slice(0, DIFFERENCES_NAMED)) {
+      io.stderr(
+        `  run "${d.id}" metric ${d.metric}: ${String(d.baseline)} on the first pass, ${String(d.current)} on the second\n`,
+      );
+    }
+    if (differences.length > DIFFERENCES_NAMED) io.stderr(`  ... and ${differences.length - DIFFERENCES_NAMED} more\n`);
+  }
+  if (set.partial || checkInterrupted) return EXIT_INTERRUPTED;
+  if (differences.length > 0) return EXIT_NONDETERMINISTIC;
+  if (failed.length > 0) return EXIT_RUN_FAILED;
+  return EXIT_OK;
+}
+
+function describeWorkers(workers: number): string {
+  if (workers === 0) return 'this thread (--workers 0)';
+  return `${workers} worker thread${workers === 1 ? '' : 's'}`;
+}
+
+/**
+ * The HTML report beside results.json (issue 5); returns its path. A report that fails to render is reported and the command
+ * goes on: the results are already written, and they are what the exit code is about.
+ */
+async function writeReportBeside(set: ResultSet, outDir: string, io: Io): Promise<string | undefined> {
+  try {
+    const { writeReport, REPORT_FILE } = await import('../../../report/write.js');
+    await writeReport([set], outDir);
+    return join(outDir, REPORT_FILE);
+  } catch (error) {
+    io.stderr(`pinbench: the HTML report was not written: ${error instanceof Error ? error.message : String(error)}\n`);
+    return undefined;
+  }
+}

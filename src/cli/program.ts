@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import type { Command, CommandEntry, CommandGroup } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { EXIT_CODES_HELP, EXIT_OK, Errors, exitCodeFor, formatError, type ExitCode } from './errors.js';
+import { processIo, type Io } from './io.js';
+import { parseCommandLine, renderHelp, wantsHelp } from './options.js';
+
+/** pinbench's version, from its package.json (this file is dist/src/cli/program.js). */
+export function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** Help width: the terminal's, at most 110 columns. */
+function helpWidth(): number {
+  return Math.min(110, process.stdout.columns || 100);
+}
+
+/** `pinbench --help`, or the help of a command group. */
+function groupHelp(prefix: string, summary: string, entries: readonly CommandEntry[]): string {
+  const width = Math.max(...entries.map((e) => e.name.length)) + 2;
+  return [
+    `${prefix} COMMAND [options]`,
+    '',
+    summary,
+    '',
+    'Commands:',
+    ...entries.map((e) => `  ${e.name.padEnd(width)}${e.summary}`),
+    '',
+    ...(prefix === 'pinbench'
+      ? ['Options:', '  -h, --help     show help (also `pinbench COMMAND --help`)', '  -V, --version  print the version', '']
+      : []),
+    `Run \`${prefix} COMMAND --help\` for the options of a command.`,
+    EXIT_CODES_HELP,
+    '',
+  ].join('\n');
+}
+
+const TOP_SUMMARY = 'Benchmark pagetable pinning strategies of a Xen PV Linux guest on a deterministic model.';
+
+/**
+ * The command line `pinbench ARGV...`: parse, run the command, return its exit code. Never exits the
+ * process and never throws: an error is printed as one line on stderr and becomes its exit code (errors.ts).
+ * Tests call it in-process with their own `io`.
+ */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<ExitCode> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    io.stderr(formatError(error, io.env) + '\n');
+    return exitCodeFor(error);
+  }
+}
+
+async function dispatch(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const [first, ...rest] = argv;
+  const names = COMMANDS.map((c) => c.name);
+  if (first === undefined) {
+    io.stderr(groupHelp('pinbench', TOP_SUMMARY, COMMANDS));
+    throw Errors.noCommand(names);
+  }
+  if (first === '--version' || first === '-V') {
+    io.stdout(version() + '\n');
+    return EXIT_OK;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    // `pinbench help COMMAND` is `pinbench COMMAND --help`.
+    const named = first === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    if (named !== undefined) return runCommand((await named.load()).command, [...rest.slice(1), '--help'], { io, argv });
+    io.stdout(groupHelp('pinbench', TOP_SUMMARY, COMMANDS));
+    return EXIT_OK;
+  }
+  if (first.startsWith('-')) throw Errors.optionBeforeCommand(first);
+  const entry = COMMANDS.find((c) => c.name === first);
+  if (entry === undefined) throw Errors.unknownCommand(first, names);
+  const { command } = await entry.load();
+  return runCommand(command, rest, { io, argv });
+}
+
+async function runCommand(
+  command: Command | CommandGroup,
+  argv: readonly string[],
+  context: { io: Io; argv: readonly string[] },
+): Promise<ExitCode> {
+  const { io } = context;
+  if (command.kind === 'group') {
+    const prefix = `pinbench ${command.name}`;
+    const names = command.subcommands.map((c) => c.name);
+    const [first, ...rest] = argv;
+    if (first === undefined || first === '--help' || first === '-h') {
+      const help = groupHelp(prefix, command.summary, command.subcommands);
+      if (first === undefined) {
+        io.stderr(help);
+        throw Errors.noCommand(names);
+      }
+      io.stdout(help);
+      return EXIT_OK;
+    }
+    const entry = command.subcommands.find((c) => c.name === first);
+    if (entry === undefined) throw Errors.unknownCommand(first, names, prefix);
+    return runCommand((await entry.load()).command, rest, context);
+  }
+  if (wantsHelp(argv)) {
+    io.stdout(renderHelp(command.spec, helpWidth()));
+    return EXIT_OK;
+  }
+  const parsed = parseCommandLine(argv, command.spec);
+  return command.run(parsed, context);
+}

@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
+import { ConfigError } from '../shared/errors.js';
+import { RESULTS_SCHEMA, resultSetSchema } from './schema.js';
+import type { ResultSet } from './types.js';
+
+/** A UTF-8 byte order mark, as some editors write at the start of a file. */
+const BOM = '\uFEFF';
+
+/** First line of a message, so that a ConfigError stays one line. */
+function oneLine(text: string): string {
+  return (text.split('\n')[0] ?? '').trim();
+}
+
+/** A zod issue path as `runs[3].metrics.hypercalls.traps`. */
+export function issuePath(path: ReadonlyArray<PropertyKey>): string {
+  return (
+    path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '') || '(root)'
+  );
+}
+
+/** One line per problem of a failed parse: `where: what`. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issuePath(issue.path)}: ${oneLine(issue.message)}`);
+}
+
+/**
+ * Check a parsed document against `pinbench.results/v1` and return it. Every field is kept, unknown ones
+ * included (the schema has no transforms, so the document itself is returned, key order and all). `source`
+ * names the file in messages. Throws ConfigError with one line: the file, the field at fault, what was expected.
+ */
+export function parseResultSet(doc: unknown, source: string): ResultSet {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new ConfigError(`${source}: not a pinbench result set (expected a JSON object with schema "${RESULTS_SCHEMA}")`);
+  }
+  const schema = (doc as { schema?: unknown }).schema;
+  if (schema !== RESULTS_SCHEMA) {
+    throw new ConfigError(`${source}: wrong schema ${JSON.stringify(schema ?? null)}, expected "${RESULTS_SCHEMA}"`, 'schema');
+  }
+  const parsed = resultSetSchema.safeParse(doc);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first === undefined ? '(root)' : issuePath(first.path);
+    throw new ConfigError(
+      `${source}: does not match ${RESULTS_SCHEMA} at ${where}: ${oneLine(first?.message ?? 'invalid')}`,
+      where,
+    );
+  }
+  const set = doc as ResultSet;
+  if (set.runs.length === 0) throw new ConfigError(`${source}: empty result set (no runs)`, 'runs');
+  return set;
+}
+
+/**
+ * Read and check one results file. Tolerant of what editors and other tools do to a JSON file: a UTF-8 byte
+ * order mark is skipped. Throws ConfigError naming the file and the problem (missing, a directory, not JSON,
+ * another schema, a field of the wrong type, no runs).
+ */
+export async function loadResultSet(path: string): Promise<ResultSet> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : oneLine((error as Error).message);
+    throw new ConfigError(`${path}: cannot read results file: ${why}`);
+  }
+  if (text.startsWith(BOM)) text = text.slice(BOM.length);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${path}: not JSON (${oneLine((error as Error).message)})`);
+  }
+  return parseResultSet(doc, path);
+}

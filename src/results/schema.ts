@@ -1,0 +1,186 @@
+import { z } from 'zod';
+
+// The one definition of the `pinbench.results/v1` document. The TypeScript types (types.ts) are inferred from
+// it, the committed JSON Schema (schema/results.v1.json) is generated from it (`npm run schema`), `load`
+// checks a file against it and `write` validates every document before writing.
+//
+// Every object is loose: fields this version does not declare are kept, never dropped, so a result set
+// written by a newer pinbench (a new metric, a new parameter) loads, compares and is written back whole.
+// Everything under `metrics` is exact (a function of the parameters and seed); everything under `wall` is
+// noisy (wall clock). A new exact metric needs no change here: it flows through load, write, the exact diff
+// and compare as it is; declare it here (optional, so older files still load) only to check its type.
+
+/** The value of the `schema` field. */
+export const RESULTS_SCHEMA = 'pinbench.results/v1';
+
+const count = z.number().int().min(0);
+const ns = z.number().min(0);
+
+/** lockstat's columns plus percentiles of one distribution, virtual ns. */
+const distSummary = z.looseObject({
+  count,
+  minNs: ns,
+  meanNs: ns,
+  p50Ns: ns,
+  p99Ns: ns,
+  maxNs: ns,
+  totalNs: ns,
+});
+
+const lockClass = z.looseObject({
+  acquisitions: count,
+  contentions: count,
+  maxHeld: count,
+  holdNs: distSummary,
+  waitNs: distSummary,
+});
+
+/** The exact metrics of a scenario run (src/scenarios/types.ts `RunMetrics` must stay assignable to this). */
+export const metricsSchema = z
+  .looseObject({
+    hypercalls: z.looseObject({
+      traps: count,
+      multicalls: count,
+      entries: count,
+      argBytes: count,
+      batches: count,
+      subops: z.looseObject({
+        update_va_mapping: count,
+        mmu_update: count,
+        mmuext_op: z.record(z.string(), count),
+      }),
+      batchHistogram: z.array(count),
+      flushReasons: z.looseObject({ slots: count, args: count, callbacks: count }),
+    }),
+    locks: z.looseObject({ ptl: lockClass, page_table_lock: lockClass }),
+    preempt: z.looseObject({ maxDepth: count, overflows: count }),
+    lockdep: z.looseObject({ maxDepth: count, overflows: count }),
+    writes: z.looseObject({ direct: count, emulated: count }),
+    faults: z.looseObject({
+      writeProtect: count,
+      hypercallErrors: count,
+      details: z.array(z.looseObject({ vcpu: count, frame: count, atNs: ns, pinner: z.string() })),
+    }),
+    counts: z.looseObject({ pins: count, unpins: count, writes: count, events: count }),
+    throughput: z.looseObject({ pinsPerSec: z.number(), unpinsPerSec: z.number(), writesPerSec: z.number() }),
+    virtualNs: ns,
+  })
+  .meta({ description: 'Exact metrics: functions of the parameters and the seed, bit-identical on any machine.' });
+
+/** Wall-clock measurements of a run: noisy. */
+export const wallSchema = z
+  .looseObject({
+    durationMs: z.number().min(0).meta({ description: 'Wall time of one run of the scenario (the median sample), ms.' }),
+    eventsPerSec: z.number().min(0).optional().meta({ description: 'Simulated events per wall second.' }),
+    normalisedPerEvent: z
+      .number()
+      .min(0)
+      .optional()
+      .meta({ description: 'Wall ns per simulated event divided by the calibration loop’s ns per iteration.' }),
+    samplesMs: z.array(z.number().min(0)).optional().meta({ description: 'Raw wall-clock samples, ms.' }),
+    meanMs: z.number().min(0).optional(),
+    p50Ms: z.number().min(0).optional(),
+    p99Ms: z.number().min(0).optional(),
+    rme: z.number().min(0).optional().meta({ description: 'tinybench relative margin of error, percent.' }),
+    samples: count.optional(),
+    calibrationNsPerIter: z
+      .number()
+      .min(0)
+      .optional()
+      .meta({ description: 'ns per iteration of the calibration loop, same thread.' }),
+  })
+  .meta({ description: 'Noisy: wall clock of the machine in `environment`.' });
+
+/** Parameters of a scenario run (src/scenarios `ForkExitParams`); new parameters pass through. */
+export const scenarioParamsSchema = z.looseObject({
+  scenario: z.string(),
+  strategy: z.string(),
+  mode: z.string(),
+  ptePages: count,
+  vmas: z.array(z.looseObject({ start: count, length: count })).optional(),
+  vcpus: count,
+  iterations: count,
+  dwellNs: ns,
+  writerThinkNs: ns,
+  seed: count,
+  profile: z.string(),
+  mcBatch: count,
+  mcArgs: count,
+  preemptBits: count,
+});
+
+const runId = z.string().min(1).meta({ description: 'Stable, readable id, unique within the set.' });
+
+export const scenarioRunSchema = z.looseObject({
+  id: runId,
+  kind: z.literal('scenario'),
+  status: z.literal('ok'),
+  params: scenarioParamsSchema,
+  splitPtlocks: z
+    .boolean()
+    .optional()
+    .meta({
+      description:
+        'Whether split PTE locks were on, i.e. which lock racing PTE writers take: the split PTE lock (true) or ' +
+        'mm->page_table_lock (false). Absent in files of pinbench 0.1: true, the Strategy default.',
+    }),
+  metrics: metricsSchema,
+  wall: wallSchema,
+});
+
+export const microRunSchema = z.looseObject({
+  id: runId,
+  kind: z.literal('micro'),
+  status: z.literal('ok'),
+  params: z.looseObject({ name: z.string() }),
+  wall: wallSchema,
+});
+
+export const errorRunSchema = z.looseObject({
+  id: runId,
+  kind: z.enum(['scenario', 'micro']),
+  status: z.literal('error'),
+  params: z.record(z.string(), z.unknown()),
+  error: z.string().meta({ description: 'What went wrong: the exception, or the limit or invariant that failed.' }),
+});
+
+export const runResultSchema = z.discriminatedUnion('status', [
+  z.discriminatedUnion('kind', [scenarioRunSchema, microRunSchema]),
+  errorRunSchema,
+]);
+
+export const environmentSchema = z.looseObject({
+  node: z.string(),
+  os: z.string(),
+  cpuModel: z.string(),
+  cores: count,
+  memoryBytes: count,
+});
+
+export const toolSchema = z.looseObject({
+  name: z.literal('pinbench'),
+  version: z.string().min(1),
+  commit: z.string().nullable().meta({ description: 'git commit of pinbench, null outside a git checkout.' }),
+});
+
+/** The whole document. */
+export const resultSetSchema = z
+  .looseObject({
+    schema: z.literal(RESULTS_SCHEMA),
+    tool: toolSchema,
+    environment: environmentSchema,
+    suite: z.string().min(1),
+    profiles: z.record(z.string(), z.unknown()).meta({ description: 'Cost profiles used, by name, with every number.' }),
+    createdAt: z.string().meta({ description: 'When the run started, ISO 8601.' }),
+    partial: z.boolean().meta({ description: 'True when interrupted: only the finished runs are present.' }),
+    argv: z.array(z.string()).optional().meta({ description: 'The command line after `pinbench`, for reproduction.' }),
+    workers: count.optional().meta({ description: 'Worker threads of the pool (0: in-process).' }),
+    runs: z.array(runResultSchema),
+  })
+  .meta({
+    title: RESULTS_SCHEMA,
+    description:
+      'One run of a pinbench suite: tool, environment, cost profiles and one entry per run. Everything under `metrics` ' +
+      'is exact (a function of the parameters and seed); everything under `wall` is noisy (wall clock). Every object ' +
+      'accepts additional properties: a newer writer may add fields, never remove or rename one.',
+  });

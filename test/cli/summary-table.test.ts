@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { makeResultSet } from '../../benchmarks/speed/synthetic-results.js';
+import { summaryTable } from '../../src/cli/summary-table.js';
+import { buildReportData } from '../../src/report/render.js';
+import type { ResultSet, ScenarioRun } from '../../src/results/types.js';
+
+/** The cells of the summary row whose first cells are `prefix`, by header. */
+function row(table: string, prefix: RegExp): Record<string, string> {
+  const lines = table.split('\n');
+  const header = (lines[0] ?? '').split(/ {2,}/);
+  const line = lines.find((l) => prefix.test(l));
+  assert.ok(line !== undefined, `no row ${prefix}`);
+  const cells = line.trim().split(/ {2,}/);
+  return Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
+}
+
+function scenarioRuns(set: ResultSet): ScenarioRun[] {
+  return set.runs.filter((r): r is ScenarioRun => r.kind === 'scenario' && r.status === 'ok');
+}
+
+test("writer wait under mm-lock is page_table_lock's, read from the runs' splitPtlocks", () => {
+  const set = makeResultSet({ strategies: ['mm-lock'], sizes: [64], vcpus: [4], seeds: 1, micro: false });
+  const [run] = scenarioRuns(set);
+  assert.ok(run !== undefined && run.splitPtlocks === false);
+  const wait = row(summaryTable(set), /^mm-lock/)['writer wait p99 ns*'];
+  assert.equal(wait, run.metrics.locks.page_table_lock.waitNs.p99Ns.toLocaleString('en-US'));
+  assert.notEqual(run.metrics.locks.page_table_lock.waitNs.p99Ns, 0);
+});
+
+test('the CLI summary and the HTML report pool seeds alike: p99 hold is the largest of the seeds', () => {
+  const set = makeResultSet({ strategies: ['whole-lock'], sizes: [256], vcpus: [4], seeds: 3, micro: false });
+  // Seed 2's tail is the longest; the mean of the three would be lower.
+  const runs = scenarioRuns(set);
+  runs.forEach((r, i) => {
+    r.metrics.locks.ptl.holdNs.p99Ns = [40_000, 90_000, 50_000][i] ?? 0;
+  });
+  const p99s = runs.map((r) => r.metrics.locks.ptl.holdNs.p99Ns);
+  const [reportRow] = buildReportData([set]).rows;
+  assert.equal(reportRow?.ptl.hold.p99Ns, Math.max(...p99s));
+  assert.equal(row(summaryTable(set), /^whole-lock/)['ptl hold p99 ns*'], Math.max(...p99s).toLocaleString('en-US'));
+});
+
+test('failed hypercalls and kernel warnings recorded by the model are listed under the table', () => {
+  const set = makeResultSet({ strategies: ['unlocked'], sizes: [64], vcpus: [4], seeds: 2, micro: false });
+  scenarioRuns(set).forEach((r, i) => {
+    r.metrics.faults.hypercallErrors = 3;
+    Object.assign(r.metrics.faults, { firstHypercallError: i === 0 ? 'pin L1: frame 17 is writable' : 'other' });
+    Object.assign(r.metrics.lockdep, { recursionWarnings: 2 });
+  });
+  const table = summaryTable(set);
+  assert.match(table, /^Warnings recorded by the model:$/m);
+  assert.match(
+    table,
+    /^ {2}unlocked 4level ptePages=64 vcpus=4: 6 failed hypercall\(s\), the first: pin L1: frame 17 is writable$/m,
+  );
+  assert.match(table, /^ {2}unlocked 4level ptePages=64 vcpus=4: 4 lockdep "possible recursive locking"$/m);
+  const [reportRow] = buildReportData([set]).rows;
+  assert.equal(reportRow?.firstHypercallError, 'pin L1: frame 17 is writable');
+  assert.deepEqual(reportRow?.warnings, [
+    { label: 'failed hypercalls', count: 6 },
+    { label: 'lockdep: possible recursive locking', count: 4 },
+  ]);
+});
+
+test('without warnings, nothing is listed under the table', () => {
+  const set = makeResultSet({ strategies: ['per-pte-deferred'], sizes: [64], vcpus: [1], seeds: 1, micro: false });
+  assert.doesNotMatch(summaryTable(set), /Warnings/);
+});
