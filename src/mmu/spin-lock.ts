@@ -44,6 +44,8 @@ export class SpinLockTable {
   readonly classes = [new LockClassStats(), new LockClassStats()] as const;
   private readonly held: Int32Array;
   private readonly waiters = new Map<number, Waiter[]>();
+  /** vCPUs queued on each lock (the queue itself is in `waiters`, looked up only when this is not 0). */
+  private readonly waiting: Uint16Array;
 
   constructor(
     frames: number,
@@ -56,6 +58,7 @@ export class SpinLockTable {
     this.contentions = new Uint32Array(frames + 1);
     this.pageTableLock = frames;
     this.held = new Int32Array(vcpus * 2);
+    this.waiting = new Uint16Array(frames + 1);
   }
 
   classOf(id: number): LockClass {
@@ -88,6 +91,7 @@ export class SpinLockTable {
     let q = this.waiters.get(id);
     if (!q) this.waiters.set(id, (q = []));
     q.push({ vcpu, sinceNs: this.clock.now });
+    this.waiting[id]++;
     return false;
   }
 
@@ -101,13 +105,12 @@ export class SpinLockTable {
     }
     const cls = this.classOf(id);
     this.classes[cls].hold.record(this.clock.now - this.acquiredAt[id]);
-    this.noteHeld(vcpu, cls, -1);
-    const q = this.waiters.get(id);
-    if (!q || q.length === 0) {
+    this.held[vcpu * 2 + cls]--;
+    if (this.waiting[id] === 0) {
       this.owner[id] = -1;
       return -1;
     }
-    const next = q[0];
+    const next = this.waiters.get(id)![0];
     this.owner[id] = next.vcpu;
     this.acquiredAt[id] = Infinity; // set by grant
     return next.vcpu;
@@ -118,6 +121,7 @@ export class SpinLockTable {
     const q = this.waiters.get(id);
     const w = q?.shift();
     if (!w || this.owner[id] !== w.vcpu) throw new ModelError(`grant of lock ${id} without a handed-over waiter`);
+    this.waiting[id]--;
     const cls = this.classOf(id);
     this.acquiredAt[id] = atNs;
     this.acquisitions[id]++;
