@@ -16,4 +16,4 @@ export { writeResultSet, writeFileAtomic, InvalidResultSetError, RESULTS_FILE_NA
 export { validateResultSet, RESULTS_SCHEMA_PATH } from './results-schema.js';
 export { listSuiteNames, loadSuite, DEFAULT_SUITE } from './suites.js';
 export { loadStrategyModules } from './strategy-modules.js';
-export { longestFirst, estimatedCost } from './schedule.js';
+export { longestFirst, estimatedCost, chunkByCost, POOL_TASK_COST, POOL_TASK_MAX_RUNS } from './schedule.js';
