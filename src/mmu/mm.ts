@@ -279,6 +279,8 @@ class LayoutView implements MmView {
   readonly pudPages: number;
   readonly pmdPages: number;
   readonly ptePages: number;
+  /** Present PTEs of every PTE page when they all have the same count (a dense layout), else 0. */
+  private readonly perPage: number;
 
   constructor(mm: Mm) {
     this.mode = mm.mode;
@@ -298,11 +300,20 @@ class LayoutView implements MmView {
     this.pudPages = mm.pudPages;
     this.pmdPages = mm.pmdPages;
     this.ptePages = mm.ptePages;
+    this.perPage = uniformPresent(mm.ptePresent);
   }
 
   ptePageOfPte(k: number): number {
-    return ptePageOf(this.pteCumulative, k);
+    // With every page equally full the k-th PTE is in page floor(k / perPage): what the search would find.
+    return this.perPage > 0 ? Math.floor(k / this.perPage) : ptePageOf(this.pteCumulative, k);
   }
+}
+
+/** The present-PTE count shared by every PTE page, or 0 when they differ. */
+function uniformPresent(present: Uint16Array): number {
+  const n = present.length > 0 ? present[0] : 0;
+  for (let i = 1; i < present.length; i++) if (present[i] !== n) return 0;
+  return n;
 }
 
 /** The index of the first running total above `k`: the PTE page holding the k-th present PTE (binary search). */

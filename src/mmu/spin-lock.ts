@@ -42,6 +42,9 @@ export class SpinLockTable {
   /** Id of mm->page_table_lock. */
   readonly pageTableLock: number;
   readonly classes = [new LockClassStats(), new LockClassStats()] as const;
+  /** classes[LOCK_CLASS_PTL] and classes[LOCK_CLASS_PAGE_TABLE_LOCK], held directly for the hot paths. */
+  private readonly ptlStats = this.classes[LOCK_CLASS_PTL];
+  private readonly pageTableLockStats = this.classes[LOCK_CLASS_PAGE_TABLE_LOCK];
   private readonly held: Int32Array;
   private readonly waiters = new Map<number, Waiter[]>();
   /** vCPUs queued on each lock (the queue itself is in `waiters`, looked up only when this is not 0). */
@@ -82,8 +85,10 @@ export class SpinLockTable {
       this.owner[id] = vcpu;
       this.acquiredAt[id] = this.clock.now;
       this.acquisitions[id]++;
-      this.classes[cls].acquisitions++;
-      this.noteHeld(vcpu, cls, 1);
+      const stats = cls === LOCK_CLASS_PTL ? this.ptlStats : this.pageTableLockStats;
+      stats.acquisitions++;
+      const h = ++this.held[vcpu * 2 + cls];
+      if (h > stats.maxHeld) stats.maxHeld = h;
       return true;
     }
     this.contentions[id]++;
@@ -104,7 +109,7 @@ export class SpinLockTable {
       throw new ModelError(`vCPU ${vcpu} releases lock ${id} owned by ${this.owner[id] < 0 ? 'nobody' : `vCPU ${this.owner[id]}`}`);
     }
     const cls = this.classOf(id);
-    this.classes[cls].hold.record(this.clock.now - this.acquiredAt[id]);
+    (cls === LOCK_CLASS_PTL ? this.ptlStats : this.pageTableLockStats).hold.record(this.clock.now - this.acquiredAt[id]);
     this.held[vcpu * 2 + cls]--;
     if (this.waiting[id] === 0) {
       this.owner[id] = -1;

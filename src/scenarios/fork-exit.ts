@@ -9,6 +9,7 @@ import { getStrategy } from '../strategies/registry.js';
 import type { PinContext, Program, Strategy } from '../strategies/types.js';
 import type { ActionObserver, GuestCpu } from './vcpu/index.js';
 import { Machine } from './machine.js';
+import { RacingWriter } from './racing-writer.js';
 import type { ForkExitParams, LockClassStats, RunMetrics } from './types.js';
 
 export { DEFAULT_PARAMS, SCENARIOS, resolveParams } from './params.js';
@@ -64,25 +65,7 @@ export function runScenario(params: ForkExitParams, options: ScenarioOptions = {
   }
 
   const storesPerUpdate = m.mm.mode.storesPerPteUpdate;
-
-  function* writer(ctx: PinContext, rng: RngStream): Program {
-    const mm = ctx.mm;
-    let value = 0;
-    while (!m.pinnerDone) {
-      yield ctx.sleep(rng.exponentialNs(params.writerThinkNs));
-      if (m.pinnerDone) break;
-      const k = rng.int(0, mm.presentPtes - 1);
-      const page = mm.ptePageOfPte(k);
-      const index = k - (mm.pteCumulative[page] - mm.ptePresent[page]);
-      const frame = mm.pteFrames[page];
-      const ptl = ctx.ptl(frame);
-      yield ctx.lock(ptl);
-      // xen_set_pte / xen_pte_clear / ptep_get_and_clear: one store, or two 32-bit halves on PAE.
-      value++;
-      for (let s = 0; s < storesPerUpdate; s++) yield ctx.store(frame, index, value);
-      yield ctx.unlock(ptl);
-    }
-  }
+  const writer = (ctx: PinContext, rng: RngStream): Program => new RacingWriter(ctx, rng, m, params.writerThinkNs, storesPerUpdate);
 
   if (options.observer !== undefined) for (const c of m.cpus) c.observer = options.observer;
   m.cpus[0].start(pinner(m.cpus[0]));

@@ -56,6 +56,14 @@ const PARK_EFFECT = 1;
 /** The end of the program (guest work owed is paid, then DONE). */
 const PARK_END = 2;
 
+/**
+ * %GeneratorPrototype%.next, the one `next` of every generator. A vCPU resumes many generator functions (the
+ * scenario's, each strategy's, their helpers'), each with its own object shape: `program.next()` at one call site
+ * turns megamorphic in a worker that has run a few strategies and makes every yield slower. Calling this one
+ * function instead keeps the site monomorphic. Programs that are not generators are called through their own `next`.
+ */
+const generatorNext = (Object.getPrototypeOf(function* () {}) as { prototype: Generator }).prototype.next;
+
 /** A taken batch waiting for (or in) execution, and the guest work its trap pays. */
 interface TakenBatch {
   buf: McBuffer | null;
@@ -107,6 +115,8 @@ export class GuestCpu implements Process, PinContext {
   observer: ActionObserver | null = null;
 
   private program: Program | null = null;
+  /** Whether `program` is a generator (resumed through generatorNext). */
+  private programIsGenerator = false;
   /** Callers of the running program (ctx.call). */
   private readonly callers: Program[] = [];
   private readonly eff = new EffectRecord();
@@ -191,7 +201,12 @@ export class GuestCpu implements Process, PinContext {
 
   /** Give this vCPU its program. */
   start(program: Program): void {
+    this.setProgram(program);
+  }
+
+  private setProgram(program: Program | null): void {
     this.program = program;
+    this.programIsGenerator = program !== null && program.next === generatorNext;
   }
 
   /** What the vCPU is doing now, for fault reports. */
@@ -396,14 +411,14 @@ export class GuestCpu implements Process, PinContext {
     const program = this.program;
     if (program === null) return this.exit(engine);
     this.inline = engine;
-    const n = program.next();
+    const n = this.programIsGenerator ? generatorNext.call(program) : program.next();
     this.inline = null;
     if (n.done === true) {
       if (this.requested) throw new ModelError(`vCPU ${this.vcpu}: ${EFFECT_NAMES[this.eff.kind]} was requested but never yielded`);
       const caller = this.callers.pop();
-      if (caller !== undefined) this.program = caller;
+      if (caller !== undefined) this.setProgram(caller);
       else {
-        this.program = null;
+        this.setProgram(null);
         this.parked = PARK_END;
       }
     } else {
@@ -494,7 +509,7 @@ export class GuestCpu implements Process, PinContext {
       case E_CALL:
         this.finished();
         this.callers.push(this.program!);
-        this.program = e.sub;
+        this.setProgram(e.sub);
         e.sub = null;
         return LOCAL;
       case E_HC_UVM:
@@ -544,7 +559,8 @@ export class GuestCpu implements Process, PinContext {
     const hv = this.hv;
     hv.current = this.vcpu;
     const lock = this.domainLock;
-    const traps = hv.storeTraps(e.a);
+    // Only Xen 3.1's big lock needs to know beforehand whether the store traps.
+    const traps = lock !== null && hv.storeTraps(e.a);
     if (lock !== null) {
       if (traps) {
         // ptwr_do_page_fault takes LOCK_BIGLOCK before it looks at the page.
@@ -556,7 +572,7 @@ export class GuestCpu implements Process, PinContext {
     const outcome = hv.guestStore(e.a, e.b, e.c);
     this.host.noteStore(this.vcpu, e.a, outcome);
     const cost = hv.storeCostNs(outcome);
-    if (lock !== null && traps) lock.take(engine.now, cost, this.bigLockWaited(engine.now));
+    if (traps) lock!.take(engine.now, cost, this.bigLockWaited(engine.now));
     const obs = this.observer;
     if (obs !== null) obs.action(this.vcpu, ACTION_STORE, engine.now, cost, e.a, STORE_OUTCOMES.indexOf(outcome));
     return this.spend(engine, cost);
