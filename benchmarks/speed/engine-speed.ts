@@ -1,6 +1,8 @@
 /**
  * The engine's speed (issue 12), measured the only way that means something on a shared machine: as ratios
- * against references run interleaved in the same script (A B C, B C A, ...), with medians and spread.
+ * against references run interleaved in the same script, with medians and spread. Each round runs the C yardstick
+ * and two probes (engine-probe.ts) in an order that rotates; a probe loads this build and the reference side by side
+ * in one process and alternates them (A B, B A, ...), so the ratio of the two builds is taken per repetition.
  *
  *   npm run bench:engine -- [--ref DIR] [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--no-workers] [--json]
  *
@@ -24,13 +26,13 @@ import { parseArgs } from 'node:util';
 
 /** PTE pages of the cycle measurement (the issue's figure). */
 const CYCLE_PTE_PAGES = 32_768;
-/** Cycles per slope measurement in a probe, and slope measurements per probe. */
+/** Cycles per slope measurement, and slope measurements of each build per probe (one probe per round). */
 const CYCLES = 16;
-const CYCLE_REPS = 3;
+const CYCLE_REPS = 4;
 /** The racing measurement: PTE pages, vCPUs (1 pinner, 3 writers), runs per probe. */
 const RACE_PTE_PAGES = 1024;
 const RACE_VCPUS = 4;
-const RACE_REPS = 3;
+const RACE_REPS = 4;
 /** C cycles per yardstick run (after its own warm-up cycle). */
 const C_CYCLES = 40;
 const CYCLE_STRATEGIES = ['per-pte-deferred', 'unlocked', 'mm-lock', 'whole-lock', 'unbatched'];
@@ -121,25 +123,17 @@ if (pinrefSource === undefined) {
   }
 }
 
-interface CycleFigure {
-  strategy: string;
-  msPerCycle: number;
-  minMsPerCycle: number;
-  eventsPerCycle: number;
-}
-interface RaceFigure {
-  strategy: string;
-  eventsPerSec: number;
-  eventsPerRun: number;
-}
+/** A probe's answer: per strategy, per build (in the order given), the value of each repetition. */
+type ProbeOut = Array<{ strategy: string; builds: Array<{ values: number[]; events: number }> }>;
 
-function runProbe<T>(build: Build, mode: 'cycle' | 'race', strategies: string[], a: number, b: number, c: number): T[] {
-  const r = spawnSync(process.execPath, [probe, join(build.root, 'dist'), mode, strategies.join(','), String(a), String(b), String(c)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
-  if (r.status !== 0) fail(`the ${mode} probe of ${build.name} (${build.root}) failed: ${r.stderr || r.error?.message}`);
-  return JSON.parse(r.stdout) as T[];
+function runProbe(mode: 'cycle' | 'race', strategies: string[], a: number, b: number, c: number): ProbeOut {
+  const r = spawnSync(
+    process.execPath,
+    [probe, mode, strategies.join(','), String(a), String(b), String(c), ...builds.map((x) => join(x.root, 'dist'))],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  if (r.status !== 0) fail(`the ${mode} probe failed: ${r.stderr || r.error?.message}`);
+  return JSON.parse(r.stdout) as ProbeOut;
 }
 
 function runC(): { nsPerCycle: number; slotsPerCycle: number; batchesPerCycle: number } {
@@ -154,14 +148,30 @@ const median = (xs: number[]): number => {
 };
 const spread = (xs: number[], digits = 2): string => `[${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)}]`;
 
-// ---- cycle and race rounds, interleaved: each round runs C and every build, in an order that rotates ----
-const cycles = new Map<string, CycleFigure[][]>(builds.map((b) => [b.name, []]));
-const races = new Map<string, RaceFigure[][]>(builds.map((b) => [b.name, []]));
+/** Every repetition of every round, per measurement, strategy and build. */
+interface Collected {
+  values: number[][]; // [build][repetition]
+  events: number[]; // [build]
+}
+const collect = (into: Map<string, Collected>, out: ProbeOut): void => {
+  for (const row of out) {
+    const c = into.get(row.strategy) ?? { values: builds.map(() => []), events: builds.map(() => 0) };
+    row.builds.forEach((series, b) => {
+      c.values[b].push(...series.values);
+      c.events[b] = series.events;
+    });
+    into.set(row.strategy, c);
+  }
+};
+
+// ---- cycle and race rounds: each round runs C and both probes (every build inside each), order rotating ----
+const cycles = new Map<string, Collected>();
+const races = new Map<string, Collected>();
 const cNs: number[] = [];
 let cCounts = { slotsPerCycle: 0, batchesPerCycle: 0 };
 const steps: Array<() => void> = [
-  ...builds.map((b) => () => cycles.get(b.name)!.push(runProbe<CycleFigure>(b, 'cycle', CYCLE_STRATEGIES, CYCLE_PTE_PAGES, CYCLES, CYCLE_REPS))),
-  ...builds.map((b) => () => races.get(b.name)!.push(runProbe<RaceFigure>(b, 'race', RACE_STRATEGIES, RACE_PTE_PAGES, RACE_VCPUS, RACE_REPS))),
+  () => collect(cycles, runProbe('cycle', CYCLE_STRATEGIES, CYCLE_PTE_PAGES, CYCLES, CYCLE_REPS)),
+  () => collect(races, runProbe('race', RACE_STRATEGIES, RACE_PTE_PAGES, RACE_VCPUS, RACE_REPS)),
 ];
 if (pinref !== null) {
   steps.push(() => {
@@ -198,40 +208,44 @@ if (!args['no-workers']) {
 }
 
 // ---- the figures ----
-const figure = (build: string, strategy: string) => {
-  const per = cycles.get(build)!.map((round) => round.find((f) => f.strategy === strategy)!);
-  const ms = per.map((f) => f.msPerCycle);
-  return { ms, msMedian: median(ms), events: per[0].eventsPerCycle };
-};
+/** Ratio of build 0 (this) to build b per repetition: the paired ratios (repetitions are alternated A B, B A). */
+const paired = (c: Collected, b: number, f: (thisValue: number, other: number) => number): number[] =>
+  c.values[0].map((v, i) => f(v, c.values[b][i]));
 const cMs = cNs.length > 0 ? median(cNs) / 1e6 : null;
-const deferredEvents = figure('this', 'per-pte-deferred').events;
+const deferredEvents = cycles.get('per-pte-deferred')!.events[0];
 const cNsPerEvent = cMs === null ? null : (cMs * 1e6) / deferredEvents;
 const result = {
-  machine: { node: process.version, rounds, workerRounds, suite },
+  machine: { node: process.version, rounds, repetitionsPerRound: { cycle: CYCLE_REPS, race: RACE_REPS }, workerRounds, suite },
   c:
     cMs === null
       ? null
       : { msPerCycle: cMs, spreadMs: cNs.map((n) => n / 1e6), slotsPerCycle: cCounts.slotsPerCycle, batchesPerCycle: cCounts.batchesPerCycle, nsPerEvent: cNsPerEvent },
   strategies: CYCLE_STRATEGIES.map((strategy) => {
-    const row: Record<string, unknown> = { strategy };
-    for (const b of builds) {
-      const f = figure(b.name, strategy);
-      row[b.name] = {
-        eventsPerCycle: f.events,
-        msPerCycle: f.msMedian,
-        spreadMs: f.ms,
-        nsPerEvent: (f.msMedian * 1e6) / f.events,
-        xCPerCycle: cMs === null ? null : f.msMedian / cMs,
-        xCPerEvent: cNsPerEvent === null ? null : (f.msMedian * 1e6) / f.events / cNsPerEvent,
+    const c = cycles.get(strategy)!;
+    const row: Record<string, unknown> = { strategy, eventsPerCycle: c.events[0] };
+    builds.forEach((build, b) => {
+      const ms = median(c.values[b]);
+      row[build.name] = {
+        msPerCycle: ms,
+        spreadMs: c.values[b],
+        nsPerEvent: (ms * 1e6) / c.events[b],
+        xCPerCycle: cMs === null ? null : ms / cMs,
+        xCPerEvent: cNsPerEvent === null ? null : (ms * 1e6) / c.events[b] / cNsPerEvent,
       };
+    });
+    if (builds.length > 1) {
+      const speedups = paired(c, 1, (mine, ref) => ref / mine);
+      row.speedup = { median: median(speedups), each: speedups };
     }
     return row;
   }),
   race: RACE_STRATEGIES.map((strategy) => {
-    const row: Record<string, unknown> = { strategy };
-    for (const b of builds) {
-      const rates = races.get(b.name)!.map((round) => round.find((f) => f.strategy === strategy)!.eventsPerSec);
-      row[b.name] = { eventsPerSec: median(rates), spread: rates, eventsPerRun: races.get(b.name)![0].find((f) => f.strategy === strategy)!.eventsPerRun };
+    const c = races.get(strategy)!;
+    const row: Record<string, unknown> = { strategy, eventsPerRun: c.events[0] };
+    builds.forEach((build, b) => (row[build.name] = { eventsPerSec: median(c.values[b]), spread: c.values[b] }));
+    if (builds.length > 1) {
+      const ratios = paired(c, 1, (mine, ref) => mine / ref);
+      row.ratio = { median: median(ratios), each: ratios };
     }
     return row;
   }),
@@ -255,39 +269,51 @@ if (args.json) {
 
 const lines: string[] = [];
 const hasRef = builds.length > 1;
+const reps = rounds * CYCLE_REPS;
 lines.push(
-  `pin+unpin cycle, ${CYCLE_PTE_PAGES} PTE pages, 4level, kernel current, 1 vCPU: median of ${rounds} interleaved rounds [min-max], ` +
-    `each the median of ${CYCLE_REPS} slopes over ${CYCLES} cycles (setup excluded)`,
+  `pin+unpin cycle, ${CYCLE_PTE_PAGES} PTE pages, 4level, kernel current, 1 vCPU: median of ${reps} repetitions ` +
+    `(${rounds} rounds x ${CYCLE_REPS}, builds alternated in one process) [min-max]; each a slope over ${CYCLES} cycles (setup excluded)`,
 );
 if (result.c !== null) {
   lines.push(
-    `C yardstick: ${result.c.msPerCycle.toFixed(3)} ms/cycle ${spread(result.c.spreadMs, 3)}, ${result.c.slotsPerCycle} slots and ${result.c.batchesPerCycle} ` +
-      `multicalls per cycle; per event: C ns/cycle / ${deferredEvents} (the model's per-pte-deferred events per cycle) = ${cNsPerEvent!.toFixed(2)} ns`,
+    `C yardstick: ${result.c.msPerCycle.toFixed(3)} ms/cycle ${spread(result.c.spreadMs, 3)} (median of ${rounds} runs of ${C_CYCLES} cycles), ` +
+      `${result.c.slotsPerCycle} slots and ${result.c.batchesPerCycle} multicalls per cycle; per event: C ns/cycle / ${deferredEvents} ` +
+      `(the model's per-pte-deferred events per cycle) = ${cNsPerEvent!.toFixed(2)} ns`,
   );
 }
 const head = ['strategy', 'events/cycle', ...builds.flatMap((b) => [`${b.name} ms/cycle`, `${b.name} ns/event`, ...(cMs === null ? [] : [`${b.name} x C/cycle`, `${b.name} x C/event`])])];
-if (hasRef) head.push('speed-up');
+if (hasRef) head.push('speed-up (median of paired ratios) [min-max]');
 lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
 for (const row of result.strategies) {
-  const cells = [String(row.strategy), String((row.this as { eventsPerCycle: number }).eventsPerCycle)];
+  const cells = [String(row.strategy), String(row.eventsPerCycle)];
   for (const b of builds) {
     const f = row[b.name] as { msPerCycle: number; spreadMs: number[]; nsPerEvent: number; xCPerCycle: number | null; xCPerEvent: number | null };
     cells.push(`${f.msPerCycle.toFixed(2)} ${spread(f.spreadMs)}`, f.nsPerEvent.toFixed(1));
     if (cMs !== null) cells.push(`${f.xCPerCycle!.toFixed(1)}x`, `${f.xCPerEvent!.toFixed(1)}x`);
   }
-  if (hasRef) cells.push(`${((row.ref as { msPerCycle: number }).msPerCycle / (row.this as { msPerCycle: number }).msPerCycle).toFixed(2)}x`);
+  if (hasRef) {
+    const sp = row.speedup as { median: number; each: number[] };
+    cells.push(`${sp.median.toFixed(2)}x ${spread(sp.each)}`);
+  }
   lines.push(`| ${cells.join(' | ')} |`);
 }
-lines.push('', `${RACE_VCPUS} vCPUs racing on ${RACE_PTE_PAGES} PTE pages (20 cycles, writers think 1 us): simulated events per second, median of ${rounds} rounds`);
-const raceHead = ['strategy', 'events/run', ...builds.map((b) => `${b.name} M events/s`), ...(hasRef ? ['this / ref'] : [])];
+lines.push(
+  '',
+  `${RACE_VCPUS} vCPUs racing on ${RACE_PTE_PAGES} PTE pages (20 cycles, writers think 1 us): simulated events per second, ` +
+    `median of ${rounds * RACE_REPS} runs [min-max], builds alternated in one process`,
+);
+const raceHead = ['strategy', 'events/run', ...builds.map((b) => `${b.name} M events/s`), ...(hasRef ? ['this / ref (median of paired ratios) [min-max]'] : [])];
 lines.push(`| ${raceHead.join(' | ')} |`, `|${raceHead.map(() => '---').join('|')}|`);
 for (const row of result.race) {
-  const cells = [String(row.strategy), String((row.this as { eventsPerRun: number }).eventsPerRun)];
+  const cells = [String(row.strategy), String(row.eventsPerRun)];
   for (const b of builds) {
     const f = row[b.name] as { eventsPerSec: number; spread: number[] };
     cells.push(`${(f.eventsPerSec / 1e6).toFixed(2)} ${spread(f.spread.map((x) => x / 1e6))}`);
   }
-  if (hasRef) cells.push(`${((row.this as { eventsPerSec: number }).eventsPerSec / (row.ref as { eventsPerSec: number }).eventsPerSec).toFixed(2)}x`);
+  if (hasRef) {
+    const r = row.ratio as { median: number; each: number[] };
+    cells.push(`${r.median.toFixed(2)}x ${spread(r.each)}`);
+  }
   lines.push(`| ${cells.join(' | ')} |`);
 }
 if (!args['no-workers']) {
