@@ -1,4 +1,4 @@
-import { MMUEXT_PIN_L1_TABLE, UVMF_NONE, __HYPERVISOR_mmuext_op } from '../src/hv/abi.js';
+import { MMUEXT_PIN_L1_TABLE, UVMF_NONE } from '../src/hv/abi.js';
 import { MulticallBatcher } from '../src/hv/multicall-batcher.js';
 import { PG_PINNED } from '../src/mmu/frame-flags.js';
 import { Mm } from '../src/mmu/mm.js';
@@ -33,8 +33,8 @@ function batcherEntryAndFlush(): MicroTask {
       return () => {
         let frame = 0;
         for (let b = 0; b < BATCHES_PER_CALL; b++) {
-          while (batcher.entryFlushReason(0) === null) batcher.queueUpdateVaMapping(frame++, false, UVMF_NONE);
-          batcher.take('slots');
+          while (batcher.tryQueueUpdateVaMapping(frame, false, UVMF_NONE)) frame++;
+          batcher.recycle(batcher.take('slots'));
         }
         return frame;
       };
@@ -45,21 +45,15 @@ function batcherEntryAndFlush(): MicroTask {
 function batcherExtend(): MicroTask {
   return {
     name: 'batcher: mmuext_op coalescing (xen_extend_mmuext_op)',
-    description: `${BATCHES_PER_CALL} batches filled with PIN_L1_TABLE sub-ops coalesced by tryExtend until MC_ARGS, then flushed for 'args'`,
+    description: `${BATCHES_PER_CALL} batches filled with PIN_L1_TABLE sub-ops coalesced by tryQueueMmuextOp (xen_extend_mmuext_op) until MC_ARGS, then flushed for 'args'`,
     setup: () => {
       const batcher = new MulticallBatcher();
       const opBytes = 24;
       return () => {
         let frame = 0;
         for (let b = 0; b < BATCHES_PER_CALL; b++) {
-          for (;;) {
-            if (!batcher.tryExtend(__HYPERVISOR_mmuext_op, opBytes)) {
-              if (batcher.entryFlushReason(opBytes) !== null) break;
-              batcher.queueNewSubopEntry(__HYPERVISOR_mmuext_op, opBytes);
-            }
-            batcher.setLastSubop(MMUEXT_PIN_L1_TABLE, frame++);
-          }
-          batcher.take('args');
+          while (batcher.tryQueueMmuextOp(MMUEXT_PIN_L1_TABLE, frame, opBytes)) frame++;
+          batcher.recycle(batcher.take('args'));
         }
         return frame;
       };
@@ -102,15 +96,16 @@ interface CallEffect extends Effect {
 }
 
 /**
- * A context that costs nothing: queries and PG_pinned updates act on the mm, every other effect is one constant.
- * Driving a strategy's program through it times the walk itself (generator steps, flag tests).
+ * A context that costs nothing: queries and PG_pinned updates act on the mm, queueing does nothing, every yielded
+ * effect is one constant. Driving a strategy's program through it times the walk itself (generator steps, flag tests).
  */
 function stubContext(mm: Mm): PinContext {
   const effect = { __effect: true } as Effect;
   const none = (): Effect => effect;
+  const queue = (): void => {};
   return {
     call: (program) => ({ __effect: true, program }) as CallEffect,
-    mm,
+    mm: mm.view,
     vcpu: 0,
     splitPtlocks: true,
     ptl: (frame) => frame,
@@ -127,11 +122,11 @@ function stubContext(mm: Mm): PinContext {
     },
     lock: none,
     unlock: none,
-    mcUpdateVaMapping: none,
-    mcMmuextOp: none,
-    mcMmuUpdate: none,
-    mcCallbackUnlock: none,
-    mcCallback: none,
+    mcUpdateVaMapping: queue,
+    mcMmuextOp: queue,
+    mcMmuUpdate: queue,
+    mcCallbackUnlock: queue,
+    mcCallback: queue,
     mcFlush: none,
     mcIssue: none,
     hypercallUpdateVaMapping: none,

@@ -2,6 +2,9 @@ import { FRAME_RW } from '../mmu/frame-flags.js';
 import type { Mm } from '../mmu/mm.js';
 import type { VirtualClock } from '../mmu/spin-lock.js';
 import {
+  __HYPERVISOR_mmu_update,
+  __HYPERVISOR_mmuext_op,
+  __HYPERVISOR_update_va_mapping,
   EINVAL,
   MMUEXT_NAMES,
   MMUEXT_PIN_L1_TABLE,
@@ -10,6 +13,7 @@ import {
   UVMF_TLB_FLUSH,
 } from './abi.js';
 import type { CostProfile } from './cost-profile.js';
+import type { McBuffer } from './multicall-batcher.js';
 import type { HvResult, StoreOutcome } from './types.js';
 import { XEN_GUEST_SLOTS, XEN_VERSIONS, type XenVersionSpec } from './xen-version.js';
 
@@ -94,6 +98,9 @@ export class Hypervisor {
   current = 0;
   /** Virtual time at which the next sub-op starts, ns (set by the caller; validation completion is relative to it). */
   opStartNs = 0;
+  /** Outcome of the last executeEntry: sub-ops that failed, and the first failure's reason (or null). */
+  entryErrors = 0;
+  entryFirstError: string | null = null;
   /** Type field of each frame (kept when the count drops to 0, as Xen keeps PGT_type_mask). */
   private readonly lastType: Uint8Array;
   /** Validation cost of each frame: slots x validateEntryNs + kernel-half references x typeRefNs. */
@@ -103,6 +110,18 @@ export class Hypervisor {
   /** tlbflush_clock: ticks once per CPU flush. */
   private tlbClock = 1;
   private readonly clock: VirtualClock;
+  // The mm's arrays and the costs the hot paths read, held here to spare a load per access.
+  private readonly flags: Uint8Array;
+  private readonly xenLevel: Uint8Array;
+  private readonly childStart: Int32Array;
+  private readonly childCount: Int32Array;
+  private readonly children: Int32Array;
+  private readonly remapNs: number;
+  private readonly mcEntryDispatchNs: number;
+  private readonly mmuextOpNs: number;
+  private readonly typeRefNs: number;
+  private readonly tlbFlushNs: number;
+  private readonly flushIpiNs: number;
   private cost = 0;
   private failure = '';
   /** Successful results are one reused object (no allocation on the hot path): read it before the next call. */
@@ -131,8 +150,20 @@ export class Hypervisor {
     this.slots[mm.pgd] = top;
     if (mm.userPgd >= 0) this.slots[mm.userPgd] = top;
     if (mm.kernelPmd >= 0) this.slots[mm.kernelPmd] = XEN_GUEST_SLOTS.paeXenL2;
-    this.checkNs = new Float64Array(n);
-    for (let f = 0; f < n; f++) this.checkNs[f] = this.slots[f] * costs.validateEntryNs + mm.externalRefs[f] * costs.typeRefNs;
+    const checkNs = (this.checkNs = new Float64Array(n));
+    const slots = this.slots;
+    for (let f = 0; f < n; f++) checkNs[f] = slots[f] * costs.validateEntryNs + mm.externalRefs[f] * costs.typeRefNs;
+    this.flags = mm.flags;
+    this.xenLevel = mm.xenLevel;
+    this.childStart = mm.childStart;
+    this.childCount = mm.childCount;
+    this.children = mm.children;
+    this.remapNs = costs.remapNs;
+    this.mcEntryDispatchNs = costs.mcEntryDispatchNs;
+    this.mmuextOpNs = costs.mmuextOpNs;
+    this.typeRefNs = costs.typeRefNs;
+    this.tlbFlushNs = costs.tlbFlushNs;
+    this.flushIpiNs = costs.flushIpiNs;
   }
 
   /** Whether `frame` is a validated L1 (pinned, or referenced by a validated L2, and its validation done): ptwr emulates stores. */
@@ -152,56 +183,12 @@ export class Hypervisor {
    * an L1 may never map a pagetable frame RW. UVMF_TLB_FLUSH: a local flush of the issuing vCPU, after the update.
    */
   updateVaMapping(frame: number, rw: boolean, flags: number): HvResult {
-    this.cost = this.costs.remapNs;
-    const flagsNow = this.mm.flags[frame];
-    if (rw) {
-      if (this.typeCount[frame] > 0) {
-        return this.fail(
-          `update_va_mapping: Bad type: frame ${frame} is an L${this.typeLevel[frame]} pagetable (type count ${this.typeCount[frame]}), cannot map it writable`,
-          this.cost,
-        );
-      }
-      if ((flagsNow & FRAME_RW) === 0) {
-        if (this.lastType[frame] !== TYPE_WRITABLE) {
-          this.typeChangeFlush(frame);
-          this.lastType[frame] = TYPE_WRITABLE;
-        }
-        this.mm.flags[frame] = flagsNow | FRAME_RW;
-      }
-    } else if (flagsNow & FRAME_RW) {
-      this.mm.flags[frame] = flagsNow & ~FRAME_RW;
-      this.tlbflushTimestamp[frame] = this.tlbClock;
-    }
-    if (flags & UVMF_TLB_FLUSH) {
-      this.cost += this.costs.tlbFlushNs;
-      this.stats.guestFlushes++;
-      this.cpuFlushTime[this.current] = ++this.tlbClock;
-    }
-    return this.okResult(this.cost);
+    return this.remap(frame, rw, flags) ? this.okResult(this.cost) : this.fail(this.failure, this.cost);
   }
 
   /** One mmuext_op sub-op: PIN_L1..L4_TABLE or UNPIN_TABLE of `frame`. */
   mmuextOp(cmd: number, frame: number): HvResult {
-    this.cost = this.costs.mmuextOpNs;
-    if (frame < 0 || frame >= this.mm.frameCount) return this.fail(`mmuext_op: frame ${frame} is not a frame of this domain`, this.cost);
-    if (cmd >= MMUEXT_PIN_L1_TABLE && cmd <= MMUEXT_PIN_L4_TABLE) {
-      const level = cmd - MMUEXT_PIN_L1_TABLE + 1;
-      // Xen takes the type first (get_page_type_preemptible), then test_and_set_bit(_PGT_pinned).
-      if (!this.getPageType(frame, level)) return this.fail(`${MMUEXT_NAMES[cmd]}: ${this.failure}`, this.cost);
-      if (this.pinned[frame]) {
-        this.putPageType(frame);
-        return this.fail(`${MMUEXT_NAMES[cmd]}: frame ${frame} already pinned`, this.cost);
-      }
-      this.pinned[frame] = 1;
-      return this.okResult(this.cost);
-    }
-    if (cmd === MMUEXT_UNPIN_TABLE) {
-      if (!this.pinned[frame]) return this.fail(`UNPIN_TABLE: frame ${frame} not pinned`, this.cost);
-      this.pinned[frame] = 0;
-      this.putPageType(frame);
-      return this.okResult(this.cost);
-    }
-    return this.fail(`mmuext_op: command ${cmd} is not modelled`, this.cost);
+    return this.mmuext(cmd, frame) ? this.okResult(this.cost) : this.fail(this.failure, this.cost);
   }
 
   /**
@@ -209,9 +196,120 @@ export class Hypervisor {
    * L1-typed page with mod_l1_entry and an untyped one as a writable page), so it never faults.
    */
   mmuUpdate(frame: number, index: number, value: number): HvResult {
-    if (this.mm.xenLevel[frame] !== 1) return this.fail(`mmu_update: frame ${frame} is not a PTE page`, this.costs.mmuUpdateNs);
+    return this.updateEntry(frame, index, value) ? this.okResult(this.cost) : this.fail(this.failure, this.cost);
+  }
+
+  /**
+   * Execute entry `i` of a multicall batch (do_multicall's loop body): dispatch (`dispatch` false for a singleton
+   * issued as a direct hypercall), then each sub-op in order, the first starting at `startNs` + dispatch. Returns
+   * the entry's cost, ns; failures are counted in `entryErrors` (Linux WARNs on them, 2.6.24 BUGs); nothing is
+   * rolled back.
+   */
+  executeEntry(b: McBuffer, i: number, startNs: number, dispatch: boolean): number {
+    let cost = dispatch ? this.mcEntryDispatchNs : 0;
+    if (this.entryErrors !== 0) {
+      this.entryErrors = 0;
+      this.entryFirstError = null;
+    }
+    const op = b.op[i];
+    if (op === __HYPERVISOR_update_va_mapping) {
+      // (update_va_mapping validates nothing: opStartNs, which only validations read, is not needed.)
+      const arg = b.arg[i];
+      const ok = this.remap(b.frame[i], (arg & 1) === 1, arg >> 1);
+      cost += this.cost;
+      if (!ok) this.entryFailed();
+      return cost;
+    }
+    if (op !== __HYPERVISOR_mmuext_op && op !== __HYPERVISOR_mmu_update) return cost;
+    this.opStartNs = startNs + cost;
+    const end = b.subStart[i] + b.subCount[i];
+    for (let k = b.subStart[i]; k < end; k++) {
+      const ok = op === __HYPERVISOR_mmuext_op ? this.mmuext(b.subCmd[k], b.subFrame[k]) : this.updateEntry(b.subFrame[k], b.subIndex[k], b.subValue[k]);
+      cost += this.cost;
+      this.opStartNs = startNs + cost;
+      if (!ok) this.entryFailed();
+    }
+    return cost;
+  }
+
+  private entryFailed(): void {
+    this.stats.errors++;
+    this.entryErrors++;
+    this.entryFirstError ??= this.failure;
+  }
+
+  /** update_va_mapping's rules; the cost is left in `cost`, a refusal's reason in `failure`. */
+  private remap(frame: number, rw: boolean, flags: number): boolean {
+    this.cost = this.remapNs;
+    const frameFlags = this.flags;
+    const flagsNow = frameFlags[frame];
+    if (rw) {
+      if (this.typeCount[frame] > 0) {
+        this.failure = `update_va_mapping: Bad type: frame ${frame} is an L${this.typeLevel[frame]} pagetable (type count ${this.typeCount[frame]}), cannot map it writable`;
+        return false;
+      }
+      if ((flagsNow & FRAME_RW) === 0) {
+        if (this.lastType[frame] !== TYPE_WRITABLE) {
+          this.typeChangeFlush(frame);
+          this.lastType[frame] = TYPE_WRITABLE;
+        }
+        frameFlags[frame] = flagsNow | FRAME_RW;
+      }
+    } else if (flagsNow & FRAME_RW) {
+      frameFlags[frame] = flagsNow & ~FRAME_RW;
+      this.tlbflushTimestamp[frame] = this.tlbClock;
+    }
+    if (flags & UVMF_TLB_FLUSH) {
+      this.cost += this.tlbFlushNs;
+      this.stats.guestFlushes++;
+      this.cpuFlushTime[this.current] = ++this.tlbClock;
+    }
+    return true;
+  }
+
+  /** mmuext_op's rules for one sub-op; the cost is left in `cost`, a refusal's reason in `failure`. */
+  private mmuext(cmd: number, frame: number): boolean {
+    this.cost = this.mmuextOpNs;
+    if (frame < 0 || frame >= this.flags.length) {
+      this.failure = `mmuext_op: frame ${frame} is not a frame of this domain`;
+      return false;
+    }
+    if (cmd >= MMUEXT_PIN_L1_TABLE && cmd <= MMUEXT_PIN_L4_TABLE) {
+      // Xen takes the type first (get_page_type_preemptible), then test_and_set_bit(_PGT_pinned).
+      if (!this.getPageType(frame, cmd - MMUEXT_PIN_L1_TABLE + 1)) {
+        this.failure = `${MMUEXT_NAMES[cmd]}: ${this.failure}`;
+        return false;
+      }
+      if (this.pinned[frame]) {
+        this.putPageType(frame);
+        this.failure = `${MMUEXT_NAMES[cmd]}: frame ${frame} already pinned`;
+        return false;
+      }
+      this.pinned[frame] = 1;
+      return true;
+    }
+    if (cmd === MMUEXT_UNPIN_TABLE) {
+      if (!this.pinned[frame]) {
+        this.failure = `UNPIN_TABLE: frame ${frame} not pinned`;
+        return false;
+      }
+      this.pinned[frame] = 0;
+      this.putPageType(frame);
+      return true;
+    }
+    this.failure = `mmuext_op: command ${cmd} is not modelled`;
+    return false;
+  }
+
+  /** mmu_update's rules for one entry; the cost is left in `cost`, a refusal's reason in `failure`. */
+  private updateEntry(frame: number, index: number, value: number): boolean {
+    this.cost = this.costs.mmuUpdateNs;
+    if (this.xenLevel[frame] !== 1) {
+      this.failure = `mmu_update: frame ${frame} is not a PTE page`;
+      return false;
+    }
     this.mm.writePte(frame, index, value);
-    return this.okResult(this.costs.mmuUpdateNs);
+    return true;
   }
 
   /**
@@ -219,7 +317,7 @@ export class Hypervisor {
    * no writable translation of it from before the RO remap.
    */
   storeTraps(frame: number): boolean {
-    return (this.mm.flags[frame] & FRAME_RW) === 0 && !this.staleWritable(frame);
+    return (this.flags[frame] & FRAME_RW) === 0 && !this.staleWritable(frame);
   }
 
   /**
@@ -230,7 +328,7 @@ export class Hypervisor {
    */
   guestStore(frame: number, index: number, value: number): StoreOutcome {
     const v = this.current;
-    if (this.mm.flags[frame] & FRAME_RW) {
+    if (this.flags[frame] & FRAME_RW) {
       this.mm.writePte(frame, index, value);
       let tlb = this.tlbRw[v];
       if (!tlb) this.tlbRw[v] = tlb = new Float64Array(this.mm.frameCount);
@@ -273,17 +371,18 @@ export class Hypervisor {
    */
   private typeChangeFlush(frame: number): void {
     const stamp = this.tlbflushTimestamp[frame];
+    const flushTime = this.cpuFlushTime;
     let any = false;
     for (let c = 0; c < this.vcpus; c++) {
-      if (this.cpuFlushTime[c] > stamp) continue;
+      if (flushTime[c] > stamp) continue;
       any = true;
-      if (c === this.current) this.cost += this.costs.tlbFlushNs;
+      if (c === this.current) this.cost += this.tlbFlushNs;
       else {
-        this.cost += this.costs.flushIpiNs;
+        this.cost += this.flushIpiNs;
         this.stats.flushIpis++;
-        this.stolenNs[c] += this.costs.tlbFlushNs;
+        this.stolenNs[c] += this.tlbFlushNs;
       }
-      this.cpuFlushTime[c] = ++this.tlbClock;
+      flushTime[c] = ++this.tlbClock;
     }
     if (any) this.stats.typeChangeFlushes++;
   }
@@ -295,17 +394,19 @@ export class Hypervisor {
    * one more type reference. On failure nothing is kept.
    */
   private getPageType(frame: number, level: number): boolean {
-    if (this.mm.flags[frame] & FRAME_RW) {
+    if (this.flags[frame] & FRAME_RW) {
       this.failure = `Bad type (saw writable != exp L${level}): frame ${frame} is still mapped writable`;
       return false;
     }
-    if (this.mm.xenLevel[frame] !== level || (this.typeCount[frame] > 0 && this.typeLevel[frame] !== level)) {
-      this.failure = `Bad type (saw L${this.typeCount[frame] > 0 ? this.typeLevel[frame] : this.mm.xenLevel[frame]} != exp L${level}): frame ${frame}`;
+    const typeCount = this.typeCount;
+    const count = typeCount[frame];
+    if (this.xenLevel[frame] !== level || (count > 0 && this.typeLevel[frame] !== level)) {
+      this.failure = `Bad type (saw L${count > 0 ? this.typeLevel[frame] : this.xenLevel[frame]} != exp L${level}): frame ${frame}`;
       return false;
     }
-    if (this.typeCount[frame] > 0) {
-      this.typeCount[frame]++;
-      this.cost += this.costs.typeRefNs;
+    if (count > 0) {
+      typeCount[frame] = count + 1;
+      this.cost += this.typeRefNs;
       return true;
     }
     if (this.lastType[frame] !== level) {
@@ -313,11 +414,12 @@ export class Hypervisor {
       this.lastType[frame] = level;
     }
     if (level > 1) {
-      const start = this.mm.childStart[frame];
-      const end = start + this.mm.childCount[frame];
+      const start = this.childStart[frame];
+      const end = start + this.childCount[frame];
+      const children = this.children;
       for (let i = start; i < end; i++) {
-        if (!this.getPageType(this.mm.children[i], level - 1)) {
-          for (let j = start; j < i; j++) this.putPageType(this.mm.children[j]);
+        if (!this.getPageType(children[i], level - 1)) {
+          for (let j = start; j < i; j++) this.putPageType(children[j]);
           this.lastType[frame] = TYPE_NONE;
           return false;
         }
@@ -325,7 +427,7 @@ export class Hypervisor {
     }
     this.cost += this.checkNs[frame];
     this.typeLevel[frame] = level;
-    this.typeCount[frame] = 1;
+    typeCount[frame] = 1;
     this.validatedAtNs[frame] = this.opStartNs + this.cost;
     this.stats.tablesValidated++;
     return true;
@@ -336,8 +438,11 @@ export class Hypervisor {
    * cascading down) and stamp the frame with the TLB clock.
    */
   private putPageType(frame: number): void {
-    if (--this.typeCount[frame] > 0) {
-      this.cost += this.costs.typeRefNs;
+    const typeCount = this.typeCount;
+    const count = (typeCount[frame] - 1) >>> 0; // Uint32 arithmetic, as the typed array stores it
+    typeCount[frame] = count;
+    if (count > 0) {
+      this.cost += this.typeRefNs;
       return;
     }
     const level = this.typeLevel[frame];
@@ -345,9 +450,10 @@ export class Hypervisor {
     this.typeLevel[frame] = 0;
     this.stats.tablesDevalidated++;
     if (level > 1) {
-      const start = this.mm.childStart[frame];
-      const end = start + this.mm.childCount[frame];
-      for (let i = start; i < end; i++) this.putPageType(this.mm.children[i]);
+      const start = this.childStart[frame];
+      const end = start + this.childCount[frame];
+      const children = this.children;
+      for (let i = start; i < end; i++) this.putPageType(children[i]);
     }
     this.tlbflushTimestamp[frame] = this.tlbClock;
   }

@@ -33,7 +33,10 @@ export const CB_UNLOCK = 1;
 export const CB_FUNCTION = 2;
 export type McCallbackFn = (data: number) => void;
 
-/** One batch's entries, sub-ops and callbacks, struct-of-arrays. Two of these alternate per batcher. */
+/**
+ * One batch's entries, sub-ops and callbacks, struct-of-arrays, pooled by its batcher. `entries`, `subops` and
+ * `callbacks` are set when the batch is taken.
+ */
 export class McBuffer {
   /** Hypercall number of each entry. */
   readonly op: Uint8Array;
@@ -41,36 +44,45 @@ export class McBuffer {
   readonly frame: Int32Array;
   /** update_va_mapping: bit 0 = RW, the rest = UVMF flags << 1. */
   readonly arg: Int32Array;
+  /** mmuext_op / mmu_update: first sub-op and sub-op count of each entry (unused for update_va_mapping). */
   readonly subStart: Int32Array;
   readonly subCount: Int32Array;
   /** mmuext_op command of each sub-op (unused for mmu_update). */
   readonly subCmd: Uint8Array;
   /** Frame of each sub-op (the pinned table, or the PTE page of an mmu_update). */
   readonly subFrame: Int32Array;
-  /** mmu_update: PTE index and new value. */
+  /** mmu_update: PTE index and new value (unused for mmuext_op). */
   readonly subIndex: Int32Array;
   readonly subValue: Float64Array;
   readonly cbKind: Uint8Array;
   readonly cbData: Int32Array;
+  /** The function of each CB_FUNCTION callback (slots of other callbacks are not read). */
   readonly cbFn: (McCallbackFn | null)[];
   entries = 0;
   subops = 0;
   callbacks = 0;
 
   constructor(slots: number, argBytes: number) {
-    this.op = new Uint8Array(slots);
-    this.frame = new Int32Array(slots);
-    this.arg = new Int32Array(slots);
-    this.subStart = new Int32Array(slots);
-    this.subCount = new Int32Array(slots);
     // Every sub-op takes at least 12 argument bytes (an i386 mmuext_op).
     const subCap = Math.ceil(argBytes / 12) + slots;
-    this.subCmd = new Uint8Array(subCap);
-    this.subFrame = new Int32Array(subCap);
-    this.subIndex = new Int32Array(subCap);
-    this.subValue = new Float64Array(subCap);
-    this.cbKind = new Uint8Array(slots);
-    this.cbData = new Int32Array(slots);
+    // One allocation for the whole buffer: 8-byte values first, then 4-byte, then 1-byte ones.
+    const bytes = 8 * subCap + 4 * (5 * slots + 2 * subCap) + (2 * slots + subCap);
+    const memory = new ArrayBuffer(bytes);
+    let at = 0;
+    const f64 = (n: number) => new Float64Array(memory, (at += 8 * n) - 8 * n, n);
+    const i32 = (n: number) => new Int32Array(memory, (at += 4 * n) - 4 * n, n);
+    const u8 = (n: number) => new Uint8Array(memory, (at += n) - n, n);
+    this.subValue = f64(subCap);
+    this.frame = i32(slots);
+    this.arg = i32(slots);
+    this.subStart = i32(slots);
+    this.subCount = i32(slots);
+    this.cbData = i32(slots);
+    this.subFrame = i32(subCap);
+    this.subIndex = i32(subCap);
+    this.op = u8(slots);
+    this.cbKind = u8(slots);
+    this.subCmd = u8(subCap);
     this.cbFn = new Array<McCallbackFn | null>(slots).fill(null);
   }
 }
@@ -107,7 +119,8 @@ const roundup8 = (x: number) => (x + 7) & ~7;
  *   `argidx + argspace > MC_ARGS` (multicalls.c lines 110-117); no coalescing, no bypass.
  *
  * Both: `mcBatch` entry slots, callbacks capped at `mcBatch`, the three flush reasons. The caller executes what
- * `take` returns: entries, then callbacks in FIFO order.
+ * `take` returns (entries, then callbacks in FIFO order) and hands the buffer back with `recycle`; several taken
+ * batches may wait for execution at once (a vCPU that queues ahead of its flushes).
  */
 export class MulticallBatcher {
   readonly mcBatch: number;
@@ -118,7 +131,12 @@ export class MulticallBatcher {
   /** Argument capacity in the era's unit: bytes, or u64 slots. */
   private readonly argCapacity: number;
   private cur: McBuffer;
-  private spare: McBuffer;
+  /** Executed buffers, ready for reuse. */
+  private readonly free: McBuffer[] = [];
+  /** mcidx, the sub-ops and cbidx of the batch being queued. */
+  private n = 0;
+  private nsub = 0;
+  private ncb = 0;
   /** argidx, in the era's unit (bytes or u64 slots). */
   private argidx = 0;
   private readonly counters = {
@@ -127,6 +145,19 @@ export class MulticallBatcher {
   private readonly batchHisto: Float64Array;
   private readonly hypercallHisto = new Float64Array(64);
   private readonly mmuextHisto = new Float64Array(32);
+  /**
+   * Counts of the batch being queued, kept as it fills and added to the totals when it is taken (so the statistics
+   * are those of flushed batches, without a pass over the batch): entries by hypercall, sub-ops by mmuext command.
+   */
+  private pendingUvm = 0;
+  private pendingMmuextEntries = 0;
+  private pendingMmuUpdateEntries = 0;
+  private pendingMmuUpdate = 0;
+  /** Entries of any other hypercall number, by number. */
+  private readonly pendingOtherOps: number[] = [];
+  private readonly pendingCmds = new Float64Array(32);
+  private readonly pendingCmdList = new Uint8Array(32);
+  private pendingCmdCount = 0;
 
   constructor(options: BatcherOptions = {}) {
     this.mcBatch = options.mcBatch ?? MC_BATCH_SLOTS;
@@ -136,7 +167,6 @@ export class MulticallBatcher {
     this.coalesce = options.coalesce ?? true;
     this.singletonBypass = options.singletonBypass ?? true;
     this.cur = new McBuffer(this.mcBatch, this.mcArgs);
-    this.spare = new McBuffer(this.mcBatch, this.mcArgs);
     this.batchHisto = new Float64Array(this.mcBatch + 1);
   }
 
@@ -162,20 +192,28 @@ export class MulticallBatcher {
 
   /** Entries queued (mcidx). */
   get queuedEntries(): number {
-    return this.cur.entries;
+    return this.n;
   }
   /** Callbacks queued (cbidx). */
   get queuedCallbacks(): number {
-    return this.cur.callbacks;
+    return this.ncb;
   }
   /** Argument bytes used (argidx; 2.6.24: u64 slots x 8). */
   get queuedArgBytes(): number {
     return this.u64Slots ? this.argidx * 8 : this.argidx;
   }
 
+  /** Whether a new entry of `argBytes` argument bytes fits now: entryFlushReason(argBytes) is null. */
+  fits(argBytes: number): boolean {
+    if (this.n === this.mcBatch) return false;
+    return this.u64Slots
+      ? this.argidx + ((argBytes + 7) >>> 3) <= this.argCapacity
+      : ((this.argidx + 7) & ~7) + argBytes < this.mcArgs;
+  }
+
   /** __xen_mc_entry(args)'s flush test: 'slots' when every slot is used, 'args' when the arguments would not fit. */
   entryFlushReason(argBytes: number): FlushReason | null {
-    if (this.cur.entries === this.mcBatch) return 'slots';
+    if (this.n === this.mcBatch) return 'slots';
     if (this.u64Slots) {
       const argspace = (argBytes + 7) >>> 3;
       if (argspace > this.argCapacity) throw new ModelError(`__xen_mc_entry: BUG_ON(argspace > MC_ARGS): ${argBytes} bytes`);
@@ -186,14 +224,78 @@ export class MulticallBatcher {
 
   /** xen_mc_callback's flush test. */
   callbackNeedsFlush(): boolean {
-    return this.cur.callbacks === this.mcBatch;
+    return this.ncb === this.mcBatch;
   }
 
   /** Queue an update_va_mapping entry (0 argument bytes). Call only when entryFlushReason(0) is null. */
   queueUpdateVaMapping(frame: number, rw: boolean, flags: number): void {
-    const i = this.reserve(__HYPERVISOR_update_va_mapping, 0);
-    this.cur.frame[i] = frame;
-    this.cur.arg[i] = (rw ? 1 : 0) | (flags << 1);
+    const i = this.reserve(0);
+    const b = this.cur;
+    b.op[i] = __HYPERVISOR_update_va_mapping;
+    b.frame[i] = frame;
+    b.arg[i] = (rw ? 1 : 0) | (flags << 1);
+    this.pendingUvm++;
+  }
+
+  /**
+   * __xen_mc_entry(0) + MULTI_update_va_mapping in one call (the vCPU's hot path): queue the entry and return true,
+   * or return false, queueing nothing, when the batch must be flushed first (entryFlushReason(0) says why).
+   */
+  tryQueueUpdateVaMapping(frame: number, rw: boolean, flags: number): boolean {
+    const i = this.n;
+    if (i === this.mcBatch) return false;
+    if (this.u64Slots) {
+      if (this.argidx > this.argCapacity) return false;
+    } else {
+      const argidx = (this.argidx + 7) & ~7;
+      if (argidx >= this.mcArgs) return false;
+      this.argidx = argidx;
+    }
+    this.n = i + 1;
+    const b = this.cur;
+    b.op[i] = __HYPERVISOR_update_va_mapping;
+    b.frame[i] = frame;
+    b.arg[i] = (rw === true ? 1 : 0) | (flags << 1);
+    this.pendingUvm++;
+    return true;
+  }
+
+  /**
+   * xen_extend_mmuext_op in one call (the vCPU's hot path): coalesce the sub-op into the previous mmuext_op entry,
+   * or queue a new entry of `argBytes`, and return true; or return false, queueing nothing, when the batch must be
+   * flushed first (entryFlushReason(argBytes) says why).
+   */
+  tryQueueMmuextOp(cmd: number, frame: number, argBytes: number): boolean {
+    const b = this.cur;
+    const last = this.n - 1;
+    if (this.coalesce && last >= 0 && b.op[last] === __HYPERVISOR_mmuext_op && this.argidx + argBytes < this.mcArgs) {
+      this.argidx += argBytes;
+      b.subCount[last]++;
+    } else {
+      if (!this.fits(argBytes)) return false;
+      const i = this.reserve(argBytes);
+      b.op[i] = __HYPERVISOR_mmuext_op;
+      b.subStart[i] = this.nsub;
+      b.subCount[i] = 1;
+      this.pendingMmuextEntries++;
+    }
+    const s = this.nsub++;
+    b.subCmd[s] = cmd;
+    b.subFrame[s] = frame;
+    if (this.pendingCmds[cmd]++ === 0) this.pendingCmdList[this.pendingCmdCount++] = cmd;
+    return true;
+  }
+
+  /** xen_mc_callback in one call: queue it and return true, or return false when the callbacks are full. */
+  tryQueueCallback(kind: number, data: number, fn: McCallbackFn | null): boolean {
+    const k = this.ncb;
+    if (k === this.mcBatch) return false;
+    const b = this.cur;
+    b.cbKind[k] = kind;
+    b.cbData[k] = data;
+    if (kind !== CB_UNLOCK) b.cbFn[k] = fn;
+    this.ncb = k + 1;
+    return true;
   }
 
   /**
@@ -201,87 +303,127 @@ export class MulticallBatcher {
    * hypercall and the arguments fit (xen_mc_extend_args). Returns false when a new entry is needed.
    */
   tryExtend(op: number, argBytes: number): boolean {
+    const last = this.n - 1;
+    if (!this.coalesce || last < 0) return false;
     const b = this.cur;
-    if (!this.coalesce || b.entries === 0 || b.op[b.entries - 1] !== op || this.argidx + argBytes >= this.mcArgs) return false;
+    if (b.op[last] !== op || this.argidx + argBytes >= this.mcArgs) return false;
     this.argidx += argBytes;
-    b.subCount[b.entries - 1]++;
-    b.subops++;
+    b.subCount[last]++;
+    this.nsub++;
+    if (op === __HYPERVISOR_mmu_update) this.pendingMmuUpdate++;
     return true;
   }
 
   /** A new mmuext_op or mmu_update entry with one sub-op. Call only when entryFlushReason(argBytes) is null. */
   queueNewSubopEntry(op: number, argBytes: number): void {
-    const i = this.reserve(op, argBytes);
-    this.cur.subCount[i] = 1;
-    this.cur.subops++;
+    const i = this.reserve(argBytes);
+    const b = this.cur;
+    b.op[i] = op;
+    b.subStart[i] = this.nsub;
+    b.subCount[i] = 1;
+    this.nsub++;
+    if (op === __HYPERVISOR_mmuext_op) this.pendingMmuextEntries++;
+    else if (op === __HYPERVISOR_mmu_update) {
+      this.pendingMmuUpdateEntries++;
+      this.pendingMmuUpdate++;
+    } else this.pendingOtherOps.push(op);
   }
 
-  /** Fill the sub-op just added by tryExtend or queueNewSubopEntry. */
+  /** Fill the sub-op just added by tryExtend or queueNewSubopEntry (an mmuext_op's is counted by its command). */
   setLastSubop(cmd: number, frame: number, index = 0, value = 0): void {
     const b = this.cur;
-    const s = b.subops - 1;
+    const s = this.nsub - 1;
     b.subCmd[s] = cmd;
     b.subFrame[s] = frame;
-    b.subIndex[s] = index;
-    b.subValue[s] = value;
+    if (b.op[this.n - 1] === __HYPERVISOR_mmuext_op) {
+      if (this.pendingCmds[cmd]++ === 0) this.pendingCmdList[this.pendingCmdCount++] = cmd;
+    } else {
+      b.subIndex[s] = index;
+      b.subValue[s] = value;
+    }
   }
 
   /** xen_mc_callback, after callbackNeedsFlush() is false. */
   queueCallback(kind: number, data: number, fn: McCallbackFn | null = null): void {
+    const k = this.ncb;
+    if (k === this.mcBatch) throw new ModelError('callback queued into a full callback array');
     const b = this.cur;
-    if (b.callbacks === this.mcBatch) throw new ModelError('callback queued into a full callback array');
-    b.cbKind[b.callbacks] = kind;
-    b.cbData[b.callbacks] = data;
-    b.cbFn[b.callbacks] = fn;
-    b.callbacks++;
+    b.cbKind[k] = kind;
+    b.cbData[k] = data;
+    if (kind !== CB_UNLOCK) b.cbFn[k] = fn;
+    this.ncb = k + 1;
   }
 
   /** Whether the batch now queued would be flushed as a direct hypercall (one entry, singleton bypass). */
   get flushIsSingleton(): boolean {
-    return this.singletonBypass && this.cur.entries === 1;
+    return this.singletonBypass && this.n === 1;
   }
 
   /**
    * xen_mc_flush's bookkeeping: count the batch (reason null for the final xen_mc_issue or an explicit flush),
-   * reset mcidx/argidx/cbidx, and hand over the batch to execute. Valid until the next take.
+   * reset mcidx/argidx/cbidx, and hand over the batch to execute. It stays valid until it is given to `recycle`.
    */
   take(reason: FlushReason | null): McBuffer {
     const b = this.cur;
+    const n = this.n;
+    b.entries = n;
+    b.subops = this.nsub;
+    b.callbacks = this.ncb;
     const c = this.counters;
     c.batches++;
-    c.entries += b.entries;
+    c.entries += n;
     c.argBytes += this.queuedArgBytes;
-    this.batchHisto[b.entries]++;
-    if (b.entries === 1 && this.singletonBypass) c.singletons++;
-    else if (b.entries > 0) c.multicalls++;
-    if (reason) c[reason]++;
-    for (let i = 0; i < b.entries; i++) {
-      const op = b.op[i];
-      this.hypercallHisto[op]++;
-      if (op === __HYPERVISOR_update_va_mapping) c.uvm++;
-      else if (op === __HYPERVISOR_mmu_update) c.mmuUpdate += b.subCount[i];
-      else if (op === __HYPERVISOR_mmuext_op) {
-        const end = b.subStart[i] + b.subCount[i];
-        for (let k = b.subStart[i]; k < end; k++) this.mmuextHisto[b.subCmd[k]]++;
-      }
-    }
-    this.cur = this.spare;
-    this.spare = b;
-    this.cur.entries = 0;
-    this.cur.subops = 0;
-    this.cur.callbacks = 0;
+    this.batchHisto[n]++;
+    if (n === 1 && this.singletonBypass) c.singletons++;
+    else if (n > 0) c.multicalls++;
+    if (reason !== null) c[reason]++;
+    if (n > 0) this.countTaken();
+    const next = this.free.pop() ?? new McBuffer(this.mcBatch, this.mcArgs);
+    this.cur = next;
+    this.n = 0;
+    this.nsub = 0;
+    this.ncb = 0;
     this.argidx = 0;
     return b;
   }
 
-  private reserve(op: number, argBytes: number): number {
-    const b = this.cur;
-    if (this.entryFlushReason(argBytes) !== null) throw new ModelError('entry queued into a full batch: flush first');
-    this.argidx = this.u64Slots ? this.argidx + ((argBytes + 7) >>> 3) : roundup8(this.argidx) + argBytes;
-    const i = b.entries++;
-    b.op[i] = op;
-    b.subStart[i] = b.subops;
-    b.subCount[i] = 0;
+  /** Give back a buffer returned by `take`, once its entries and callbacks have run. */
+  recycle(b: McBuffer): void {
+    this.free.push(b);
+  }
+
+  /** Add the counts of the batch being taken to the totals. */
+  private countTaken(): void {
+    const c = this.counters;
+    const h = this.hypercallHisto;
+    c.uvm += this.pendingUvm;
+    c.mmuUpdate += this.pendingMmuUpdate;
+    h[__HYPERVISOR_update_va_mapping] += this.pendingUvm;
+    h[__HYPERVISOR_mmuext_op] += this.pendingMmuextEntries;
+    h[__HYPERVISOR_mmu_update] += this.pendingMmuUpdateEntries;
+    this.pendingUvm = 0;
+    this.pendingMmuextEntries = 0;
+    this.pendingMmuUpdateEntries = 0;
+    this.pendingMmuUpdate = 0;
+    const other = this.pendingOtherOps;
+    if (other.length > 0) {
+      for (const op of other) h[op]++;
+      other.length = 0;
+    }
+    const cmds = this.pendingCmdList;
+    for (let i = 0; i < this.pendingCmdCount; i++) {
+      this.mmuextHisto[cmds[i]] += this.pendingCmds[cmds[i]];
+      this.pendingCmds[cmds[i]] = 0;
+    }
+    this.pendingCmdCount = 0;
+  }
+
+  /** A new entry; the caller has checked entryFlushReason (only the slot count is checked again here). */
+  private reserve(argBytes: number): number {
+    const i = this.n;
+    if (i === this.mcBatch) throw new ModelError('entry queued into a full batch: flush first');
+    this.argidx = this.u64Slots ? this.argidx + ((argBytes + 7) >>> 3) : ((this.argidx + 7) & ~7) + argBytes;
+    this.n = i + 1;
     return i;
   }
 }

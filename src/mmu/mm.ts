@@ -2,8 +2,11 @@ import { ConfigError } from '../shared/errors.js';
 import { FRAME_RW } from './frame-flags.js';
 import { defaultKernelFor, KERNEL_ERAS } from './kernel-era.js';
 import { PAGE_SIZE, PAGING_MODES } from './paging-mode.js';
-import type { KernelEraSpec, KernelVersion, MmLayout, PagingMode, PagingModeSpec, VmaSpec } from './types.js';
+import type { KernelEraSpec, KernelVersion, MmLayout, MmView, PagingMode, PagingModeSpec, VmaSpec } from './types.js';
 import { PT_PGD, PT_PMD, PT_PTE, PT_PUD } from './types.js';
+
+/** PTE pages whose contents are allocated together (128 KiB of 512-entry pages). */
+const PTE_PAGES_PER_CHUNK = 32;
 
 /** Options of an Mm. */
 export interface MmOptions {
@@ -61,8 +64,17 @@ export class Mm {
   readonly ptePages: number;
   /** Guest-side frame flags: FRAME_RW, PG_PINNED, PG_HIGHMEM. */
   readonly flags: Uint8Array;
-  /** PTE contents, materialised per PTE page only where something stored (mmu_update, a guest store). */
-  private readonly pteContents = new Map<number, Float64Array>();
+  /** The read-only view a strategy gets (PinContext.mm): the layout, without the flags. */
+  readonly view: MmView;
+  /**
+   * PTE contents, materialised per PTE page only where something stored (mmu_update, a guest store), indexed by
+   * frame (an array rather than a Map: a store is an index, not a hash lookup). Made on the first store.
+   */
+  private pteContents: (Float64Array | null)[] | null = null;
+  private ptePagesMaterialised = 0;
+  /** PTE pages are carved out of chunks of PTE_PAGES_PER_CHUNK pages: one allocation per chunk, not per page. */
+  private pteChunk = new Float64Array(0);
+  private pteChunkUsed = PTE_PAGES_PER_CHUNK;
 
   constructor(mode: PagingMode, layout: MmLayout, options: MmOptions = {}) {
     const spec = PAGING_MODES[mode];
@@ -99,15 +111,17 @@ export class Mm {
     this.kernelPmd = pae ? frames - 1 : -1;
     this.kernelPmdInWalk = pae && this.kernel.paeKernelPmdInWalk;
     const walked = g + u + n + 1 - (pae && !this.kernelPmdInWalk ? 1 : 0);
-    this.walkFrames = new Int32Array(walked);
-    this.walkLevels = new Uint8Array(walked);
-    this.externalRefs = new Uint16Array(frames);
-    this.xenLevel = new Uint8Array(frames);
+    // The loops below fill local arrays: a constructor's `this` is still changing shape, and its field loads are slow.
+    const walkFrames = (this.walkFrames = new Int32Array(walked));
+    const walkLevels = (this.walkLevels = new Uint8Array(walked));
+    const externalRefs = (this.externalRefs = new Uint16Array(frames));
+    const xenLevel = (this.xenLevel = new Uint8Array(frames));
     this.flags = new Uint8Array(frames).fill(FRAME_RW);
-    this.pteFrames = new Int32Array(n);
-    this.ptePresent = new Uint16Array(n);
-    this.pteCumulative = new Float64Array(n);
+    const pteFrames = (this.pteFrames = new Int32Array(n));
+    const ptePresent = (this.ptePresent = new Uint16Array(n));
+    const pteCumulative = (this.pteCumulative = new Float64Array(n));
     const parent = new Int32Array(frames).fill(-1);
+    const pgd = this.pgd;
 
     // Depth-first pre-order: PUD, then each PMD, then its PTE pages (2.6.24 pgd_walk, mmu_pv.c __xen_pgd_walk); pgd last.
     let next = first;
@@ -125,10 +139,10 @@ export class Mm {
         while (curPmd < pmd) {
           curPmd++;
           pmdFrame = next++;
-          this.xenLevel[pmdFrame] = 2;
-          parent[pmdFrame] = this.pgd;
-          this.walkFrames[w] = pmdFrame;
-          this.walkLevels[w++] = PT_PMD;
+          xenLevel[pmdFrame] = 2;
+          parent[pmdFrame] = pgd;
+          walkFrames[w] = pmdFrame;
+          walkLevels[w++] = PT_PMD;
         }
       } else if (spec.topLevel === 4) {
         const pmd = Math.floor(p / e);
@@ -136,29 +150,29 @@ export class Mm {
         if (pud !== curPud) {
           curPud = pud;
           pudFrame = next++;
-          this.xenLevel[pudFrame] = 3;
-          parent[pudFrame] = this.pgd;
-          this.walkFrames[w] = pudFrame;
-          this.walkLevels[w++] = PT_PUD;
+          xenLevel[pudFrame] = 3;
+          parent[pudFrame] = pgd;
+          walkFrames[w] = pudFrame;
+          walkLevels[w++] = PT_PUD;
         }
         if (pmd !== curPmd) {
           curPmd = pmd;
           pmdFrame = next++;
-          this.xenLevel[pmdFrame] = 2;
+          xenLevel[pmdFrame] = 2;
           parent[pmdFrame] = pudFrame;
-          this.walkFrames[w] = pmdFrame;
-          this.walkLevels[w++] = PT_PMD;
+          walkFrames[w] = pmdFrame;
+          walkLevels[w++] = PT_PMD;
         }
       }
       const pte = next++;
-      this.xenLevel[pte] = 1;
-      parent[pte] = spec.topLevel === 2 ? this.pgd : pmdFrame;
-      this.walkFrames[w] = pte;
-      this.walkLevels[w++] = PT_PTE;
-      this.pteFrames[i] = pte;
-      this.ptePresent[i] = present[i];
+      xenLevel[pte] = 1;
+      parent[pte] = spec.topLevel === 2 ? pgd : pmdFrame;
+      walkFrames[w] = pte;
+      walkLevels[w++] = PT_PTE;
+      pteFrames[i] = pte;
+      ptePresent[i] = present[i];
       cum += present[i];
-      this.pteCumulative[i] = cum;
+      pteCumulative[i] = cum;
     }
     if (pae) {
       // The user PMDs after the last PTE page's, present though empty; then the kernel PMD (pgd slot 3), walked
@@ -166,77 +180,152 @@ export class Mm {
       while (curPmd < spec.userPgdSlots - 1) {
         curPmd++;
         pmdFrame = next++;
-        this.xenLevel[pmdFrame] = 2;
-        parent[pmdFrame] = this.pgd;
-        this.walkFrames[w] = pmdFrame;
-        this.walkLevels[w++] = PT_PMD;
+        xenLevel[pmdFrame] = 2;
+        parent[pmdFrame] = pgd;
+        walkFrames[w] = pmdFrame;
+        walkLevels[w++] = PT_PMD;
       }
       const k = next++;
-      this.xenLevel[k] = 2;
-      parent[k] = this.pgd;
-      this.externalRefs[k] = spec.kernelRefs;
+      xenLevel[k] = 2;
+      parent[k] = pgd;
+      externalRefs[k] = spec.kernelRefs;
       if (this.kernelPmdInWalk) {
-        this.walkFrames[w] = k;
-        this.walkLevels[w++] = PT_PMD;
+        walkFrames[w] = k;
+        walkLevels[w++] = PT_PMD;
       }
-    } else this.externalRefs[this.pgd] = spec.kernelRefs;
-    this.walkFrames[w] = this.pgd;
-    this.walkLevels[w] = PT_PGD;
-    this.xenLevel[this.pgd] = spec.topLevel;
-    if (this.userPgd >= 0) this.xenLevel[this.userPgd] = spec.topLevel;
+    } else externalRefs[pgd] = spec.kernelRefs;
+    walkFrames[w] = pgd;
+    walkLevels[w] = PT_PGD;
+    xenLevel[pgd] = spec.topLevel;
+    if (this.userPgd >= 0) xenLevel[this.userPgd] = spec.topLevel;
     this.presentPtes = cum;
 
     // Children in CSR form, in frame order (which is walk order).
-    this.childCount = new Int32Array(frames);
-    for (let f = 0; f < frames; f++) if (parent[f] >= 0) this.childCount[parent[f]]++;
-    this.childStart = new Int32Array(frames);
+    const childCount = (this.childCount = new Int32Array(frames));
+    for (let f = 0; f < frames; f++) if (parent[f] >= 0) childCount[parent[f]]++;
+    const childStart = (this.childStart = new Int32Array(frames));
     let s = 0;
     for (let f = 0; f < frames; f++) {
-      this.childStart[f] = s;
-      s += this.childCount[f];
+      childStart[f] = s;
+      s += childCount[f];
     }
-    this.children = new Int32Array(s);
+    const children = (this.children = new Int32Array(s));
     const fill = new Int32Array(frames);
     for (let f = 0; f < frames; f++) {
       const p = parent[f];
-      if (p >= 0) this.children[this.childStart[p] + fill[p]++] = f;
+      if (p >= 0) children[childStart[p] + fill[p]++] = f;
     }
     // The user pgd's user half maps the same PUD pages as the kernel pgd (xen_set_pgd writes both).
     if (this.userPgd >= 0) {
       this.childStart[this.userPgd] = this.childStart[this.pgd];
       this.childCount[this.userPgd] = this.childCount[this.pgd];
     }
+    this.view = Object.freeze(new LayoutView(this));
   }
 
   /** Write PTE `index` of PTE page `frame`. */
   writePte(frame: number, index: number, value: number): void {
-    let page = this.pteContents.get(frame);
-    if (!page) this.pteContents.set(frame, (page = new Float64Array(this.mode.entriesPerTable)));
+    const pages = this.pteContents ?? (this.pteContents = new Array<Float64Array | null>(this.frameCount).fill(null));
+    let page = pages[frame];
+    if (page === null) pages[frame] = page = this.newPtePage();
     page[index] = value;
+  }
+
+  /** A zeroed PTE page's contents, from the current chunk. */
+  private newPtePage(): Float64Array {
+    const e = this.mode.entriesPerTable;
+    if (this.pteChunkUsed === PTE_PAGES_PER_CHUNK) {
+      this.pteChunk = new Float64Array(PTE_PAGES_PER_CHUNK * e);
+      this.pteChunkUsed = 0;
+    }
+    const at = e * this.pteChunkUsed++;
+    this.ptePagesMaterialised++;
+    return this.pteChunk.subarray(at, at + e);
   }
 
   /** PTE `index` of PTE page `frame` (0 where nothing was stored). */
   readPte(frame: number, index: number): number {
-    return this.pteContents.get(frame)?.[index] ?? 0;
+    const page = this.pteContents === null ? null : this.pteContents[frame];
+    return page === null ? 0 : page[index];
   }
 
   /** PTE pages whose contents have been materialised. */
   get materialisedPtePages(): number {
-    return this.pteContents.size;
+    return this.ptePagesMaterialised;
   }
 
   /** The i-th PTE page (0-based, walk order) holding the k-th present PTE of the mm (0 <= k < presentPtes). */
   ptePageOfPte(k: number): number {
-    const cum = this.pteCumulative;
-    let lo = 0;
-    let hi = cum.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cum[mid] > k) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
+    return ptePageOf(this.pteCumulative, k);
   }
+}
+
+/** The read-only view of an mm a strategy gets (MmView): the layout's fields, shared, and nothing else. */
+class LayoutView implements MmView {
+  readonly mode: PagingModeSpec;
+  readonly kernel: KernelEraSpec;
+  readonly frameCount: number;
+  readonly pgd: number;
+  readonly userPgd: number;
+  readonly walkFrames: Int32Array;
+  readonly walkLevels: Uint8Array;
+  readonly xenLevel: Uint8Array;
+  readonly kernelPmd: number;
+  readonly kernelPmdInWalk: boolean;
+  readonly pteFrames: Int32Array;
+  readonly ptePresent: Uint16Array;
+  readonly pteCumulative: Float64Array;
+  readonly presentPtes: number;
+  readonly pudPages: number;
+  readonly pmdPages: number;
+  readonly ptePages: number;
+  /** Present PTEs of every PTE page when they all have the same count (a dense layout), else 0. */
+  private readonly perPage: number;
+
+  constructor(mm: Mm) {
+    this.mode = mm.mode;
+    this.kernel = mm.kernel;
+    this.frameCount = mm.frameCount;
+    this.pgd = mm.pgd;
+    this.userPgd = mm.userPgd;
+    this.walkFrames = mm.walkFrames;
+    this.walkLevels = mm.walkLevels;
+    this.xenLevel = mm.xenLevel;
+    this.kernelPmd = mm.kernelPmd;
+    this.kernelPmdInWalk = mm.kernelPmdInWalk;
+    this.pteFrames = mm.pteFrames;
+    this.ptePresent = mm.ptePresent;
+    this.pteCumulative = mm.pteCumulative;
+    this.presentPtes = mm.presentPtes;
+    this.pudPages = mm.pudPages;
+    this.pmdPages = mm.pmdPages;
+    this.ptePages = mm.ptePages;
+    this.perPage = uniformPresent(mm.ptePresent);
+  }
+
+  ptePageOfPte(k: number): number {
+    // With every page equally full the k-th PTE is in page floor(k / perPage): what the search would find.
+    return this.perPage > 0 ? Math.floor(k / this.perPage) : ptePageOf(this.pteCumulative, k);
+  }
+}
+
+/** The present-PTE count shared by every PTE page, or 0 when they differ. */
+function uniformPresent(present: Uint16Array): number {
+  const n = present.length > 0 ? present[0] : 0;
+  for (let i = 1; i < present.length; i++) if (present[i] !== n) return 0;
+  return n;
+}
+
+/** The index of the first running total above `k`: the PTE page holding the k-th present PTE (binary search). */
+function ptePageOf(cum: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = cum.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cum[mid] > k) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** Sorted global indices of the PTE pages a layout needs, with each page's present-entry count. */

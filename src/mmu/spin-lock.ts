@@ -42,8 +42,13 @@ export class SpinLockTable {
   /** Id of mm->page_table_lock. */
   readonly pageTableLock: number;
   readonly classes = [new LockClassStats(), new LockClassStats()] as const;
+  /** classes[LOCK_CLASS_PTL] and classes[LOCK_CLASS_PAGE_TABLE_LOCK], held directly for the hot paths. */
+  private readonly ptlStats = this.classes[LOCK_CLASS_PTL];
+  private readonly pageTableLockStats = this.classes[LOCK_CLASS_PAGE_TABLE_LOCK];
   private readonly held: Int32Array;
   private readonly waiters = new Map<number, Waiter[]>();
+  /** vCPUs queued on each lock (the queue itself is in `waiters`, looked up only when this is not 0). */
+  private readonly waiting: Uint16Array;
 
   constructor(
     frames: number,
@@ -56,6 +61,7 @@ export class SpinLockTable {
     this.contentions = new Uint32Array(frames + 1);
     this.pageTableLock = frames;
     this.held = new Int32Array(vcpus * 2);
+    this.waiting = new Uint16Array(frames + 1);
   }
 
   classOf(id: number): LockClass {
@@ -79,8 +85,10 @@ export class SpinLockTable {
       this.owner[id] = vcpu;
       this.acquiredAt[id] = this.clock.now;
       this.acquisitions[id]++;
-      this.classes[cls].acquisitions++;
-      this.noteHeld(vcpu, cls, 1);
+      const stats = cls === LOCK_CLASS_PTL ? this.ptlStats : this.pageTableLockStats;
+      stats.acquisitions++;
+      const h = ++this.held[vcpu * 2 + cls];
+      if (h > stats.maxHeld) stats.maxHeld = h;
       return true;
     }
     this.contentions[id]++;
@@ -88,6 +96,7 @@ export class SpinLockTable {
     let q = this.waiters.get(id);
     if (!q) this.waiters.set(id, (q = []));
     q.push({ vcpu, sinceNs: this.clock.now });
+    this.waiting[id]++;
     return false;
   }
 
@@ -100,14 +109,13 @@ export class SpinLockTable {
       throw new ModelError(`vCPU ${vcpu} releases lock ${id} owned by ${this.owner[id] < 0 ? 'nobody' : `vCPU ${this.owner[id]}`}`);
     }
     const cls = this.classOf(id);
-    this.classes[cls].hold.record(this.clock.now - this.acquiredAt[id]);
-    this.noteHeld(vcpu, cls, -1);
-    const q = this.waiters.get(id);
-    if (!q || q.length === 0) {
+    (cls === LOCK_CLASS_PTL ? this.ptlStats : this.pageTableLockStats).hold.record(this.clock.now - this.acquiredAt[id]);
+    this.held[vcpu * 2 + cls]--;
+    if (this.waiting[id] === 0) {
       this.owner[id] = -1;
       return -1;
     }
-    const next = q[0];
+    const next = this.waiters.get(id)![0];
     this.owner[id] = next.vcpu;
     this.acquiredAt[id] = Infinity; // set by grant
     return next.vcpu;
@@ -118,6 +126,7 @@ export class SpinLockTable {
     const q = this.waiters.get(id);
     const w = q?.shift();
     if (!w || this.owner[id] !== w.vcpu) throw new ModelError(`grant of lock ${id} without a handed-over waiter`);
+    this.waiting[id]--;
     const cls = this.classOf(id);
     this.acquiredAt[id] = atNs;
     this.acquisitions[id]++;

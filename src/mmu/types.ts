@@ -77,3 +77,49 @@ export interface KernelEraSpec {
    */
   paeKernelPmdInWalk: boolean;
 }
+
+/** A typed array as a strategy sees it: numbers to read, indexable and iterable, never written. */
+export interface ReadonlyNumbers extends Iterable<number> {
+  readonly length: number;
+  readonly [index: number]: number;
+}
+
+/**
+ * What a strategy may read of an mm (PinContext.mm): its layout and walk order, nothing that the model changes
+ * while it runs. The frame flags (the kernel mapping's RW bit, PG_pinned) are not part of it: PG_pinned changes
+ * through testSetPinned / testClearPinned, the mapping only through hypercalls, so a strategy cannot bypass the
+ * model. The arrays are the Mm's own (shared, not copied: typed read-only).
+ */
+export interface MmView {
+  readonly mode: PagingModeSpec;
+  /** The kernel era whose walk this mm follows. */
+  readonly kernel: KernelEraSpec;
+  /** Number of frames (pagetable pages) of this mm. */
+  readonly frameCount: number;
+  /** Frame of the pgd (0). */
+  readonly pgd: number;
+  /** Frame of the user pgd (4level), or -1. */
+  readonly userPgd: number;
+  /** Linux walk order (__xen_pgd_walk): frames, pgd last; the user pgd is not part of the walk. */
+  readonly walkFrames: ReadonlyNumbers;
+  /** PT_PGD / PT_PUD / PT_PMD / PT_PTE of each walked frame. */
+  readonly walkLevels: ReadonlyNumbers;
+  /** Xen type level of each frame: 1 for PTE pages ... topLevel for the pgd. */
+  readonly xenLevel: ReadonlyNumbers;
+  /** The PAE kernel PMD (pgd slot 3), or -1 on other modes. */
+  readonly kernelPmd: number;
+  /** Whether `kernelPmd` is part of `walkFrames` (2.6.24) or remapped explicitly by the top-level pin (current). */
+  readonly kernelPmdInWalk: boolean;
+  /** PTE pages in walk order, their present-entry counts and running totals. */
+  readonly pteFrames: ReadonlyNumbers;
+  readonly ptePresent: ReadonlyNumbers;
+  readonly pteCumulative: ReadonlyNumbers;
+  /** Present PTEs over the whole mm. */
+  readonly presentPtes: number;
+  /** G, U, N: PUD pages, PMD pages, PTE pages. */
+  readonly pudPages: number;
+  readonly pmdPages: number;
+  readonly ptePages: number;
+  /** The i-th PTE page (0-based, walk order) holding the k-th present PTE of the mm (0 <= k < presentPtes). */
+  ptePageOfPte(k: number): number;
+}

@@ -2,6 +2,7 @@ import { setImmediate as yieldToEventLoop, setTimeout as delay } from 'node:time
 import { Piscina } from 'piscina';
 import { executeRun } from './execute-run.js';
 import type { RunResult } from '../results/types.js';
+import { chunkByCost } from './schedule.js';
 import type { RunSpec, RunTask, TimingOptions } from './types.js';
 
 /** The piscina worker entry (this file is dist/src/runner/run-specs.js). */
@@ -59,24 +60,36 @@ export async function runSpecs(specs: readonly RunSpec[], options: RunSpecsOptio
     return { results, aborted: options.signal?.aborted ?? false };
   }
 
-  const pool = new Piscina<RunTask, RunResult>({
+  const pool = new Piscina<RunTask[], RunResult[]>({
     filename: WORKER_URL.href,
     minThreads: options.workers,
     maxThreads: options.workers,
     idleTimeout: 1000,
   });
-  // The pool gets at most one run per worker at a time, fed from `order` as runs finish. On abort no new
-  // run is fed, and the runs in progress get ABORT_GRACE_MS to finish and be kept before the pool is destroyed.
+  // Small runs travel in groups (chunkByCost), so a worker is not left idle for a round trip after each tiny run.
+  // The pool gets at most one group per worker at a time, fed in submission order as groups finish. On abort no
+  // new group is fed, and the groups in progress get ABORT_GRACE_MS to finish and be kept before the pool is destroyed.
+  const chunks = chunkByCost(specs, order);
   let next = 0;
   const inFlight = new Set<Promise<void>>();
-  const submit = (index: number): void => {
-    const spec = specs[index];
-    const done = pool.run(task(spec)).then(
-      (result) => finish(index, result),
+  const submit = (chunk: number[]): void => {
+    const done = pool.run(chunk.map((index) => task(specs[index]))).then(
+      (chunkResults) => {
+        for (const [k, index] of chunk.entries()) finish(index, chunkResults[k]);
+      },
       (error: unknown) => {
-        if (options.signal?.aborted) return; // destroyed after the grace period: the run did not finish
+        if (options.signal?.aborted) return; // destroyed after the grace period: the runs did not finish
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        finish(index, { id: spec.id, kind: spec.kind, params: { ...spec.params }, status: 'error', error: `worker: ${message}` });
+        for (const index of chunk) {
+          const spec = specs[index];
+          finish(index, {
+            id: spec.id,
+            kind: spec.kind,
+            params: { ...spec.params },
+            status: 'error',
+            error: `worker: ${message}`,
+          });
+        }
       },
     );
     const tracked = done.finally(() => inFlight.delete(tracked));
@@ -84,8 +97,8 @@ export async function runSpecs(specs: readonly RunSpec[], options: RunSpecsOptio
   };
   try {
     const aborted = abortPromise(options.signal);
-    while (next < order.length || inFlight.size > 0) {
-      while (!options.signal?.aborted && inFlight.size < options.workers && next < order.length) submit(order[next++]);
+    while (next < chunks.length || inFlight.size > 0) {
+      while (!options.signal?.aborted && inFlight.size < options.workers && next < chunks.length) submit(chunks[next++]);
       if (options.signal?.aborted) {
         // unref: a grace timer must not keep the process alive once the runs are in.
         await Promise.race([Promise.all(inFlight), delay(ABORT_GRACE_MS, undefined, { ref: false })]);

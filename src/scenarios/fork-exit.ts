@@ -7,8 +7,9 @@ import { RngStream } from '../sim/rng.js';
 import { ModelError } from '../shared/errors.js';
 import { getStrategy } from '../strategies/registry.js';
 import type { PinContext, Program, Strategy } from '../strategies/types.js';
-import type { GuestCpu } from './guest-cpu.js';
+import type { ActionObserver, GuestCpu } from './vcpu/index.js';
 import { Machine } from './machine.js';
+import { RacingWriter } from './racing-writer.js';
 import type { ForkExitParams, LockClassStats, RunMetrics } from './types.js';
 
 export { DEFAULT_PARAMS, SCENARIOS, resolveParams } from './params.js';
@@ -20,15 +21,22 @@ export interface ScenarioOutput {
   events: number;
 }
 
+/** Options of runScenario beyond the parameters. */
+export interface ScenarioOptions {
+  /** Replaces the named profile's numbers (sensitivity sweeps, tests); `params.profile` still names the run. */
+  costs?: CostProfile;
+  /** Sees every action of every vCPU (timelines, schedule tools); the metrics are the same with or without it. */
+  observer?: ActionObserver;
+}
+
 /**
  * fork-exit: vCPU 0 pins the mm (dup_mmap), keeps it pinned for dwellNs, unpins it (exit_mmap), `iterations`
  * times, holding mm->page_table_lock around each pin and unpin as Linux's callers do. vCPUs 1..vcpus-1 race it
  * as rmap walkers: think (exponential, mean writerThinkNs), pick a present PTE at random, take its PTE lock
  * (pte_lockptr), store (two 32-bit stores on pae), unlock, until the pinner is done. Deterministic for given
- * parameters and seed. Throws ModelError when an end-of-run invariant is broken. `options.costs` replaces the
- * named profile's numbers (sensitivity sweeps, tests); `params.profile` still names the run.
+ * parameters and seed. Throws ModelError when an end-of-run invariant is broken.
  */
-export function runScenario(params: ForkExitParams, options: { costs?: CostProfile } = {}): ScenarioOutput {
+export function runScenario(params: ForkExitParams, options: ScenarioOptions = {}): ScenarioOutput {
   const strategy = getStrategy(params.strategy);
   const costs = options.costs ?? COST_PROFILES[params.profile];
   if (!costs) throw new ModelError(`unknown profile ${params.profile}`);
@@ -57,26 +65,9 @@ export function runScenario(params: ForkExitParams, options: { costs?: CostProfi
   }
 
   const storesPerUpdate = m.mm.mode.storesPerPteUpdate;
+  const writer = (ctx: PinContext, rng: RngStream): Program => new RacingWriter(ctx, rng, m, params.writerThinkNs, storesPerUpdate);
 
-  function* writer(ctx: PinContext, rng: RngStream): Program {
-    const mm = ctx.mm;
-    let value = 0;
-    while (!m.pinnerDone) {
-      yield ctx.sleep(rng.exponentialNs(params.writerThinkNs));
-      if (m.pinnerDone) break;
-      const k = rng.int(0, mm.presentPtes - 1);
-      const page = mm.ptePageOfPte(k);
-      const index = k - (mm.pteCumulative[page] - mm.ptePresent[page]);
-      const frame = mm.pteFrames[page];
-      const ptl = ctx.ptl(frame);
-      yield ctx.lock(ptl);
-      // xen_set_pte / xen_pte_clear / ptep_get_and_clear: one store, or two 32-bit halves on PAE.
-      value++;
-      for (let s = 0; s < storesPerUpdate; s++) yield ctx.store(frame, index, value);
-      yield ctx.unlock(ptl);
-    }
-  }
-
+  if (options.observer !== undefined) for (const c of m.cpus) c.observer = options.observer;
   m.cpus[0].start(pinner(m.cpus[0]));
   for (let v = 1; v < params.vcpus; v++) m.cpus[v].start(writer(m.cpus[v], new RngStream(params.seed, `writer-${v}`)));
   m.run();

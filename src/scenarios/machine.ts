@@ -9,13 +9,13 @@ import type { KernelEraSpec } from '../mmu/types.js';
 import { SpinLockTable } from '../mmu/spin-lock.js';
 import { Engine } from '../sim/engine.js';
 import type { FaultDetail, ForkExitParams } from './types.js';
-import { GuestCpu } from './guest-cpu.js';
+import { GuestCpu, type VcpuHost } from './vcpu/index.js';
 
 /** How many write-protect faults keep their details. */
 export const FAULT_DETAILS_KEPT = 5;
 
-/** One guest: an mm, Xen's view of it, its locks and vCPUs, on one engine. */
-export class Machine {
+/** One guest: an mm, Xen's view of it, its locks and vCPUs, on one engine. Its vCPUs see it as their VcpuHost. */
+export class Machine implements VcpuHost {
   readonly engine = new Engine();
   /** The guest kernel's rules (params.kernel). */
   readonly era: KernelEraSpec;
@@ -62,7 +62,7 @@ export class Machine {
   }
 
   /** Count a PTE store's outcome; keep the first few faults' details. */
-  noteStore(cpu: GuestCpu, frame: number, outcome: StoreOutcome): void {
+  noteStore(vcpu: number, frame: number, outcome: StoreOutcome): void {
     if (outcome === 'direct') this.writes.direct++;
     else if (outcome === 'emulated') this.writes.emulated++;
     else if (outcome === 'stale') this.writes.staleTlb++;
@@ -70,7 +70,7 @@ export class Machine {
       this.writes.faults++;
       if (this.faultDetails.length < FAULT_DETAILS_KEPT) {
         this.faultDetails.push({
-          vcpu: cpu.vcpu,
+          vcpu,
           frame,
           atNs: this.engine.now,
           pinner: `${this.phase}: ${this.cpus[0].describe()}`,

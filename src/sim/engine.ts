@@ -4,7 +4,11 @@ import { ModelError } from '../shared/errors.js';
 export const BLOCKED = -1;
 export const DONE = -2;
 
-/** A vCPU process. `step` performs one action at `engine.now` and says how long it takes. */
+/**
+ * A vCPU process. `step` performs one action at `engine.now` and says how long it takes. A process that has more
+ * to do may ask `engine.continueAfter(cost)` instead of returning: when the engine would run it next anyway, it goes
+ * on within the same call (the clock advanced, the next action counted as an event of its own).
+ */
 export interface Process {
   step(engine: Engine): number;
 }
@@ -12,12 +16,16 @@ export interface Process {
 /**
  * A discrete-event kernel that knows nothing of Xen: a virtual clock in ns and an event queue of process
  * wake-ups ordered by (time, sequence number). A BLOCKED process sleeps until someone calls `wake`.
- * With a single process there is nothing to interleave, and `run` takes a fast path without the queue.
+ *
+ * Every action of a process is one event and one interleaving point. The order of events is decided in two
+ * places only, which a systematic scheduler (schedule exploration) would replace: `pop` (which queued process runs
+ * next) and `continueAfter` (whether the running process may go on without a trip through the queue). With a single
+ * process there is nothing to interleave, and `run` takes a fast path without the queue.
  */
 export class Engine {
   /** Virtual time, ns. */
   now = 0;
-  /** Steps executed (simulated events). */
+  /** Actions executed (simulated events): one per `step` call, plus one per `continueAfter` that returned true. */
   events = 0;
   private readonly procs: Process[] = [];
   private readonly state: number[] = []; // 0 queued, 1 blocked, 2 done, 3 running
@@ -42,6 +50,21 @@ export class Engine {
     if (atNs < this.now) throw new ModelError(`wake of process ${id} in the past (${atNs} < ${this.now})`);
     this.state[id] = 0;
     this.push(atNs, id);
+  }
+
+  /**
+   * The running process has just performed an action that keeps it busy for `costNs`. Returns true when it would
+   * be the next to run anyway, because every queued process runs strictly later (a process queued at the same
+   * instant was queued first, so it would go first): the clock then moves to the end of the action and the
+   * process performs its next action at once. Returns false when another process comes first: the caller must
+   * return `costNs` from `step`. Exact: the order of events is the one the queue would give.
+   */
+  continueAfter(costNs: number): boolean {
+    const t = this.now + costNs;
+    if (this.heapSize > 0 && this.heapTime[0] <= t) return false;
+    this.now = t;
+    this.events++;
+    return true;
   }
 
   /** Run until every process is done. Throws ModelError if processes remain blocked with nothing to wake them. */

@@ -12,11 +12,11 @@ export const mmLock: Strategy = {
   description: 'the shipped pre-patch kernel, split PTE locks off: PTE writers serialise on mm->page_table_lock, held by the pinner throughout',
   splitPtlocks: false,
   *pin(ctx) {
-    yield ctx.call(batchedPinWithoutL1Pins(ctx));
+    batchedPinWithoutL1Pins(ctx);
     yield ctx.mcIssue();
   },
   *unpin(ctx) {
-    yield ctx.call(batchedUnpinWithoutL1Unpins(ctx));
+    batchedUnpinWithoutL1Unpins(ctx);
     yield ctx.mcIssue();
   },
 };

@@ -24,20 +24,20 @@ export const perPteDeferred: Strategy = {
       const frame = walkFrames[i];
       if (ctx.testSetPinned(frame)) continue;
       const level = walkLevels[i];
-      yield ctx.mcUpdateVaMapping(frame, false, remapFlags(level));
+      ctx.mcUpdateVaMapping(frame, false, remapFlags(level));
       if (level === PT_PTE && ctx.splitPtlocks) {
         const ptl = ctx.ptl(frame);
         yield ctx.lock(ptl, { nest: true });
-        yield ctx.mcMmuextOp(MMUEXT_PIN_L1_TABLE, frame);
-        yield ctx.mcCallbackUnlock(ptl);
+        ctx.mcMmuextOp(MMUEXT_PIN_L1_TABLE, frame);
+        ctx.mcCallbackUnlock(ptl);
       }
     }
-    yield* batchedPinTopLevel(ctx);
+    batchedPinTopLevel(ctx);
     yield ctx.mcIssue();
   },
   *unpin(ctx) {
     const { walkFrames, walkLevels } = ctx.mm;
-    yield* batchedUnpinTopLevel(ctx);
+    batchedUnpinTopLevel(ctx);
     for (let i = 0; i < walkFrames.length; i++) {
       const frame = walkFrames[i];
       if (!ctx.testClearPinned(frame)) continue;
@@ -45,10 +45,10 @@ export const perPteDeferred: Strategy = {
       const locked = level === PT_PTE && ctx.splitPtlocks;
       if (locked) {
         yield ctx.lock(ctx.ptl(frame), { nest: true });
-        yield ctx.mcMmuextOp(MMUEXT_UNPIN_TABLE, frame);
+        ctx.mcMmuextOp(MMUEXT_UNPIN_TABLE, frame);
       }
-      yield ctx.mcUpdateVaMapping(frame, true, remapFlags(level));
-      if (locked) yield ctx.mcCallbackUnlock(ctx.ptl(frame));
+      ctx.mcUpdateVaMapping(frame, true, remapFlags(level));
+      if (locked) ctx.mcCallbackUnlock(ctx.ptl(frame));
     }
     yield ctx.mcIssue();
   },

@@ -19,20 +19,20 @@ export const perPteEarlyUnlock: Strategy = {
       const frame = walkFrames[i];
       if (ctx.testSetPinned(frame)) continue;
       const level = walkLevels[i];
-      yield ctx.mcUpdateVaMapping(frame, false, remapFlags(level));
+      ctx.mcUpdateVaMapping(frame, false, remapFlags(level));
       if (level === PT_PTE && ctx.splitPtlocks) {
         const ptl = ctx.ptl(frame);
         yield ctx.lock(ptl, { nest: true });
-        yield ctx.mcMmuextOp(MMUEXT_PIN_L1_TABLE, frame);
+        ctx.mcMmuextOp(MMUEXT_PIN_L1_TABLE, frame);
         yield ctx.unlock(ptl);
       }
     }
-    yield* batchedPinTopLevel(ctx);
+    batchedPinTopLevel(ctx);
     yield ctx.mcIssue();
   },
   *unpin(ctx) {
     const { walkFrames, walkLevels } = ctx.mm;
-    yield* batchedUnpinTopLevel(ctx);
+    batchedUnpinTopLevel(ctx);
     for (let i = 0; i < walkFrames.length; i++) {
       const frame = walkFrames[i];
       if (!ctx.testClearPinned(frame)) continue;
@@ -40,9 +40,9 @@ export const perPteEarlyUnlock: Strategy = {
       const locked = level === PT_PTE && ctx.splitPtlocks;
       if (locked) {
         yield ctx.lock(ctx.ptl(frame), { nest: true });
-        yield ctx.mcMmuextOp(MMUEXT_UNPIN_TABLE, frame);
+        ctx.mcMmuextOp(MMUEXT_UNPIN_TABLE, frame);
       }
-      yield ctx.mcUpdateVaMapping(frame, true, remapFlags(level));
+      ctx.mcUpdateVaMapping(frame, true, remapFlags(level));
       if (locked) yield ctx.unlock(ctx.ptl(frame));
     }
     yield ctx.mcIssue();

@@ -1,9 +1,9 @@
-import type { Mm } from '../mmu/mm.js';
+import type { MmView } from '../mmu/types.js';
 
 /**
- * What a strategy program yields: an effect built by a PinContext method. Every context method that touches the
- * shared model returns one, and the program must `yield` it before calling the next (the engine runs it at the
- * vCPU's virtual instant, so other vCPUs can run in between).
+ * What a program yields: an effect built by a PinContext method that another vCPU can observe (a lock, an unlock,
+ * a flush, a direct hypercall, a store, a sleep) or a sub-program call. The program must `yield` it before calling
+ * the next context method: the engine runs it at the vCPU's virtual instant, and other vCPUs may run in between.
  */
 export interface Effect {
   readonly __effect: true;
@@ -24,14 +24,24 @@ export interface LockOptions {
 
 /**
  * The narrow door from a strategy to the model (the kernel's names in brackets; docs/strategies.md).
- * Queries and PG_pinned updates are synchronous; everything else returns an Effect to yield.
+ *
+ * Where programs interleave: a program runs without interruption from one `yield` to the next, and other vCPUs run
+ * only at its yields. Everything between two yields is local to this vCPU and invisible to the others: queries,
+ * PG_pinned (testSetPinned / testClearPinned), walk steps and queueing into this vCPU's multicall batch. What
+ * another vCPU can observe is yielded: lock, unlock, mcFlush / mcIssue (Xen executes the batch), direct hypercalls,
+ * stores, sleep. A queueing call that finds the batch full takes it for flushing right there (__xen_mc_entry calls
+ * xen_mc_flush), at that virtual instant, with that flush reason; the taken batch (its trap, each entry, each
+ * callback, every one an interleaving point) runs at the instants it would have had if the program had stopped in
+ * the call, at the latest before the program's next yielded effect. So a program must not rely on the effects of
+ * a batch callback before its next yield.
  */
 export interface PinContext {
   /**
-   * The mm being pinned: walk order in `walkFrames`/`walkLevels` (pgd last), `userPgd` (-1 if none), and on pae
-   * `kernelPmd` with `kernelPmdInWalk` (false: the top-level pin remaps it, see `walk.ts`).
+   * The mm being pinned, read-only: walk order in `walkFrames`/`walkLevels` (pgd last), `userPgd` (-1 if none), and
+   * on pae `kernelPmd` with `kernelPmdInWalk` (false: the top-level pin remaps it, see `walk.ts`). No frame flags:
+   * PG_pinned changes through testSetPinned / testClearPinned, the kernel mapping through hypercalls.
    */
-  readonly mm: Mm;
+  readonly mm: MmView;
   /** This vCPU's number. */
   readonly vcpu: number;
   /** Whether split PTE locks are on for this run (off under `mm-lock`). */
@@ -41,26 +51,26 @@ export interface PinContext {
   /** Id of mm->page_table_lock. */
   readonly pageTableLock: number;
 
-  /** TestSetPagePinned: set PG_pinned, return whether it was already set. Costs one walk step. */
+  /** TestSetPagePinned: set PG_pinned, return whether it was already set. Costs one walk step. Local. */
   testSetPinned(frame: number): boolean;
-  /** TestClearPagePinned: clear PG_pinned, return whether it was set. Costs one walk step. */
+  /** TestClearPagePinned: clear PG_pinned, return whether it was set. Costs one walk step. Local. */
   testClearPinned(frame: number): boolean;
+
+  /** __xen_mc_entry(0) + MULTI_update_va_mapping of the frame's kernel mapping (RO or RW). Local; may take the batch for slots/args. */
+  mcUpdateVaMapping(frame: number, rw: boolean, flags: number): void;
+  /** xen_extend_mmuext_op: coalesce into the previous mmuext_op entry, or a new entry. Local; may take the batch. */
+  mcMmuextOp(cmd: number, frame: number): void;
+  /** xen_extend_mmu_update of one PTE. Local; may take the batch. */
+  mcMmuUpdate(frame: number, index: number, value: number): void;
+  /** xen_mc_callback(xen_pte_unlock, ptl): release the lock after this batch's multicall returns. Local; may take the batch. */
+  mcCallbackUnlock(lockId: number): void;
+  /** xen_mc_callback(fn, data): any callback, run after the multicall returns. Local; may take the batch. */
+  mcCallback(fn: (data: number) => void, data: number): void;
 
   /** spin_lock (or spin_lock_nest_lock with `nest`). Spins in virtual time while another vCPU holds it. */
   lock(lockId: number, options?: LockOptions): Effect;
   /** spin_unlock. */
   unlock(lockId: number): Effect;
-
-  /** __xen_mc_entry(0) + MULTI_update_va_mapping of the frame's kernel mapping (RO or RW). May flush for slots/args. */
-  mcUpdateVaMapping(frame: number, rw: boolean, flags: number): Effect;
-  /** xen_extend_mmuext_op: coalesce into the previous mmuext_op entry, or a new entry (may flush). */
-  mcMmuextOp(cmd: number, frame: number): Effect;
-  /** xen_extend_mmu_update of one PTE. */
-  mcMmuUpdate(frame: number, index: number, value: number): Effect;
-  /** xen_mc_callback(xen_pte_unlock, ptl): release the lock after this batch's multicall returns. */
-  mcCallbackUnlock(lockId: number): Effect;
-  /** xen_mc_callback(fn, data): any callback, run after the multicall returns. */
-  mcCallback(fn: (data: number) => void, data: number): Effect;
   /** xen_mc_flush(): an explicit flush (not a flush reason). */
   mcFlush(): Effect;
   /** xen_mc_issue(0): the final flush of a pin or unpin (not a flush reason). */

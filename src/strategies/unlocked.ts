@@ -14,11 +14,11 @@ export const unlocked: Strategy = {
   description: 'hypothetical pre-patch walk with split PTE locks on: batched RO remaps, one top-level pin, no PTE locks (racy)',
   raceFree: false,
   *pin(ctx) {
-    yield ctx.call(batchedPinWithoutL1Pins(ctx));
+    batchedPinWithoutL1Pins(ctx);
     yield ctx.mcIssue();
   },
   *unpin(ctx) {
-    yield ctx.call(batchedUnpinWithoutL1Unpins(ctx));
+    batchedUnpinWithoutL1Unpins(ctx);
     yield ctx.mcIssue();
   },
 };

@@ -27,13 +27,13 @@ export const wholeLock: Strategy = {
   description: 'lock every PTE page for the whole walk, then the unlocked walk (preempt depth N+1: overflows)',
   *pin(ctx) {
     yield ctx.call(lockAllPtes(ctx));
-    yield ctx.call(batchedPinWithoutL1Pins(ctx));
+    batchedPinWithoutL1Pins(ctx);
     yield ctx.mcIssue();
     yield ctx.call(unlockAllPtes(ctx));
   },
   *unpin(ctx) {
     yield ctx.call(lockAllPtes(ctx));
-    yield ctx.call(batchedUnpinWithoutL1Unpins(ctx));
+    batchedUnpinWithoutL1Unpins(ctx);
     yield ctx.mcIssue();
     yield ctx.call(unlockAllPtes(ctx));
   },

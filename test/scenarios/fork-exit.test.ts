@@ -136,9 +136,9 @@ describe('invariants and misuse', () => {
     const m = makeMachine({ ptePages: 3, profile: 'modern' });
     m.cpus[0].start(
       (function* (ctx: PinContext): Program {
-        for (const f of ctx.mm.pteFrames) yield ctx.mcUpdateVaMapping(f, false, 0);
-        yield ctx.mcCallback((d) => seen.push(`cb${d}@${m.engine.now}`), 1);
-        yield ctx.mcCallback((d) => seen.push(`cb${d}@${m.engine.now}`), 2);
+        for (const f of ctx.mm.pteFrames) ctx.mcUpdateVaMapping(f, false, 0);
+        ctx.mcCallback((d) => seen.push(`cb${d}@${m.engine.now}`), 1);
+        ctx.mcCallback((d) => seen.push(`cb${d}@${m.engine.now}`), 2);
         yield ctx.mcIssue();
       })(m.cpus[0]),
     );

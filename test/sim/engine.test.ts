@@ -57,6 +57,58 @@ describe('Engine', () => {
     assert.deepEqual(log, ['w@0', 'k@0', 'w@42']);
   });
 
+  it('lets a process go on within its step only while no other process is due earlier or at the same instant', () => {
+    // `eager` performs its sleeps back to back through continueAfter; `polite` returns each one to the engine.
+    // Both must see the same clock, in the same order, and count the same events.
+    const schedule = (eager: boolean) => {
+      const e = new Engine();
+      const log: string[] = [];
+      const sleeps = [3, 3, 1, 5];
+      let i = 0;
+      e.add({
+        step(en) {
+          for (;;) {
+            log.push(`a@${en.now}`);
+            if (i === sleeps.length) return DONE;
+            const d = sleeps[i++];
+            if (!eager || !en.continueAfter(d)) return d;
+          }
+        },
+      });
+      e.add(sleeper('b', [6, 1], log));
+      e.run();
+      return { log, events: e.events, now: e.now };
+    };
+    const polite = schedule(false);
+    assert.deepEqual(schedule(true), polite);
+    // a at 0, 3, 6, 7, 12; b at 0, 6, 7. At 6 and 7 both are due: the one queued first goes first (b was queued
+    // for 6 at time 0, a at 3; at 6 b queued itself for 7 before a did).
+    assert.deepEqual(polite.log, ['a@0', 'b@0', 'a@3', 'b@6', 'a@6', 'b@7', 'a@7', 'a@12']);
+  });
+
+  it('never lets a process go on past a process it woke for the same instant', () => {
+    const e = new Engine();
+    const log: string[] = [];
+    const waiter = e.add({
+      step(en) {
+        log.push(`w@${en.now}`);
+        return log.length === 1 ? BLOCKED : DONE;
+      },
+    });
+    e.add({
+      step(en) {
+        log.push(`k@${en.now}`);
+        en.wake(waiter, en.now + 2);
+        assert.equal(en.continueAfter(2), false, 'the woken process is due at the same instant and was queued first');
+        assert.equal(en.continueAfter(1), true);
+        log.push(`k@${en.now}`);
+        return DONE;
+      },
+    });
+    e.run();
+    assert.deepEqual(log, ['w@0', 'k@0', 'k@1', 'w@2']);
+  });
+
   it('reports a deadlock when blocked processes remain', () => {
     const e = new Engine();
     e.add({ step: () => BLOCKED });

@@ -1,0 +1,96 @@
+/**
+ * One round of measurements of one or more pinbench builds, in a process of its own (engine-speed.ts spawns it
+ * once per round). Every build's scenarios are imported side by side from the `dist/` directories given (any build
+ * with `resolveParams` and `runScenario`, old or new; the modules are separate, so is their optimised code), and
+ * the builds are alternated A B B A ... within the process, so that a change of the machine's load hits all of them
+ * alike: the ratio of two builds is taken per repetition (paired), as the issue-10 A/B method does. Prints JSON.
+ *
+ *   node engine-probe.js cycle STRATEGY[,STRATEGY...] PTE_PAGES CYCLES REPS DIST [DIST...]
+ *   node engine-probe.js race STRATEGY[,STRATEGY...] PTE_PAGES VCPUS REPS DIST [DIST...]
+ */
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+
+interface ScenarioModule {
+  resolveParams(input: Record<string, unknown>): unknown;
+  runScenario(params: unknown): { events: number };
+}
+
+/** Events simulated before a racing measurement, so that it times optimised code, not the JIT's warm-up. */
+const RACE_WARMUP_EVENTS = 3_000_000;
+
+/** Per build: the figure of each repetition (ms per cycle, or events per second) and the events counted. */
+interface Series {
+  values: number[];
+  events: number;
+}
+
+/** The order of the builds in repetition r: forwards and backwards in turn (A B, B A, ...). */
+function orderOf(builds: number, r: number): number[] {
+  const order = Array.from({ length: builds }, (_, i) => i);
+  return r % 2 === 0 ? order : order.reverse();
+}
+
+/**
+ * Wall ms per pin+unpin cycle as a slope, (T(1 + cycles) - T(1)) / cycles, so that building the machine (the mm,
+ * Xen's arrays) is not counted, as the C program times its loop only.
+ */
+function cycleCost(mods: ScenarioModule[], strategy: string, ptePages: number, cycles: number, reps: number): Series[] {
+  const params = mods.map((mod) => {
+    const p = (iterations: number) =>
+      mod.resolveParams({ strategy, mode: '4level', kernel: 'current', ptePages, vcpus: 1, iterations, dwellNs: 0 });
+    return { one: p(1), many: p(1 + cycles) };
+  });
+  mods.forEach((mod, b) => {
+    mod.runScenario(params[b].one);
+    mod.runScenario(params[b].many);
+  });
+  const series: Series[] = mods.map(() => ({ values: [], events: 0 }));
+  for (let r = 0; r < reps; r++) {
+    for (const b of orderOf(mods.length, r)) {
+      const t0 = performance.now();
+      const a = mods[b].runScenario(params[b].one);
+      const t1 = performance.now();
+      const m = mods[b].runScenario(params[b].many);
+      const t2 = performance.now();
+      series[b].values.push((t2 - t1 - (t1 - t0)) / cycles);
+      series[b].events = (m.events - a.events) / cycles;
+    }
+  }
+  return series;
+}
+
+/** Simulated events per wall second of whole runs with racing writers (the settings of the issue's figure). */
+function raceRate(mods: ScenarioModule[], strategy: string, ptePages: number, vcpus: number, reps: number): Series[] {
+  const params = mods.map((mod) =>
+    mod.resolveParams({ strategy, mode: '4level', ptePages, vcpus, iterations: 20, writerThinkNs: 1000, dwellNs: 50_000 }),
+  );
+  // A run of few events (mm-lock: writers mostly wait) would otherwise be measured on cold code.
+  mods.forEach((mod, b) => {
+    for (let warm = 0; warm < RACE_WARMUP_EVENTS; ) warm += mod.runScenario(params[b]).events;
+  });
+  const series: Series[] = mods.map(() => ({ values: [], events: 0 }));
+  for (let r = 0; r < reps; r++) {
+    for (const b of orderOf(mods.length, r)) {
+      const t0 = performance.now();
+      const events = mods[b].runScenario(params[b]).events;
+      series[b].values.push(events / ((performance.now() - t0) / 1000));
+      series[b].events = events;
+    }
+  }
+  return series;
+}
+
+const [mode, list, a, b, c, ...dists] = process.argv.slice(2);
+const mods = await Promise.all(
+  dists.map(async (dist) => (await import(pathToFileURL(join(dist, 'src', 'scenarios', 'index.js')).href)) as ScenarioModule),
+);
+const out = list.split(',').map((strategy) => ({
+  strategy,
+  builds:
+    mode === 'cycle'
+      ? cycleCost(mods, strategy, Number(a), Number(b), Number(c))
+      : raceRate(mods, strategy, Number(a), Number(b), Number(c)),
+}));
+process.stdout.write(JSON.stringify(out) + '\n');

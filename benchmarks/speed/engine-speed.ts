@@ -1,0 +1,379 @@
+/**
+ * The engine's speed (issue 12), measured the only way that means something on a shared machine: as ratios
+ * against references run interleaved in the same script, with medians and spread. Each round runs the C yardstick
+ * and two probes (engine-probe.ts) in an order that rotates; a probe loads this build and the reference side by side
+ * in one process and alternates them (A B, B A, ...), so the ratio of the two builds is taken per repetition.
+ *
+ *   npm run bench:engine -- [--ref DIR] [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--no-workers] [--json]
+ *
+ * - per strategy, one pin+unpin cycle of a dense 4level mm of 32,768 PTE pages on 1 vCPU (kernel `current`): wall ms
+ *   per cycle and ns per simulated event, for this build and for a reference build (`--ref`, or PINBENCH_REF_DIR: a
+ *   pinbench checkout with `dist/` built, e.g. main in a temporary worktree), and the ratio to the C yardstick;
+ * - simulated events per second with 4 vCPUs racing on 1,024 PTE pages, this build against the reference;
+ * - the worker pool's speed-up: `pinbench run SUITE --workers 2` against `--workers 1`, for both builds.
+ *
+ * The C yardstick (`pinref.c`, a tight C implementation of the same per-pte-deferred state machine) is not part of
+ * pinbench: give its source with `--pinref FILE` or PINBENCH_PINREF_C; it is compiled with `gcc -O2` into a
+ * temporary directory at run time. Without it (or without gcc) the C columns are skipped, with a message.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+/** PTE pages of the cycle measurement (the issue's figure). */
+const CYCLE_PTE_PAGES = 32_768;
+/** Cycles per slope measurement, and slope measurements of each build per probe (one probe per round). */
+const CYCLES = 16;
+const CYCLE_REPS = 4;
+/** The racing measurement: PTE pages, vCPUs (1 pinner, 3 writers), runs per probe. */
+const RACE_PTE_PAGES = 1024;
+const RACE_VCPUS = 4;
+const RACE_REPS = 4;
+/** C cycles per yardstick run (after its own warm-up cycle). */
+const C_CYCLES = 40;
+const CYCLE_STRATEGIES = ['per-pte-deferred', 'unlocked', 'mm-lock', 'whole-lock', 'unbatched'];
+const RACE_STRATEGIES = ['per-pte-deferred', 'unlocked', 'mm-lock'];
+
+const usage =
+  'usage: npm run bench:engine -- [--ref DIR] [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--no-workers] [--json]';
+
+function fail(message: string): never {
+  process.stderr.write(`engine-speed: ${message}\n${usage}\n`);
+  process.exit(2);
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    fail(`--${name}: ${JSON.stringify(value)} is not allowed; expected an integer of at least 1`);
+  return n;
+}
+
+let args: {
+  ref?: string;
+  pinref?: string;
+  rounds?: string;
+  'worker-rounds'?: string;
+  suite?: string;
+  'no-workers'?: boolean;
+  json?: boolean;
+  help?: boolean;
+};
+try {
+  args = parseArgs({
+    options: {
+      ref: { type: 'string' },
+      pinref: { type: 'string' },
+      rounds: { type: 'string' },
+      'worker-rounds': { type: 'string' },
+      suite: { type: 'string' },
+      'no-workers': { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  }).values;
+} catch (error) {
+  fail((error as Error).message);
+}
+if (args.help) {
+  process.stdout.write(`${usage}\n\n--ref DIR        a pinbench checkout with dist/ built, measured as the reference (default: PINBENCH_REF_DIR)
+--pinref FILE    the C yardstick's source, compiled with gcc at run time (default: PINBENCH_PINREF_C)
+--rounds N       interleaved rounds of the cycle and racing measurements (default 5)
+--worker-rounds N  interleaved rounds of the worker measurement (default 3)
+--suite NAME     the suite of the worker measurement (default: default)
+--no-workers     skip the worker measurement (it runs the suite 4 x N times)
+--json           print the figures as JSON instead of tables
+`);
+  process.exit(0);
+}
+
+const rounds = positiveInt('rounds', args.rounds, 5);
+const workerRounds = positiveInt('worker-rounds', args['worker-rounds'], 3);
+const suite = args.suite ?? 'default';
+const here = dirname(fileURLToPath(import.meta.url)); // dist/benchmarks/speed
+const thisRoot = resolve(here, '..', '..', '..');
+const probe = join(here, 'engine-probe.js');
+
+interface Build {
+  name: string;
+  root: string;
+}
+const builds: Build[] = [{ name: 'this', root: thisRoot }];
+const refDir = args.ref ?? process.env.PINBENCH_REF_DIR;
+if (refDir !== undefined) {
+  const root = resolve(refDir);
+  if (!existsSync(join(root, 'dist', 'src', 'scenarios', 'index.js'))) {
+    fail(`--ref: ${root} has no dist/src/scenarios/index.js; build it first (npm ci && npm run build in that checkout)`);
+  }
+  builds.push({ name: 'ref', root });
+} else process.stderr.write('engine-speed: no reference build (--ref or PINBENCH_REF_DIR): measuring this build only\n');
+
+// ---- the C yardstick ----
+const scratch = mkdtempSync(join(tmpdir(), 'pinbench-engine-speed-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+let pinref: string | null = null;
+const pinrefSource = args.pinref ?? process.env.PINBENCH_PINREF_C;
+if (pinrefSource === undefined) {
+  process.stderr.write('engine-speed: no C yardstick (--pinref or PINBENCH_PINREF_C): the ratios to C are skipped\n');
+} else if (!existsSync(pinrefSource)) {
+  process.stderr.write(`engine-speed: the C yardstick ${pinrefSource} does not exist: the ratios to C are skipped\n`);
+} else {
+  try {
+    pinref = join(scratch, 'pinref');
+    execFileSync('gcc', ['-O2', '-o', pinref, pinrefSource], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    pinref = null;
+    process.stderr.write(
+      `engine-speed: gcc could not build ${pinrefSource} (${(error as Error).message.split('\n')[0]}): the ratios to C are skipped\n`,
+    );
+  }
+}
+
+/** A probe's answer: per strategy, per build (in the order given), the value of each repetition. */
+type ProbeOut = Array<{ strategy: string; builds: Array<{ values: number[]; events: number }> }>;
+
+function runProbe(mode: 'cycle' | 'race', strategies: string[], a: number, b: number, c: number): ProbeOut {
+  const r = spawnSync(
+    process.execPath,
+    [probe, mode, strategies.join(','), String(a), String(b), String(c), ...builds.map((x) => join(x.root, 'dist'))],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  if (r.status !== 0) fail(`the ${mode} probe failed: ${r.stderr || r.error?.message}`);
+  return JSON.parse(r.stdout) as ProbeOut;
+}
+
+function runC(): { nsPerCycle: number; slotsPerCycle: number; batchesPerCycle: number } {
+  const out = execFileSync(pinref as string, [String(CYCLE_PTE_PAGES), String(C_CYCLES)], { encoding: 'utf8' });
+  return JSON.parse(out) as { nsPerCycle: number; slotsPerCycle: number; batchesPerCycle: number };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((p, q) => p - q);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const spread = (xs: number[], digits = 2): string => `[${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)}]`;
+
+/** Every repetition of every round, per measurement, strategy and build. */
+interface Collected {
+  values: number[][]; // [build][repetition]
+  events: number[]; // [build]
+}
+const collect = (into: Map<string, Collected>, out: ProbeOut): void => {
+  for (const row of out) {
+    const c = into.get(row.strategy) ?? { values: builds.map(() => []), events: builds.map(() => 0) };
+    row.builds.forEach((series, b) => {
+      c.values[b].push(...series.values);
+      c.events[b] = series.events;
+    });
+    into.set(row.strategy, c);
+  }
+};
+
+// ---- cycle and race rounds: each round runs C and both probes (every build inside each), order rotating ----
+const cycles = new Map<string, Collected>();
+const races = new Map<string, Collected>();
+const cNs: number[] = [];
+let cCounts = { slotsPerCycle: 0, batchesPerCycle: 0 };
+const steps: Array<() => void> = [
+  () => collect(cycles, runProbe('cycle', CYCLE_STRATEGIES, CYCLE_PTE_PAGES, CYCLES, CYCLE_REPS)),
+  () => collect(races, runProbe('race', RACE_STRATEGIES, RACE_PTE_PAGES, RACE_VCPUS, RACE_REPS)),
+];
+if (pinref !== null) {
+  steps.push(() => {
+    const c = runC();
+    cNs.push(c.nsPerCycle);
+    cCounts = c;
+  });
+}
+for (let round = 0; round < rounds; round++) {
+  process.stderr.write(`engine-speed: round ${round + 1} of ${rounds}\n`);
+  for (let k = 0; k < steps.length; k++) steps[(k + round) % steps.length]();
+}
+
+// ---- the worker pool: the suite with --workers 1 and 2, for each build, interleaved ----
+const wall = new Map<string, number[]>();
+if (!args['no-workers']) {
+  const jobs = builds.flatMap((b) => [1, 2].map((w) => ({ build: b, workers: w, key: `${b.name} w${w}` })));
+  for (let round = 0; round < workerRounds; round++) {
+    for (let k = 0; k < jobs.length; k++) {
+      const job = jobs[(k + round) % jobs.length];
+      process.stderr.write(`engine-speed: workers round ${round + 1} of ${workerRounds}: ${job.key}\n`);
+      const out = join(scratch, `run-${job.key.replace(' ', '-')}`);
+      const t0 = performance.now();
+      const r = spawnSync(
+        process.execPath,
+        [
+          join(job.build.root, 'dist', 'src', 'cli', 'main.js'),
+          'run',
+          suite,
+          '--workers',
+          String(job.workers),
+          '--no-report',
+          '--quiet',
+          '--out',
+          out,
+        ],
+        { encoding: 'utf8', maxBuffer: 64 << 20 },
+      );
+      const seconds = (performance.now() - t0) / 1000;
+      if (r.status !== 0)
+        fail(`pinbench run ${suite} --workers ${job.workers} of ${job.build.name} exited ${r.status}: ${r.stderr}`);
+      wall.set(job.key, [...(wall.get(job.key) ?? []), seconds]);
+    }
+  }
+}
+
+// ---- the figures ----
+/** Ratio of build 0 (this) to build b per repetition: the paired ratios (repetitions are alternated A B, B A). */
+const paired = (c: Collected, b: number, f: (thisValue: number, other: number) => number): number[] =>
+  c.values[0].map((v, i) => f(v, c.values[b][i]));
+const cMs = cNs.length > 0 ? median(cNs) / 1e6 : null;
+const deferredEvents = (cycles.get('per-pte-deferred') as Collected).events[0];
+const cNsPerEvent = cMs === null ? null : (cMs * 1e6) / deferredEvents;
+const result = {
+  machine: { node: process.version, rounds, repetitionsPerRound: { cycle: CYCLE_REPS, race: RACE_REPS }, workerRounds, suite },
+  c:
+    cMs === null
+      ? null
+      : {
+          msPerCycle: cMs,
+          spreadMs: cNs.map((n) => n / 1e6),
+          slotsPerCycle: cCounts.slotsPerCycle,
+          batchesPerCycle: cCounts.batchesPerCycle,
+          nsPerEvent: cNsPerEvent,
+        },
+  strategies: CYCLE_STRATEGIES.map((strategy) => {
+    const c = cycles.get(strategy) as Collected;
+    const row: Record<string, unknown> = { strategy, eventsPerCycle: c.events[0] };
+    builds.forEach((build, b) => {
+      const ms = median(c.values[b]);
+      row[build.name] = {
+        msPerCycle: ms,
+        spreadMs: c.values[b],
+        nsPerEvent: (ms * 1e6) / c.events[b],
+        xCPerCycle: cMs === null ? null : ms / cMs,
+        xCPerEvent: cNsPerEvent === null ? null : (ms * 1e6) / c.events[b] / cNsPerEvent,
+      };
+    });
+    if (builds.length > 1) {
+      const speedups = paired(c, 1, (mine, ref) => ref / mine);
+      row.speedup = { median: median(speedups), each: speedups };
+    }
+    return row;
+  }),
+  race: RACE_STRATEGIES.map((strategy) => {
+    const c = races.get(strategy) as Collected;
+    const row: Record<string, unknown> = { strategy, eventsPerRun: c.events[0] };
+    builds.forEach((build, b) => {
+      row[build.name] = { eventsPerSec: median(c.values[b]), spread: c.values[b] };
+    });
+    if (builds.length > 1) {
+      const ratios = paired(c, 1, (mine, ref) => mine / ref);
+      row.ratio = { median: median(ratios), each: ratios };
+    }
+    return row;
+  }),
+  workers: builds.map((b) => {
+    const one = wall.get(`${b.name} w1`) ?? [];
+    const two = wall.get(`${b.name} w2`) ?? [];
+    return {
+      build: b.name,
+      workers1Seconds: one,
+      workers2Seconds: two,
+      speedup: one.length > 0 ? median(one) / median(two) : null,
+      roundSpeedups: one.map((s, i) => s / two[i]),
+    };
+  }),
+};
+
+if (args.json) {
+  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  process.exit(0);
+}
+
+const lines: string[] = [];
+const hasRef = builds.length > 1;
+const reps = rounds * CYCLE_REPS;
+lines.push(
+  `pin+unpin cycle, ${CYCLE_PTE_PAGES} PTE pages, 4level, kernel current, 1 vCPU: median of ${reps} repetitions ` +
+    `(${rounds} rounds x ${CYCLE_REPS}, builds alternated in one process) [min-max]; each a slope over ${CYCLES} cycles (setup excluded)`,
+);
+if (result.c !== null) {
+  lines.push(
+    `C yardstick: ${result.c.msPerCycle.toFixed(3)} ms/cycle ${spread(result.c.spreadMs, 3)} (median of ${rounds} runs of ${C_CYCLES} cycles), ` +
+      `${result.c.slotsPerCycle} slots and ${result.c.batchesPerCycle} multicalls per cycle; per event: C ns/cycle / ${deferredEvents} ` +
+      `(the model's per-pte-deferred events per cycle) = ${(cNsPerEvent ?? 0).toFixed(2)} ns`,
+  );
+}
+const head = [
+  'strategy',
+  'events/cycle',
+  ...builds.flatMap((b) => [
+    `${b.name} ms/cycle`,
+    `${b.name} ns/event`,
+    ...(cMs === null ? [] : [`${b.name} x C/cycle`, `${b.name} x C/event`]),
+  ]),
+];
+if (hasRef) head.push('speed-up (median of paired ratios) [min-max]');
+lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
+for (const row of result.strategies) {
+  const cells = [String(row.strategy), String(row.eventsPerCycle)];
+  for (const b of builds) {
+    const f = row[b.name] as {
+      msPerCycle: number;
+      spreadMs: number[];
+      nsPerEvent: number;
+      xCPerCycle: number | null;
+      xCPerEvent: number | null;
+    };
+    cells.push(`${f.msPerCycle.toFixed(2)} ${spread(f.spreadMs)}`, f.nsPerEvent.toFixed(1));
+    if (cMs !== null) cells.push(`${(f.xCPerCycle ?? 0).toFixed(1)}x`, `${(f.xCPerEvent ?? 0).toFixed(1)}x`);
+  }
+  if (hasRef) {
+    const sp = row.speedup as { median: number; each: number[] };
+    cells.push(`${sp.median.toFixed(2)}x ${spread(sp.each)}`);
+  }
+  lines.push(`| ${cells.join(' | ')} |`);
+}
+lines.push(
+  '',
+  `${RACE_VCPUS} vCPUs racing on ${RACE_PTE_PAGES} PTE pages (20 cycles, writers think 1 us): simulated events per second, ` +
+    `median of ${rounds * RACE_REPS} runs [min-max], builds alternated in one process`,
+);
+const raceHead = [
+  'strategy',
+  'events/run',
+  ...builds.map((b) => `${b.name} M events/s`),
+  ...(hasRef ? ['this / ref (median of paired ratios) [min-max]'] : []),
+];
+lines.push(`| ${raceHead.join(' | ')} |`, `|${raceHead.map(() => '---').join('|')}|`);
+for (const row of result.race) {
+  const cells = [String(row.strategy), String(row.eventsPerRun)];
+  for (const b of builds) {
+    const f = row[b.name] as { eventsPerSec: number; spread: number[] };
+    cells.push(`${(f.eventsPerSec / 1e6).toFixed(2)} ${spread(f.spread.map((x) => x / 1e6))}`);
+  }
+  if (hasRef) {
+    const r = row.ratio as { median: number; each: number[] };
+    cells.push(`${r.median.toFixed(2)}x ${spread(r.each)}`);
+  }
+  lines.push(`| ${cells.join(' | ')} |`);
+}
+if (!args['no-workers']) {
+  lines.push('', `pinbench run ${suite}: wall seconds, median of ${workerRounds} interleaved rounds [min-max]`);
+  lines.push('| build | --workers 1 | --workers 2 | speed-up | per round |', '|---|---|---|---|---|');
+  for (const w of result.workers) {
+    lines.push(
+      `| ${w.build} | ${median(w.workers1Seconds).toFixed(1)} ${spread(w.workers1Seconds, 1)} | ${median(w.workers2Seconds).toFixed(1)} ${spread(w.workers2Seconds, 1)} | ` +
+        `${(w.speedup ?? 0).toFixed(2)}x | ${w.roundSpeedups.map((x) => x.toFixed(2)).join(', ')} |`,
+    );
+  }
+}
+process.stdout.write(lines.join('\n') + '\n');
