@@ -3,7 +3,6 @@ import type { Command, CommandEntry, CommandGroup } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT_CODES_HELP, EXIT_OK, Errors, exitCodeFor, formatError, type ExitCode } from './errors.js';
 import { processIo, type Io } from './io.js';
-import { parseCommandLine, renderHelp, wantsHelp } from './options.js';
 
 /** pinbench's version, from its package.json (this file is dist/src/cli/program.js). */
 export function version(): string {
@@ -99,8 +98,10 @@ async function runCommand(
     if (entry === undefined) throw Errors.unknownCommand(first, names, prefix);
     return runCommand((await entry.load()).command, rest, context);
   }
+  // yargs loads only here, when a command runs: `pinbench --version` and `pinbench --help` stay fast.
+  const { parseCommandLine, renderHelp, wantsHelp } = await import('./options.js');
   if (wantsHelp(argv)) {
-    io.stdout(renderHelp(command.spec, helpWidth()));
+    io.stdout(await renderHelp(command.spec, helpWidth()));
     return EXIT_OK;
   }
   const parsed = parseCommandLine(argv, command.spec);

@@ -11,7 +11,7 @@ import type { GuestCpu } from './guest-cpu.js';
 import { Machine } from './machine.js';
 import type { ForkExitParams, LockClassStats, RunMetrics } from './types.js';
 
-export { DEFAULT_PARAMS, SCENARIOS, resolveParams } from './params.js';
+export { DEFAULT_PARAMS, SCENARIOS } from './defaults.js';
 
 /** What one run of a scenario returns. */
 export interface ScenarioOutput {

@@ -11,7 +11,7 @@ test('pinbench --help lists every command with one line and the exit codes', asy
   assert.match(stdout, /Exit codes: 0 ok; 1 .*; 2 bad input/);
 });
 
-test('pinbench run --help explains every option with its unit and default', async () => {
+test('pinbench run --help (rendered by yargs) explains every option with its unit, type and default', async () => {
   const { code, stdout } = await runCli(['run', '--help']);
   assert.equal(code, 0);
   for (const option of [
@@ -40,9 +40,9 @@ test('pinbench run --help explains every option with its unit and default', asyn
   ]) {
     assert.match(stdout, new RegExp(`^\\s+(-\\w, )?${option}\\b`, 'm'), option);
   }
-  assert.match(stdout, /--dwell-ns LIST\s+virtual time .*, ns\s+\[default: 100000\]/);
-  assert.match(stdout, /--budget-ms N\s+[\s\S]*?, ms \[default: 250\]/);
-  assert.match(stdout, /\[default: reports\/latest\]/);
+  assert.match(stdout, /--dwell-ns\s+virtual time .*, ns\s+\[string\] \[default: 100000\]/);
+  assert.match(stdout, /--budget-ms\s+[\s\S]*?, ms\s+\[number\] \[default: 250\]/);
+  assert.match(stdout, /\[default: "reports\/latest"\]/);
   assert.match(stdout, /--no-report to turn off/);
 });
 
