@@ -165,6 +165,7 @@ function scenarioMetrics(p: ForkExitParams, r: () => number): RunMetrics {
     faults: {
       writeProtect: faults,
       hypercallErrors: 0,
+      firstHypercallError: null,
       details: Array.from({ length: Math.min(faults, 4) }, (_, i) => ({
         vcpu: 1 + (i % writers),
         frame: 4096 + Math.floor(r() * n),

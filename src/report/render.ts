@@ -21,6 +21,20 @@ export function buildReportData(resultSets: readonly ResultSet[], options: Repor
   const rows = resultSets.flatMap((s, i) => scenarioRows(i, s));
   const strategies = orderStrategies(rows.map((r) => r.strategy));
   const { colours, symbols } = strategyStyles(strategies);
+  // Each strategy's series: its correct rows (marked racy when it does not claim to be race-free), then its invalid ones.
+  const series: string[] = [];
+  const invalidSeries: string[] = [];
+  for (const strategy of strategies) {
+    for (const invalid of [false, true]) {
+      for (const r of rows) {
+        if (r.strategy !== strategy || r.invalid.length > 0 !== invalid || series.includes(r.series)) continue;
+        series.push(r.series);
+        if (invalid) invalidSeries.push(r.series);
+        colours[r.series] = colours[strategy] ?? '#777777';
+        symbols[r.series] = invalid ? 'x' : (symbols[strategy] ?? 'circle');
+      }
+    }
+  }
   const last = resultSets[resultSets.length - 1];
   const comparisons = resultSets
     .slice(1)
@@ -39,8 +53,10 @@ export function buildReportData(resultSets: readonly ResultSet[], options: Repor
     view,
     sets: resultSets.map((s, i) => setHeader(s, labels[i])),
     strategies,
+    series,
     colours,
     symbols,
+    invalidSeries,
     filters: buildFilters(resultSets),
     rows,
     micro,

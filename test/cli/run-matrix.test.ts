@@ -88,7 +88,8 @@ test('without --quiet, a summary table marks exact and noisy columns', async () 
   const out = tempDir();
   const { code, stdout } = await runCli(['run', ...MATRIX, '--workers', '2', '--out', out, '--samples', '1', '--no-report']);
   assert.equal(code, 0);
-  assert.match(stdout, /^strategy\s+mode\s+PTE pages\s+vcpus\s+seeds\s+traps\/cycle\*.*wall ms\/cycle~$/m);
+  assert.match(stdout, /^strategy\s+mode\s+PTE pages\s+vcpus\s+seeds\s+traps \/cycle\*\s+TLB flushes \/cycle\*/m);
+  assert.match(stdout, /^strategy\s+mode\s+PTE pages\s+vcpus\s+seeds\s.*wall ms \/cycle~$/m);
   assert.match(stdout, /^per-pte-deferred\s+4level\s+48\s+2\s+2\s/m);
   assert.match(stdout, /\* exact: .*~ noisy/);
   assert.match(stdout, new RegExp(`results: ${join(out, 'results.json').replace(/[/.]/g, '\\$&')}`));

@@ -39,6 +39,8 @@ export async function runBaselineUpdate(args: BaselineUpdateArgs, context: Comma
         checkDeterminism: args.checkDeterminism,
         strategyModule: [],
         report: false,
+        limits: args.limits,
+        maxRuns: args.maxRuns,
         options: {},
       },
       context,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { RESULTS_FILE_NAME, writeResultSet } from '../../../results/write.js';
-import type { ErrorRun, ResultSet } from '../../../results/types.js';
+import type { ErrorRun, InvalidRun, ResultSet } from '../../../results/types.js';
 import { determinismDifferences, type DeterminismDifference } from '../../../runner/determinism.js';
 import { planRuns, type RunPlan } from '../../../runner/plan.js';
 import { buildResultSet } from '../../../runner/result-set.js';
@@ -10,14 +10,15 @@ import { loadStrategyModules } from '../../../runner/strategy-modules.js';
 import type { TimingOptions } from '../../../runner/types.js';
 import { ConfigError } from '../../../shared/errors.js';
 import type { CommandContext } from '../../command.js';
-import { EXIT_INTERRUPTED, EXIT_NONDETERMINISTIC, EXIT_OK, EXIT_RUN_FAILED, type ExitCode } from '../../errors.js';
-import type { Io } from '../../io.js';
+import type { RunLimits } from '../../../runner/limits.js';
+import { EXIT_INTERRUPTED, EXIT_NONDETERMINISTIC, EXIT_OK, EXIT_RUN_FAILED, type ExitCode, STOP_SIGNALS } from '../../errors.js';
+import { type Io, outputColumns } from '../../io.js';
 import { matrixFromArgs, withOptionName } from '../../matrix-options.js';
 import { checkOutDir } from '../../out-dir.js';
 import { createProgress } from '../../progress.js';
 import { DEFAULT_MAX_SAMPLES, DEFAULT_MICRO_SAMPLES } from '../../run-defaults.js';
 import { strategyModulePaths } from '../../strategy-module-paths.js';
-import { summaryTable } from '../../summary-table.js';
+import { DEFAULT_SUMMARY_COLUMNS, summaryTable } from '../../summary-table.js';
 import type { RunArgs } from './args.js';
 
 /** Timing of the second pass of --check-determinism: metrics only, one sample. */
@@ -34,6 +35,7 @@ interface RunRequest {
   outDir: string;
   timing: TimingOptions;
   strategyModules: string[];
+  limits: RunLimits;
 }
 
 /**
@@ -47,13 +49,19 @@ export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext)
     if (!args.quiet) io.stderr(line + '\n');
   };
 
+  // Ctrl-C, SIGTERM and SIGHUP stop the runs and write the finished ones (partial: true); the exit code says which
+  // signal. The same signal (or another) again quits at once. In-process runs are sliced (runner/limits.ts), so the
+  // handler runs during a long run too.
   const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
-    io.stderr('\ninterrupted: stopping the pool and writing the finished runs (Ctrl-C again to quit now)\n');
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(STOP_SIGNALS[signal as keyof typeof STOP_SIGNALS] ?? EXIT_INTERRUPTED);
+    stoppedBy = signal;
+    const what = signal === 'SIGINT' ? 'interrupted' : `${signal} received`;
+    io.stderr(`\n${what}: stopping the pool and writing the finished runs (Ctrl-C again to quit now)\n`);
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
+  for (const signal of Object.keys(STOP_SIGNALS)) process.on(signal, onSignal);
 
   const createdAt = new Date();
   const progress = createProgress(args.quiet || !io.stderrIsTty);
@@ -72,9 +80,11 @@ export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext)
       workers,
       strategyModules,
       timing: request.timing,
+      limits: request.limits,
       order,
       signal: controller.signal,
-      onResult: (result) => progress.tick(result.id, result.status === 'error'),
+      onStart: (spec) => progress.started(spec.id),
+      onResult: (result) => progress.tick(result.id, result.status !== 'ok'),
     });
     firstPass = await pass;
     progress.stop();
@@ -90,16 +100,18 @@ export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext)
         workers,
         strategyModules,
         timing: DETERMINISM_PASS_TIMING,
+        limits: request.limits,
         order: reversed,
         signal: controller.signal,
-        onResult: (result) => progress.tick(result.id, result.status === 'error'),
+        onStart: (spec) => progress.started(spec.id),
+        onResult: (result) => progress.tick(result.id, result.status !== 'ok'),
       });
       progress.stop();
       differences = determinismDifferences(firstPass.results, secondPass.results);
       checkInterrupted = secondPass.aborted;
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const signal of Object.keys(STOP_SIGNALS)) process.off(signal, onSignal);
     progress.stop();
   }
 
@@ -109,6 +121,8 @@ export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext)
     partial: firstPass.aborted,
     argv: [...argv],
     workers,
+    plannedRuns: plan.specs.length,
+    limits: request.limits,
   });
   const resultsPath = join(request.outDir, RESULTS_FILE_NAME);
   await writeResultSet(resultsPath, set);
@@ -117,10 +131,13 @@ export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext)
   if (args.json) io.stdout(JSON.stringify(set, null, 2) + '\n');
   else if (!args.quiet) {
     const report = reportPath === undefined ? '' : `report:  ${reportPath}\n`;
-    io.stdout('\n' + summaryTable(set) + `results: ${resultsPath}\n${report}`);
+    io.stdout(
+      `\n${summaryTable(set, { columns: outputColumns(io, DEFAULT_SUMMARY_COLUMNS) })}results: ${resultsPath}\n${report}`,
+    );
   }
 
-  return closingVerdict(set, differences, checkInterrupted, io);
+  const code = closingVerdict(set, differences, checkInterrupted, io);
+  return code === EXIT_INTERRUPTED && stoppedBy !== undefined ? STOP_SIGNALS[stoppedBy as keyof typeof STOP_SIGNALS] : code;
 }
 
 async function checkRequest(args: RunArgs): Promise<RunRequest> {
@@ -130,7 +147,7 @@ async function checkRequest(args: RunArgs): Promise<RunRequest> {
 
   let plan: RunPlan;
   try {
-    plan = await planRuns(args.suite, matrixFromArgs(args.options));
+    plan = await planRuns(args.suite, matrixFromArgs(args.options, args.maxRuns), { maxRuns: args.maxRuns });
   } catch (error) {
     throw error instanceof ConfigError ? withOptionName(error) : error;
   }
@@ -147,6 +164,7 @@ async function checkRequest(args: RunArgs): Promise<RunRequest> {
     outDir,
     timing: { maxSamples, budgetMs },
     strategyModules,
+    limits: args.limits,
   };
 }
 
@@ -163,6 +181,14 @@ function closingVerdict(
     const more = failed.length > FAILED_RUNS_NAMED ? `; and ${failed.length - FAILED_RUNS_NAMED} more` : '';
     io.stderr(`pinbench: ${failed.length} of ${set.runs.length} runs failed: ${named.join('; ')}${more}\n`);
   }
+  const invalid = set.runs.filter((r): r is InvalidRun => r.status === 'invalid');
+  if (invalid.length > 0) {
+    const named = invalid.slice(0, FAILED_RUNS_NAMED).map((r) => `${r.id} (${r.reasons[0] ?? ''})`);
+    const more = invalid.length > FAILED_RUNS_NAMED ? `; and ${invalid.length - FAILED_RUNS_NAMED} more` : '';
+    io.stderr(
+      `pinbench: ${invalid.length} of ${set.runs.length} runs invalid (kept, not ranked with correct runs): ${named.join('; ')}${more}\n`,
+    );
+  }
   if (differences.length > 0) {
     const runs = new Set(differences.map((d) => d.id)).size;
     io.stderr(
@@ -177,7 +203,7 @@ function closingVerdict(
   }
   if (set.partial || checkInterrupted) return EXIT_INTERRUPTED;
   if (differences.length > 0) return EXIT_NONDETERMINISTIC;
-  if (failed.length > 0) return EXIT_RUN_FAILED;
+  if (failed.length > 0 || invalid.length > 0) return EXIT_RUN_FAILED;
   return EXIT_OK;
 }
 

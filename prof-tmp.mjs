@@ -1,0 +1,21 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--headless','--disable-gpu'] });
+const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+const cdp = await page.context().newCDPSession(page);
+await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 500 }); await cdp.send('Profiler.start');
+const t0 = performance.now();
+await page.goto(process.argv[2]);
+await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 60000 });
+console.log('ready ms', (performance.now() - t0).toFixed(0));
+const { profile } = await cdp.send('Profiler.stop');
+const byId = new Map(profile.nodes.map(n => [n.id, n]));
+const self = new Map();
+const dt = profile.timeDeltas; 
+profile.samples.forEach((id, i) => { const n = byId.get(id); const key = (n.callFrame.url.split('/').pop()||'(native)') + ' ' + (n.callFrame.functionName || '(anon)') + ':' + n.callFrame.lineNumber; self.set(key, (self.get(key)||0) + (dt[i]||0)); });
+const byUrl = new Map();
+for (const [k, v] of self) { const u = k.split(' ')[0]; byUrl.set(u, (byUrl.get(u)||0)+v); }
+console.log([...byUrl].sort((a,b)=>b[1]-a[1]).slice(0,8).map(([k,v])=>k+' '+(v/1000).toFixed(0)).join('\n'));
+console.log([...self].sort((a,b)=>b[1]-a[1]).slice(0,25).map(([k,v])=>k+' '+(v/1000).toFixed(0)).join('\n'));
+const marks = await page.evaluate(() => performance.getEntriesByType('mark').map(m => m.name + ' ' + m.startTime.toFixed(0)));
+console.log(marks.join('\n'));
+await browser.close();
