@@ -1,5 +1,5 @@
 import { comparisonChart, SECTIONS } from './charts.js';
-import type { ChartSpec, ComparisonData, ErrorRow, ReportData, ReportRow, SetHeader } from './types.js';
+import type { ChartSpec, CompareVerdicts, ComparisonData, ErrorRow, ReportData, ReportRow, SetHeader } from './types.js';
 
 /** Escape text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -61,6 +61,7 @@ table.summary thead tr:nth-child(2) th { white-space: normal; vertical-align: bo
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; border: 1px solid #0003; }
 .legend-kinds span { display: inline-block; padding: 1px 8px; margin-right: 8px; border: 1px solid var(--line); border-radius: 4px; }
 table.changed td.changed { background: #fde7d9; font-weight: 600; }
+table.verdicts tr.regressed td { background: #fde7d9; font-weight: 600; }
 .ok-note { color: #005c44; }
 details { margin: 6px 0; }
 summary { cursor: pointer; color: var(--muted); }
@@ -202,9 +203,29 @@ function comparisonSection(cmp: ComparisonData, index: number, sets: SetHeader[]
 <tbody>${rows}</tbody></table></div></details>`;
   return `<h3>${escapeHtml(cur.label)} against the baseline ${escapeHtml(base.label)}</h3>
 ${verdict}
+${cmp.verdicts?.hint ? `<div class="banner info"><strong>Few runs paired:</strong> ${escapeHtml(cmp.verdicts.hint)}.</div>` : ''}
 ${unmatched.length > 0 ? `<p>Unmatched: ${unmatched.join('; ')}.</p>` : ''}
+${cmp.verdicts ? verdictsTable(cmp.verdicts) : ''}
 <div class="grid">${figure(comparisonChart(index))}</div>
 ${table}`;
+}
+
+/** compare's wall-clock verdicts, as the terminal shows them. */
+function verdictsTable(v: CompareVerdicts): string {
+  const body =
+    v.rows.length === 0
+      ? `<tr><td colspan="${v.headers.length}">Nothing judged.</td></tr>`
+      : v.rows
+          .map((row) => {
+            const bad = row.some((cell) => /^regressed$/i.test(cell));
+            return `<tr${bad ? ' class="regressed"' : ''}>${row.map((cell, i) => `<td${i > 1 ? ' class="num"' : ''}>${escapeHtml(cell)}</td>`).join('')}</tr>`;
+          })
+          .join('\n');
+  const more = v.omitted > 0 ? `<p>… and ${v.omitted} more row(s).</p>` : '';
+  const notJudged = v.notJudged.length > 0 ? `<p>Not judged: ${v.notJudged.map(escapeHtml).join('; ')}.</p>` : '';
+  return `<section class="verdicts"><h4>Wall-clock verdicts (noisy)</h4><p class="intro">${escapeHtml(v.caption)}</p>
+<div class="table-wrap"><table class="verdicts"><thead><tr>${v.headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>
+<tbody>${body}</tbody></table></div>${more}${notJudged}</section>`;
 }
 
 function errorsSection(errors: ErrorRow[], sets: SetHeader[]): string {

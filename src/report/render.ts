@@ -38,9 +38,8 @@ export function buildReportData(resultSets: readonly ResultSet[], options: Repor
   const last = resultSets[resultSets.length - 1];
   const comparisons = resultSets
     .slice(1)
-    .map((s, i) =>
-      buildComparison(resultSets[0], s, { baseline: 0, current: i + 1 }, options.maxChangedRows ?? MAX_CHANGED_ROWS),
-    );
+    .map((s, i) => buildComparison(resultSets[0], s, { baseline: 0, current: i + 1 }, options.maxChangedRows ?? MAX_CHANGED_ROWS))
+    .map((c, i) => ({ ...c, verdicts: i === 0 ? (options.verdicts ?? null) : null }));
   const micro = resultSets.flatMap((s, i) => microRows(i, s));
   const view = options.view ?? 'full';
   const charts = [

@@ -16,10 +16,28 @@ export interface ReportOptions {
   maxChangedRows?: number;
   /** A short name per result set, e.g. its file. Default: `#i SUITE (date)`. */
   labels?: string[];
+  /** compare's verdicts, shown with the first comparison (`compare --html`). */
+  verdicts?: CompareVerdicts;
+}
+
+/** `pinbench compare`'s own verdicts for the page of `compare --html`, as display strings. */
+export interface CompareVerdicts {
+  /** The rule the verdicts follow, one sentence. */
+  caption: string;
+  headers: string[];
+  rows: string[][];
+  /** Rows left out beyond the table's cap. */
+  omitted: number;
+  /** Noisy figures not judged, one line per reason. */
+  notJudged: string[];
+  /** Why few runs were paired (different suites, a changed matrix), when that is the likely cause. */
+  hint?: string;
 }
 
 /** Options of writeReport. */
 export interface WriteReportOptions {
+  /** compare's verdicts, shown with the first comparison (`compare --html`). */
+  verdicts?: CompareVerdicts;
   title?: string;
   /** Inline plotly.js into index.html instead of copying it beside it. Default false. */
   inlinePlotly?: boolean;
@@ -245,6 +263,8 @@ export interface ComparisonData {
   ratios: RatioCell[];
   /** Wall-clock ratios (noisy), one per matched ok pair: scenario runs by strategy, micro runs as `micro`. */
   wall: WallRatio[];
+  /** compare's own verdicts (`compare --html`), or null. */
+  verdicts: CompareVerdicts | null;
 }
 
 /** Everything the page draws. */

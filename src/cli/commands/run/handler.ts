@@ -154,7 +154,11 @@ async function checkRequest(args: RunArgs): Promise<RunRequest> {
   if (plan.specs.length === 0) throw new ConfigError(`suite ${plan.suiteName}: the matrix is empty, nothing to run`, 'SUITE');
 
   const maxSamples = args.samples ?? (plan.kind === 'micro' ? DEFAULT_MICRO_SAMPLES : DEFAULT_MAX_SAMPLES);
-  const outDir = checkOutDir(args.out);
+  const outDir = checkOutDir(
+    args.out,
+    '--out',
+    args.report ? [RESULTS_FILE_NAME, 'index.html', 'plotly.js'] : [RESULTS_FILE_NAME],
+  );
   // Micro-benchmarks time the wall clock of hot paths: one at a time, so they do not share cores. No pool
   // is larger than the number of runs.
   const poolSize = Math.min(workers, plan.kind === 'micro' ? 1 : workers, plan.specs.length);
