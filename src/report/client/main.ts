@@ -799,8 +799,9 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
       applied.textContent = chart.free.includes('*') ? appliedText(data.filters.map((f) => f.name)) : appliedText(chart.free);
   }
   /**
-   * Tick spacing of log axes from the data: 1, 2 and 5 of every decade over a short span, powers of ten over
-   * a long one (plotly labels every digit of a short span, which crowds the axis).
+   * Tick spacing of log axes from the data: 1, 2 and 5 of every decade over a short span (as explicit ticks with
+   * their whole values), powers of ten over a long one (plotly labels every digit of a short span, which crowds
+   * the axis).
    */
   function logTicks(traces: Trace[], l: Layout): Layout {
     const out: Layout = { ...l };
@@ -814,8 +815,22 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
         .flatMap((t) => (Array.isArray(t[key]) ? (t[key] as unknown[]) : []))
         .filter((v): v is number => typeof v === 'number' && v > 0);
       if (values.length === 0) continue;
-      const decades = Math.log10(Math.max(...values) / Math.min(...values));
-      out[name] = { ...axis, dtick: decades <= 2 ? 'D2' : 1 };
+      const lo = Math.min(...values);
+      const hi = Math.max(...values);
+      const decades = Math.log10(hi / lo);
+      if (decades > 2) {
+        out[name] = { ...axis, dtick: 1 };
+        continue;
+      }
+      // 1, 2 and 5 of every decade, labelled with their whole value: plotly's own 'D2' ticks label 0.5 as "5".
+      const ticks: number[] = [];
+      for (let k = Math.floor(Math.log10(lo)) - 1; k <= Math.ceil(Math.log10(hi)); k++) {
+        for (const m of [1, 2, 5]) {
+          const v = m * 10 ** k;
+          if (v >= lo / 2.5 && v <= hi * 2.5) ticks.push(Number(v.toPrecision(3)));
+        }
+      }
+      out[name] = { ...axis, tickmode: 'array', tickvals: ticks, ticktext: ticks.map((v) => fmt(v)) };
     }
     return out;
   }
