@@ -28,13 +28,13 @@ export const SUMMARY_COLUMNS: readonly SummaryColumn[] = [
   { header: 'TLB flushes /cycle', kind: 'exact', value: (g) => perCycle(g, 'xen.tlbFlushes') },
   { header: 'flush IPIs /cycle', kind: 'exact', value: (g) => perCycle(g, 'xen.flushIpis') },
   { header: 'entries /cycle', kind: 'exact', value: (g) => perCycle(g, 'hypercalls.entries') },
-  { header: 'PTE lock hold p99 ns (virtual)', kind: 'exact', value: (g) => pooled(g, 'locks.ptl.holdNs.p99Ns') },
+  { header: 'PTE lock hold p99 ns', kind: 'exact', value: (g) => pooled(g, 'locks.ptl.holdNs.p99Ns') },
   // The lock the racing writers take: recorded per run (splitPtlocks), never guessed from the strategy's name.
-  { header: 'writer wait p99 ns (virtual)', kind: 'exact', value: (g) => pooled(g, `locks.${g.writerLock}.waitNs.p99Ns`) },
+  { header: 'writer wait p99 ns', kind: 'exact', value: (g) => pooled(g, `locks.${g.writerLock}.waitNs.p99Ns`) },
   { header: 'preempt max', kind: 'exact', value: (g) => pooled(g, 'preempt.maxDepth') },
   { header: 'preempt overflows', kind: 'exact', value: (g) => pooled(g, 'preempt.overflows') },
   { header: 'WP faults', kind: 'exact', value: (g) => pooled(g, 'faults.writeProtect') },
-  { header: 'pins/s (virtual)', kind: 'exact', value: (g) => pooled(g, 'throughput.pinsPerSec') },
+  { header: 'pins /s', kind: 'exact', value: (g) => pooled(g, 'throughput.pinsPerSec') },
   {
     header: 'wall ms /cycle',
     kind: 'noisy',
@@ -73,7 +73,12 @@ export function summaryTable(set: ResultSet, options: SummaryOptions = {}): stri
   if (groups.length > 0) parts.push(scenarioTable(groups, [...failed, ...invalid], columns));
   const racy = [...new Set(groups.filter((g) => !g.raceFree).map((g) => g.params.strategy))];
   if (racy.length > 0) {
-    parts.push(`Deliberately racy (they do not claim to be race-free; their WP faults are expected): ${racy.join(', ')}.`);
+    parts.push(
+      wrapText(
+        `Deliberately racy (they do not claim to be race-free; their WP faults are expected): ${racy.join(', ')}.`,
+        columns,
+      ),
+    );
   }
   if (invalidGroups.length > 0) {
     parts.push(
@@ -82,11 +87,14 @@ export function summaryTable(set: ResultSet, options: SummaryOptions = {}): stri
         ...invalidGroups.map(
           (g) => `  ${groupId(g)} (${g.runs.length} run${g.runs.length === 1 ? '' : 's'}): ${g.invalidReasons.join('; ')}`,
         ),
-      ].join('\n'),
+      ]
+        .map((l) => wrapText(l, columns, '      '))
+        .join('\n'),
     );
   }
   const warnings = groups.flatMap(warningLines);
-  if (warnings.length > 0) parts.push(['Warnings recorded by the model:', ...warnings].join('\n'));
+  if (warnings.length > 0)
+    parts.push(['Warnings recorded by the model:', ...warnings].map((l) => wrapText(l, columns, '      ')).join('\n'));
   if (micro.length > 0) parts.push(microTable(micro, columns));
   parts.push(countsLine(set, failed.length, invalid.length));
   return parts.join('\n\n') + '\n';
@@ -204,23 +212,26 @@ function scenarioTable(groups: readonly SeedGroup[], notResults: readonly RunRes
   );
   const legend =
     `${EXACT_MARK} exact: a function of the parameters and seed, reproducible bit for bit; ` +
-    `${NOISY_MARK} noisy: wall clock of this machine. /cycle: per pin + unpin cycle; virtual: the model's time. Seeds ` +
+    `${NOISY_MARK} noisy: wall clock of this machine. /cycle: per pin + unpin cycle; ns and /s: the model's virtual ` +
+    "time (nanoseconds, per virtual second); wall ms: this machine's clock. Seeds " +
     'pooled as one long run: counts summed, per-cycle figures divided by all pins, pins/s averaged, p99 and maxima the ' +
     'largest over seeds (the same rule as the HTML report).';
   return `${tables.join('\n\n')}\n${wrapText(legend, columns)}`;
 }
 
-/** Wrap a paragraph at `columns`. */
-function wrapText(text: string, columns: number): string {
+/** Wrap a paragraph at `columns`, keeping its own indentation; continuation lines start with `indent`. */
+function wrapText(text: string, columns: number, indent = ''): string {
   const lines: string[] = [];
+  const lead = /^ */.exec(text)?.[0] ?? '';
   let line = '';
-  for (const word of text.split(' ')) {
-    if (line !== '' && line.length + 1 + word.length > columns) {
-      lines.push(line);
+  for (const word of text.trimStart().split(' ')) {
+    const start = lines.length === 0 ? lead : indent;
+    if (line !== '' && start.length + line.length + 1 + word.length > columns) {
+      lines.push(start + line);
       line = word;
     } else line = line === '' ? word : `${line} ${word}`;
   }
-  if (line !== '') lines.push(line);
+  if (line !== '') lines.push((lines.length === 0 ? lead : indent) + line);
   return lines.join('\n');
 }
 
