@@ -1,0 +1,160 @@
+// The real executable stopped by signals and stuck runs (issue 13 items 2, 3, 9). Each test has a timeout: a
+// regression fails instead of hanging CI.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { test } from 'node:test';
+import { validateResultSet } from '../../src/results/write.js';
+import { LOOPING_STARTED } from '../fixtures/looping-strategy.js';
+import { FIXTURES, readResults, spawnCli, stderrLine, tempDir } from '../support/cli.js';
+
+const LOOPING = `${FIXTURES}looping-strategy.js`;
+const EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+for (const [signal, code] of Object.entries(EXIT_CODES) as Array<[keyof typeof EXIT_CODES, number]>) {
+  for (const workers of ['0', '2']) {
+    test(`${signal} during a run that never ends stops it and writes the finished runs, exit ${code} (--workers ${workers})`, {
+      timeout: 60_000,
+    }, async () => {
+      const out = tempDir();
+      const spawned = spawnCli([
+        'run',
+        '--strategy-module',
+        LOOPING,
+        '--strategy',
+        'unlocked,looping-lock',
+        '--pte-pages',
+        '16',
+        '--workers',
+        workers,
+        '--samples',
+        '1',
+        '--out',
+        out,
+        '--no-report',
+      ]);
+      await stderrLine(spawned, LOOPING_STARTED);
+      if (workers === '2') await new Promise((resolve) => setTimeout(resolve, 500)); // the other worker finishes unlocked
+      spawned.child.kill(signal);
+      const { code: exit, stderr } = await spawned.done;
+      assert.equal(exit, code, stderr);
+      assert.match(
+        stderr,
+        signal === 'SIGINT' ? /interrupted: stopping the pool/ : new RegExp(`${signal} received: stopping the pool`),
+      );
+      const set = readResults(out);
+      assert.equal(set.partial, true);
+      assert.equal(set.plannedRuns, 2);
+      assert.deepEqual(
+        set.runs.map((r) => [(r.params as { strategy?: string }).strategy, r.status]),
+        [['unlocked', 'ok']],
+      );
+      assert.deepEqual(validateResultSet(set), []);
+    });
+  }
+}
+
+test('in a pool, a strategy that loops without yielding is stopped with its worker at the wall limit', {
+  timeout: 60_000,
+}, async () => {
+  const out = tempDir();
+  const { code, stderr } = await spawnCli([
+    'run',
+    '--strategy-module',
+    LOOPING,
+    '--strategy',
+    'stuck,unlocked',
+    '--pte-pages',
+    '16',
+    '--workers',
+    '2',
+    '--max-wall-ms',
+    '500',
+    '--out',
+    out,
+    '--samples',
+    '1',
+    '--no-report',
+    '--quiet',
+  ]).done;
+  assert.equal(code, 1, stderr);
+  assert.match(
+    stderr,
+    /stuck 4level .*RunLimitError: run limit --max-wall-ms reached \(500 ms of wall time\): the run never reached the engine's limit check/,
+  );
+  assert.deepEqual(
+    readResults(out).runs.map((r) => r.status),
+    ['error', 'ok'],
+  );
+});
+
+test('profile exits 1 when the profiled run is invalid, though clinic itself succeeds', { timeout: 120_000 }, async () => {
+  const out = tempDir();
+  const cwd = tempDir();
+  const { code, stderr } = await spawnCli(
+    [
+      'profile',
+      '--strategy-module',
+      `${FIXTURES}broken-strategies.js`,
+      '--strategy',
+      'pin-writable',
+      '--mode',
+      '4level',
+      '--kernel',
+      'current',
+      '--pte-pages',
+      '8',
+      '--iterations',
+      '1',
+      '--vcpus',
+      '1',
+      '--out',
+      out,
+    ],
+    process.env,
+    cwd,
+  ).done;
+  assert.equal(code, 1, stderr);
+  assert.match(stderr, /pinbench: the profiled run failed: 0 of \d+ runs failed, \d+ invalid/);
+  assert.deepEqual(readdirSync(cwd), [], 'no V8 log or clinic directory in the current directory');
+  assert.ok(!readdirSync(out).some((name) => name.startsWith('.profile-work-')), 'the scratch directory is removed');
+});
+
+test('Ctrl-C during profile stops clinic and every process it started, and leaves nothing in the current directory', {
+  timeout: 120_000,
+}, async () => {
+  const out = tempDir();
+  const cwd = tempDir();
+  const spawned = spawnCli(
+    [
+      'profile',
+      '--strategy-module',
+      LOOPING,
+      '--strategy',
+      'looping-lock',
+      '--mode',
+      '4level',
+      '--kernel',
+      'current',
+      '--pte-pages',
+      '8',
+      '--vcpus',
+      '1',
+      '--out',
+      out,
+    ],
+    process.env,
+    cwd,
+  );
+  await stderrLine(spawned, LOOPING_STARTED);
+  spawned.child.kill('SIGINT');
+  const { code, stderr } = await spawned.done;
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /profile stopped by SIGINT; the profiler and its children were stopped too/);
+  // No process is left whose command line names this profile's output directory (clinic, the profiled node).
+  const left = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.includes(out) && !line.includes('ps -eo'));
+  assert.deepEqual(left, []);
+  assert.deepEqual(readdirSync(cwd), []);
+});
