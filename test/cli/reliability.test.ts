@@ -291,7 +291,10 @@ test('compare of two different suites says why few runs paired', async () => {
   const current = writeFixture(dir, 'current.json', makeResultSet({ suite: 'default', micro: false, sizes: [256] }));
   const { code, stdout } = await runCli(['compare', base, current, '--html', join(dir, 'html')]);
   assert.equal(code, 3);
-  assert.match(stdout, /^Note: the result sets come from different suites \(baseline ci, current default\): runs are paired by their parameters, so only the 0 run\(s\) the two matrices share are compared/m);
+  assert.match(
+    stdout,
+    /^Note: the result sets come from different suites \(baseline ci, current default\): runs are paired by their parameters, so only the 0 run\(s\) the two matrices share are compared/m,
+  );
   const html = execFileSync('cat', [join(dir, 'html', 'index.html')], { encoding: 'utf8' });
   assert.match(html, /<strong>Few runs paired:<\/strong> the result sets come from different suites/);
 });
@@ -299,12 +302,23 @@ test('compare of two different suites says why few runs paired', async () => {
 test('compare --html shows the wall-clock verdicts the terminal shows', async () => {
   const dir = tempDir();
   const base = writeFixture(dir, 'base.json', makeResultSet({ micro: false, sizes: [64], strategies: ['unlocked'] }));
-  const current = writeFixture(dir, 'current.json', makeResultSet({ micro: false, sizes: [64], strategies: ['unlocked'], wallFactor: 1.5 }));
+  const current = writeFixture(
+    dir,
+    'current.json',
+    makeResultSet({ micro: false, sizes: [64], strategies: ['unlocked'], wallFactor: 1.5 }),
+  );
   const { stdout } = await runCli(['compare', base, current, '--html', join(dir, 'html')]);
-  const verdicts = [...stdout.matchAll(/^ {2}(unlocked \S+ ptePages=64 vcpus=\d seed=\d)\s+wall\.samplesMs\s.*?\s(REGRESSED|improved|within noise)\s*$/gm)];
+  const verdicts = [
+    ...stdout.matchAll(
+      /^ {2}(unlocked \S+ ptePages=64 vcpus=\d seed=\d)\s+wall\.samplesMs\s.*?\s(REGRESSED|improved|within noise)\s*$/gm,
+    ),
+  ];
   assert.ok(verdicts.length > 0, stdout);
   const html = execFileSync('cat', [join(dir, 'html', 'index.html')], { encoding: 'utf8' });
   assert.match(html, /<h4>Wall-clock verdicts \(noisy\)<\/h4>/);
   for (const [, id, verdict] of verdicts)
-    assert.match(html, new RegExp(`<td>${(id ?? '').replace(/[.=]/g, '\\$&')}</td><td>wall\\.samplesMs</td>.*?<td class="num">${verdict}</td>`));
+    assert.match(
+      html,
+      new RegExp(`<td>${(id ?? '').replace(/[.=]/g, '\\$&')}</td><td>wall\\.samplesMs</td>.*?<td class="num">${verdict}</td>`),
+    );
 });

@@ -158,3 +158,39 @@ test('Ctrl-C during profile stops clinic and every process it started, and leave
   assert.deepEqual(left, []);
   assert.deepEqual(readdirSync(cwd), []);
 });
+
+test('SIGKILL, which nobody can catch, loses only the runs of the last seconds: results.json is checkpointed', {
+  timeout: 60_000,
+}, async () => {
+  const out = tempDir();
+  const spawned = spawnCli([
+    'run',
+    '--strategy',
+    'unlocked',
+    '--pte-pages',
+    '1024',
+    '--vcpus',
+    '2',
+    '--seeds',
+    '5000',
+    '--workers',
+    '0',
+    '--samples',
+    '1',
+    '--out',
+    out,
+    '--no-report',
+    '--quiet',
+  ]);
+  // The first checkpoint is written 5 s after the start, then at least every 5 s: 8 s is past the first.
+  await new Promise((resolve) => setTimeout(resolve, 8_000));
+  spawned.child.kill('SIGKILL');
+  const { signal } = await spawned.done;
+  assert.equal(signal, 'SIGKILL');
+  const set = readResults(out);
+  assert.equal(set.partial, true);
+  assert.equal(set.plannedRuns, 5000);
+  assert.ok(set.runs.length > 0 && set.runs.length < 5000, `${set.runs.length} runs`);
+  assert.deepEqual(validateResultSet(set), []);
+  assert.deepEqual(readdirSync(out), ['results.json'], 'no temporary file left');
+});

@@ -56,12 +56,17 @@ test('the header names the suite, date, tool version and commit, machine and cos
   }
 });
 
-test('the race banner names the faulting strategy and clears the others', () => {
+test('the race banner names the faulting strategy, marked racy by design, and clears the others', () => {
   const html = renderReport([makeResultSet({ vcpus: [4], seeds: 2 })]);
   assert.match(
     html,
-    /class="banner bad"><strong>The race:<\/strong> ✗ <strong>unlocked<\/strong>: \d+ write-protect faults in 8 of 8 racing runs\. ✓ None for mm-lock, whole-lock, per-pte-deferred, unbatched\./,
+    /class="banner bad"><strong>The race:<\/strong> ✗ <strong>unlocked \(racy\)<\/strong>: \d+ write-protect faults in 8 of 8 racing runs \(deliberately racy: expected\)\. ✓ None for mm-lock, whole-lock, per-pte-deferred, unbatched\./,
   );
+});
+
+test('the race banner counts apart the racing runs that failed or are invalid', () => {
+  const html = renderReport([makeResultSet({ vcpus: [4], seeds: 2, errors: 1, invalid: 2 })]);
+  assert.match(html, /⚠ 3 racing runs failed or are invalid and are not counted \(unbatched: see "Failed and invalid runs"\)\./);
 });
 
 test('without racing writers the banner says nothing could race', () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { RESULTS_FILE_NAME, writeResultSet } from '../../../results/write.js';
-import type { ErrorRun, InvalidRun, ResultSet } from '../../../results/types.js';
+import type { ErrorRun, InvalidRun, ResultSet, RunResult } from '../../../results/types.js';
 import { determinismDifferences, type DeterminismDifference } from '../../../runner/determinism.js';
 import { planRuns, type RunPlan } from '../../../runner/plan.js';
 import { buildResultSet } from '../../../runner/result-set.js';
@@ -65,6 +65,16 @@ export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext)
 
   const createdAt = new Date();
   const progress = createProgress(args.quiet || !io.stderrIsTty);
+  const resultsPath = join(request.outDir, RESULTS_FILE_NAME);
+  const info = {
+    suite: plan.suiteName,
+    createdAt,
+    argv: [...argv],
+    workers,
+    plannedRuns: plan.specs.length,
+    limits: request.limits,
+  };
+  const checkpoint = new Checkpoint(resultsPath, (results) => buildResultSet(plan.specs, results, { ...info, partial: true }));
   let firstPass: Awaited<ReturnType<typeof runSpecs>>;
   /** Ctrl-C during the --check-determinism pass: the first pass is complete, but the command was interrupted. */
   let checkInterrupted = false;
@@ -84,9 +94,13 @@ export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext)
       order,
       signal: controller.signal,
       onStart: (spec) => progress.started(spec.id),
-      onResult: (result) => progress.tick(result.id, result.status !== 'ok'),
+      onResult: (result, index) => {
+        progress.tick(result.id, result.status !== 'ok');
+        checkpoint.finished(index, result);
+      },
     });
     firstPass = await pass;
+    await checkpoint.settled();
     progress.stop();
 
     if (args.checkDeterminism && plan.kind === 'micro') {
@@ -115,16 +129,8 @@ export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext)
     progress.stop();
   }
 
-  const set = buildResultSet(plan.specs, firstPass.results, {
-    suite: plan.suiteName,
-    createdAt,
-    partial: firstPass.aborted,
-    argv: [...argv],
-    workers,
-    plannedRuns: plan.specs.length,
-    limits: request.limits,
-  });
-  const resultsPath = join(request.outDir, RESULTS_FILE_NAME);
+  await checkpoint.settled();
+  const set = buildResultSet(plan.specs, firstPass.results, { ...info, partial: firstPass.aborted });
   await writeResultSet(resultsPath, set);
   const reportPath = args.report ? await writeReportBeside(set, request.outDir, io) : undefined;
 
@@ -228,5 +234,48 @@ async function writeReportBeside(set: ResultSet, outDir: string, io: Io): Promis
   } catch (error) {
     io.stderr(`pinbench: the HTML report was not written: ${error instanceof Error ? error.message : String(error)}\n`);
     return undefined;
+  }
+}
+
+/** Least time between two checkpoints, ms; a checkpoint that takes long spaces the next ones further (10x). */
+const CHECKPOINT_INTERVAL_MS = 5_000;
+
+/**
+ * While runs finish, results.json is rewritten now and then (atomically, `partial: true`) with the runs finished so
+ * far, so that a kill nobody can catch (SIGKILL, a power cut) loses at most the last few seconds of runs. Writes never
+ * overlap; the final write of the command replaces the last checkpoint.
+ */
+class Checkpoint {
+  private readonly results: Array<RunResult | undefined> = [];
+  private last = performance.now();
+  private intervalMs = CHECKPOINT_INTERVAL_MS;
+  private writing: Promise<void> = Promise.resolve();
+  private busy = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly build: (results: ReadonlyArray<RunResult | undefined>) => ResultSet,
+  ) {}
+
+  /** Run `index` finished. */
+  finished(index: number, result: RunResult): void {
+    this.results[index] = result;
+    const now = performance.now();
+    if (this.busy || now - this.last < this.intervalMs) return;
+    this.busy = true;
+    const set = this.build(this.results);
+    this.writing = writeResultSet(this.path, set)
+      .catch(() => undefined) // a failed checkpoint is not fatal: the final write reports its own errors
+      .finally(() => {
+        const end = performance.now();
+        this.intervalMs = Math.max(CHECKPOINT_INTERVAL_MS, 10 * (end - now));
+        this.last = end;
+        this.busy = false;
+      });
+  }
+
+  /** Resolves when no checkpoint is being written. */
+  settled(): Promise<void> {
+    return this.writing;
   }
 }
