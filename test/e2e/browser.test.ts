@@ -178,8 +178,9 @@ test("the model's new metrics, racy strategies and invalid runs are shown as suc
     const axes = await page.evaluate<Array<{ vals: number[]; text: string[] }>>(
       "[...document.querySelectorAll('.plot')].flatMap((el) => ['xaxis', 'yaxis'].map((k) => el.layout?.[k]).filter((a) => a && a.type === 'log' && Array.isArray(a.tickvals)).map((a) => ({ vals: a.tickvals, text: a.ticktext })))",
     );
-    for (const { vals, text } of axes)
-      vals.forEach((v, i) => assert.equal(Number((text[i] ?? '').replace(/,/g, '')), v, text.join(' ')));
+    for (const { vals, text } of axes) {
+      for (const [i, v] of vals.entries()) assert.equal(Number((text[i] ?? '').replace(/,/g, '')), v, text.join(' '));
+    }
     assert.deepEqual(errors, []);
   } finally {
     await page.close();
