@@ -40,8 +40,8 @@ interface Opened {
 }
 
 /** Open `dir/index.html` from file:// and wait until every chart is drawn (or the page gives up). */
-async function open(dir: string, waitForCharts = true): Promise<Opened> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+async function open(dir: string, waitForCharts = true, width = 1400): Promise<Opened> {
+  const page = await browser.newPage({ viewport: { width, height: 1000 } });
   const errors: string[] = [];
   const network: string[] = [];
   page.on('console', (msg) => {
@@ -181,6 +181,22 @@ test("the model's new metrics, racy strategies and invalid runs are shown as suc
     for (const { vals, text } of axes) {
       for (const [i, v] of vals.entries()) assert.equal(Number((text[i] ?? '').replace(/,/g, '')), v, text.join(' '));
     }
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('on a wide window the summary table takes the width it needs instead of being clipped at 1400 px', async () => {
+  const dir = await tempDir();
+  await writeReport([makeResultSet({ micro: false, writerThinkNs: [500, 2000] })], dir);
+  const { page, errors } = await open(dir, true, 2200);
+  try {
+    const { table, wrap } = await page.evaluate<{ table: number; wrap: number }>(
+      "({ table: document.querySelector('#summary-table table').scrollWidth, wrap: document.getElementById('summary-table').clientWidth })",
+    );
+    assert.ok(table > 1400, `the fixture's table is ${table} px wide`);
+    assert.ok(wrap >= table, `the table's box is ${wrap} px for a ${table} px table`);
     assert.deepEqual(errors, []);
   } finally {
     await page.close();
