@@ -363,3 +363,35 @@ export async function renderHelp(spec: CommandSpec, width = 100): Promise<string
     );
   return (await y.getHelp()) + '\n';
 }
+
+/** A command as a group's --help lists it. */
+export interface CommandLine {
+  name: string;
+  summary: string;
+}
+
+/**
+ * The --help of `pinbench` or of a command group (`pinbench baseline`), rendered by yargs: the usage, the
+ * commands with one line each, the options of the top level, and `epilogue`. `width` is the terminal's.
+ */
+export async function renderGroupHelp(
+  prefix: string,
+  summary: string,
+  commands: readonly CommandLine[],
+  options: { version?: string; epilogue?: string; width?: number } = {},
+): Promise<string> {
+  const { default: yargs } = await import('yargs');
+  const y = yargs([])
+    .scriptName(prefix)
+    .usage(`${prefix} COMMAND [options]\n\n${summary}`)
+    .exitProcess(false)
+    .help('help')
+    .alias('help', 'h')
+    .describe('help', prefix === 'pinbench' ? 'show help (also `pinbench COMMAND --help`)' : 'show this help')
+    .wrap(options.width ?? 100);
+  for (const command of commands) y.command(command.name, command.summary);
+  if (options.version !== undefined) y.version('version', 'print the version', options.version).alias('version', 'V');
+  else y.version(false);
+  if (options.epilogue !== undefined) y.epilogue(options.epilogue);
+  return `${await y.getHelp()}\n`;
+}

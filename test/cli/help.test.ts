@@ -3,11 +3,12 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { runCli } from '../support/cli.js';
 
-test('pinbench --help lists every command with one line and the exit codes', async () => {
+test('pinbench --help (rendered by yargs) lists every command with one line and the exit codes', async () => {
   const { code, stdout } = await runCli(['--help']);
   assert.equal(code, 0);
   for (const command of ['run', 'list', 'report', 'compare', 'baseline', 'profile'])
-    assert.match(stdout, new RegExp(`^  ${command}\\s+\\S`, 'm'), command);
+    assert.match(stdout, new RegExp(`^  pinbench ${command}\\s+\\S`, 'm'), command);
+  assert.match(stdout, /^ {2}-V, --version\s+print the version\s+\[boolean\]$/m);
   assert.match(stdout, /Exit codes: 0 ok; 1 .*; 2 bad input/);
 });
 
@@ -75,7 +76,7 @@ test('baseline without an action prints its usage and exits 2; an unknown action
   const bare = await runCli(['baseline']);
   assert.equal(bare.code, 2);
   assert.match(bare.stderr, /^pinbench baseline COMMAND/);
-  assert.match(bare.stderr, /^ {2}update\s+Run SUITE/m);
+  assert.match(bare.stderr, /^ {2}pinbench baseline update\s+Run SUITE/m);
   const unknown = await runCli(['baseline', 'updte']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown command "updte"; did you mean update\?; commands: update \(pinbench baseline --help\)/);
