@@ -18,25 +18,37 @@ interface SummaryColumn {
 const EXACT_MARK = '*';
 const NOISY_MARK = '~';
 
+/** Fewer metric columns than this per table and the summary is laid out as one block per row instead. */
+const MIN_COLUMNS_PER_TABLE = 3;
+
+/** A key cell as the block layout shows it: `64 PTE pages`, `4 vCPUs`, `2 seeds`, or the value alone. */
+function labelled(header: string, cell: string): string {
+  const h = header.replace(/\n/g, ' ');
+  if (h === 'strategy' || h === 'mode') return cell;
+  if (h === 'vcpus') return `${cell} vCPU${cell === '1' ? '' : 's'}`;
+  if (h === 'seeds') return `${cell} seed${cell === '1' ? '' : 's'}`;
+  return `${cell} ${h}`;
+}
+
 /** Width a summary is fitted to when the output is not a terminal (a pipe, a CI log). */
 export const DEFAULT_SUMMARY_COLUMNS = 120;
 
 /** The key figures, in column order. */
 export const SUMMARY_COLUMNS: readonly SummaryColumn[] = [
-  { header: 'traps /cycle', kind: 'exact', value: (g) => perCycle(g, 'hypercalls.traps') },
+  { header: 'traps\n/cycle', kind: 'exact', value: (g) => perCycle(g, 'hypercalls.traps') },
   // Xen's type-change TLB flushes and the IPIs they send to the other vCPUs: the price of PIN_L1 per page.
-  { header: 'TLB flushes /cycle', kind: 'exact', value: (g) => perCycle(g, 'xen.tlbFlushes') },
-  { header: 'flush IPIs /cycle', kind: 'exact', value: (g) => perCycle(g, 'xen.flushIpis') },
-  { header: 'entries /cycle', kind: 'exact', value: (g) => perCycle(g, 'hypercalls.entries') },
-  { header: 'PTE lock hold p99 ns', kind: 'exact', value: (g) => pooled(g, 'locks.ptl.holdNs.p99Ns') },
+  { header: 'TLB flushes\n/cycle', kind: 'exact', value: (g) => perCycle(g, 'xen.tlbFlushes') },
+  { header: 'flush IPIs\n/cycle', kind: 'exact', value: (g) => perCycle(g, 'xen.flushIpis') },
+  { header: 'entries\n/cycle', kind: 'exact', value: (g) => perCycle(g, 'hypercalls.entries') },
+  { header: 'PTE lock hold\np99 ns', kind: 'exact', value: (g) => pooled(g, 'locks.ptl.holdNs.p99Ns') },
   // The lock the racing writers take: recorded per run (splitPtlocks), never guessed from the strategy's name.
-  { header: 'writer wait p99 ns', kind: 'exact', value: (g) => pooled(g, `locks.${g.writerLock}.waitNs.p99Ns`) },
-  { header: 'preempt max', kind: 'exact', value: (g) => pooled(g, 'preempt.maxDepth') },
-  { header: 'preempt overflows', kind: 'exact', value: (g) => pooled(g, 'preempt.overflows') },
-  { header: 'WP faults', kind: 'exact', value: (g) => pooled(g, 'faults.writeProtect') },
-  { header: 'pins /s', kind: 'exact', value: (g) => pooled(g, 'throughput.pinsPerSec') },
+  { header: 'writer wait\np99 ns', kind: 'exact', value: (g) => pooled(g, `locks.${g.writerLock}.waitNs.p99Ns`) },
+  { header: 'preempt\nmax', kind: 'exact', value: (g) => pooled(g, 'preempt.maxDepth') },
+  { header: 'preempt\noverflows', kind: 'exact', value: (g) => pooled(g, 'preempt.overflows') },
+  { header: 'WP\nfaults', kind: 'exact', value: (g) => pooled(g, 'faults.writeProtect') },
+  { header: 'pins\n/s', kind: 'exact', value: (g) => pooled(g, 'throughput.pinsPerSec') },
   {
-    header: 'wall ms /cycle',
+    header: 'wall ms\n/cycle',
     kind: 'noisy',
     value: (g) => (g.wall['wall.durationMs'] ?? Number.NaN) / Math.max(1, pooled(g, 'counts.pins') / g.runs.length),
   },
@@ -154,7 +166,7 @@ function scenarioTable(groups: readonly SeedGroup[], notResults: readonly RunRes
 
   const keyHeader = [
     ...shown.map((name) =>
-      name === 'ptePages' ? 'PTE pages' : name === 'strategy' || name === 'mode' || name === 'vcpus' ? name : paramLabel(name),
+      name === 'ptePages' ? 'PTE\npages' : name === 'strategy' || name === 'mode' || name === 'vcpus' ? name : paramLabel(name),
     ),
     'seeds',
   ];
@@ -173,8 +185,16 @@ function scenarioTable(groups: readonly SeedGroup[], notResults: readonly RunRes
   const metricHeader = SUMMARY_COLUMNS.map((c) => c.header + (c.kind === 'exact' ? EXACT_MARK : NOISY_MARK));
   const metricRows = groups.map((group) => SUMMARY_COLUMNS.map((c) => formatNumber(c.value(group))));
 
+  const legend =
+    `${EXACT_MARK} exact: a function of the parameters and seed, reproducible bit for bit; ` +
+    `${NOISY_MARK} noisy: wall clock of this machine. /cycle: per pin + unpin cycle; ns and /s: the model's virtual ` +
+    "time (nanoseconds, per virtual second); wall ms: this machine's clock. Seeds " +
+    'pooled as one long run: counts summed, per-cycle figures divided by all pins, pins/s averaged, p99 and maxima the ' +
+    'largest over seeds (the same rule as the HTML report).';
+
   // Split the metric columns into tables that fit, each repeating the run's columns.
-  const widthOf = (header: string, cells: readonly string[]): number => Math.max(header.length, ...cells.map((c) => c.length));
+  const widthOf = (header: string, cells: readonly string[]): number =>
+    Math.max(...header.split('\n').map((l) => l.length), ...cells.map((c) => c.length));
   const keyWidth = keyHeader.reduce(
     (w, h, i) =>
       w +
@@ -203,6 +223,18 @@ function scenarioTable(groups: readonly SeedGroup[], notResults: readonly RunRes
     width += w;
   });
   if (chunk.length > 0) chunks.push(chunk);
+  // A terminal too narrow for a few metrics beside the run's columns gets one block per row instead: the run on a
+  // line, then its figures as `name value` pairs wrapped to the width.
+  if (chunks.length > 0 && chunks.some((c) => c.length < MIN_COLUMNS_PER_TABLE) && chunks.length > 1) {
+    const blocks = keyRows.map((key, r) => {
+      const title = key.map((cell, i) => labelled(keyHeader[i] ?? '', cell)).join(', ');
+      // A no-break space keeps each `name value` pair on one line.
+      const pairs = metricHeader.map((h, i) => `${h.replace(/\n/g, ' ')} ${metricRows[r]?.[i] ?? ''}`.replace(/ /g, '\u00a0'));
+      const figures = wrapText(`  ${pairs.join('; ')}`, columns, '  ').replace(/\u00a0/g, ' ');
+      return `${wrapText(title.replace(/ /g, '\u00a0').replace(/,\u00a0/g, ', '), columns, '  ').replace(/\u00a0/g, ' ')}\n${figures}`;
+    });
+    return `${blocks.join('\n')}\n${wrapText(legend, columns)}`;
+  }
   const tables = chunks.map((indices) =>
     renderTable(
       [...keyHeader, ...indices.map((i) => metricHeader[i] ?? '')],
@@ -210,12 +242,6 @@ function scenarioTable(groups: readonly SeedGroup[], notResults: readonly RunRes
       (i) => i >= shown.length,
     ),
   );
-  const legend =
-    `${EXACT_MARK} exact: a function of the parameters and seed, reproducible bit for bit; ` +
-    `${NOISY_MARK} noisy: wall clock of this machine. /cycle: per pin + unpin cycle; ns and /s: the model's virtual ` +
-    "time (nanoseconds, per virtual second); wall ms: this machine's clock. Seeds " +
-    'pooled as one long run: counts summed, per-cycle figures divided by all pins, pins/s averaged, p99 and maxima the ' +
-    'largest over seeds (the same rule as the HTML report).';
   return `${tables.join('\n\n')}\n${wrapText(legend, columns)}`;
 }
 
@@ -224,7 +250,7 @@ function wrapText(text: string, columns: number, indent = ''): string {
   const lines: string[] = [];
   const lead = /^ */.exec(text)?.[0] ?? '';
   let line = '';
-  for (const word of text.trimStart().split(' ')) {
+  for (const word of text.trimStart().split(/ +/)) {
     const start = lines.length === 0 ? lead : indent;
     if (line !== '' && start.length + line.length + 1 + word.length > columns) {
       lines.push(start + line);
@@ -232,7 +258,7 @@ function wrapText(text: string, columns: number, indent = ''): string {
     } else line = line === '' ? word : `${line} ${word}`;
   }
   if (line !== '') lines.push((lines.length === 0 ? lead : indent) + line);
-  return lines.join('\n');
+  return lines.map((l) => l.trimEnd()).join('\n');
 }
 
 function microTable(runs: readonly MicroRun[], columns: number): string {

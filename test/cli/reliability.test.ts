@@ -230,9 +230,20 @@ test('the summary fits the terminal: at 80 columns no line is wider, every metri
   const table = summaryTable(set, { columns: 80 });
   const wide = table.split('\n').filter((line) => line.length > 80);
   assert.deepEqual(wide, []);
-  for (const header of ['traps /cycle*', 'TLB flushes /cycle*', 'flush IPIs /cycle*', 'pins /s*', 'wall ms /cycle~'])
+  for (const header of ['traps', 'TLB flushes', 'flush IPIs', 'PTE lock hold', 'writer wait', 'pins', 'wall ms', '/cycle~'])
     assert.ok(table.includes(header), header);
-  assert.ok(summaryTable(set, { columns: 400 }).split('\n')[0]?.includes('wall ms /cycle~'), 'one table when it fits');
+  const oneTable = summaryTable(set, { columns: 400 }).split('\n');
+  assert.ok(oneTable[0]?.includes('traps') && oneTable[0].includes('wall ms'), 'one table when it fits');
+  // Too narrow for a few columns beside the run's: a block per row, every figure named.
+  const narrow = summaryTable(set, { columns: 50 });
+  assert.deepEqual(
+    narrow.split('\n').filter((line) => line.length > 50),
+    [],
+  );
+  assert.match(
+    narrow,
+    /^unlocked \(racy\), 4level, 64 PTE pages, 1 vCPU,\s+2 seeds\n {2}traps \/cycle\* \d+; TLB flushes \/cycle\* \d+;/m,
+  );
 });
 
 test('an interrupted summary says how many of the planned runs finished', () => {

@@ -5,14 +5,25 @@ import { summaryTable } from '../../src/cli/summary-table.js';
 import { buildReportData } from '../../src/report/render.js';
 import type { ResultSet, ScenarioRun } from '../../src/results/types.js';
 
-/** The cells of the summary row whose first cells are `prefix`, by header. */
+/**
+ * The cells of the summary row whose first cells are `prefix`, by header: the columns are the dashes of the rule
+ * under the header, whose lines (a header may take two) are joined with a space.
+ */
 function row(table: string, prefix: RegExp): Record<string, string> {
   const lines = table.split('\n');
-  const header = (lines[0] ?? '').split(/ {2,}/);
+  const rule = lines.findIndex((l) => /^-+( +-+)*$/.test(l));
+  assert.ok(rule > 0, table);
+  const spans = [...(lines[rule] ?? '').matchAll(/-+/g)].map((m) => [m.index ?? 0, (m.index ?? 0) + m[0].length] as const);
+  const header = spans.map(([a, b]) =>
+    lines
+      .slice(0, rule)
+      .map((l) => l.slice(a, b).trim())
+      .filter(Boolean)
+      .join(' '),
+  );
   const line = lines.find((l) => prefix.test(l));
   assert.ok(line !== undefined, `no row ${prefix}`);
-  const cells = line.trim().split(/ {2,}/);
-  return Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
+  return Object.fromEntries(header.map((h, i) => [h, line.slice(spans[i]?.[0], spans[i]?.[1]).trim()]));
 }
 
 function scenarioRuns(set: ResultSet): ScenarioRun[] {
