@@ -31,8 +31,10 @@ export interface RunSpecsOptions {
   limits?: RunLimits;
   /** Submission order as indexes into `specs` (default: spec order). Results are stored by index regardless. */
   order?: readonly number[];
-  /** Abort (Ctrl-C): no new run starts; runs in progress get ABORT_GRACE_MS to finish, the others are left out. */
+  /** Abort (Ctrl-C): no new run starts; runs in progress get `graceMs` to finish, the others are left out. */
   signal?: AbortSignal;
+  /** How long runs in progress may take to finish after an abort, ms. Default ABORT_GRACE_MS. */
+  graceMs?: number;
   /** Called as each run finishes, in completion order. */
   onResult?: (result: RunResult, index: number) => void;
   /** Called as each run starts. */
@@ -73,7 +75,10 @@ export async function runSpecs(specs: readonly RunSpec[], options: RunSpecsOptio
       options.onStart?.(specs[index], index);
       try {
         // Sliced: Ctrl-C is heard during a long run, which then gets ABORT_GRACE_MS to finish and be kept.
-        finish(index, await executeRun(task(specs[index]), { signal: options.signal, graceMs: ABORT_GRACE_MS }));
+        finish(
+          index,
+          await executeRun(task(specs[index]), { signal: options.signal, graceMs: options.graceMs ?? ABORT_GRACE_MS }),
+        );
       } catch (error) {
         if (options.signal?.aborted) break; // stopped after its grace: the run did not finish
         throw error;
@@ -117,7 +122,7 @@ export async function runSpecs(specs: readonly RunSpec[], options: RunSpecsOptio
       while (!options.signal?.aborted && inFlight.size < options.workers && next < order.length) submit(order[next++]);
       if (options.signal?.aborted) {
         // unref: a grace timer must not keep the process alive once the runs are in.
-        await Promise.race([Promise.all(inFlight), delay(ABORT_GRACE_MS, undefined, { ref: false })]);
+        await Promise.race([Promise.all(inFlight), delay(options.graceMs ?? ABORT_GRACE_MS, undefined, { ref: false })]);
         break;
       }
       if (inFlight.size === 0) break;

@@ -4,11 +4,18 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
+import type { RunResult } from '../../src/results/types.js';
 import { validateResultSet } from '../../src/results/write.js';
-import { LOOPING_STARTED } from '../fixtures/looping-strategy.js';
+import { DEFAULT_LIMITS } from '../../src/runner/limits.js';
+import { runSpecs } from '../../src/runner/run-specs.js';
+import { resolveParams } from '../../src/scenarios/index.js';
+import { registerStrategy } from '../../src/strategies/registry.js';
+import { LOOPING_STARTED, loopingLock } from '../fixtures/looping-strategy.js';
 import { FIXTURES, readResults, spawnCli, stderrLine, tempDir } from '../support/cli.js';
 
 const LOOPING = `${FIXTURES}looping-strategy.js`;
+// The pool test below resolves its specs here: the fixture's strategy must be known to this thread too.
+registerStrategy(loopingLock, { replace: true });
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
 for (const [signal, code] of Object.entries(EXIT_CODES) as Array<[keyof typeof EXIT_CODES, number]>) {
@@ -194,3 +201,24 @@ test('SIGKILL, which nobody can catch, loses only the runs of the last seconds: 
   assert.deepEqual(validateResultSet(set), []);
   assert.deepEqual(readdirSync(out), ['results.json'], 'no temporary file left');
 });
+
+test('limits reach the runs of a pool too', { timeout: 60_000 }, async () => {
+  const outcome = await runSpecs([spec('looping-lock'), spec('per-pte-deferred')], {
+    workers: 2,
+    strategyModules: [LOOPING],
+    timing: { maxSamples: 1, budgetMs: 0 },
+    limits: { ...DEFAULT_LIMITS, maxEvents: 200_000 },
+  });
+  const [looping, fine] = outcome.results;
+  assert.match(errorOf(looping as RunResult), /--max-events reached/);
+  assert.equal(fine?.status, 'ok');
+});
+
+function spec(strategy: string) {
+  return { kind: 'scenario' as const, id: strategy, params: resolveParams({ strategy, ptePages: 4, vcpus: 1, iterations: 1 }) };
+}
+
+function errorOf(result: RunResult): string {
+  assert.equal(result.status, 'error', JSON.stringify(result).slice(0, 300));
+  return result.status === 'error' ? result.error : '';
+}
