@@ -5,7 +5,9 @@ import { Mm } from '../src/mmu/mm.js';
 import { PreemptCount } from '../src/mmu/preempt-count.js';
 import { SpinLockTable } from '../src/mmu/spin-lock.js';
 import type { MicroSuite, MicroTask } from '../src/runner/types.js';
-import { resolveParams, runScenario } from '../src/scenarios/index.js';
+import { DEFAULT_PARAMS } from '../src/scenarios/defaults.js';
+import { runScenario } from '../src/scenarios/fork-exit.js';
+import type { ForkExitParams } from '../src/scenarios/types.js';
 import { getStrategy, listStrategies } from '../src/strategies/index.js';
 import type { Effect, PinContext, Program } from '../src/strategies/types.js';
 
@@ -161,7 +163,8 @@ function walk(strategy: string): MicroTask {
 }
 
 function pinUnpin(strategy: string): MicroTask {
-  const params = resolveParams({ strategy, mode: '4level', ptePages: PIN_PTE_PAGES, vcpus: 1, iterations: 1, seed: 1 });
+  // DEFAULT_PARAMS are 4level's (kernel current): these fields need no validation, and listing the suite loads no zod.
+  const params: ForkExitParams = { ...DEFAULT_PARAMS, strategy, mode: '4level', ptePages: PIN_PTE_PAGES, vcpus: 1, iterations: 1, seed: 1 };
   return {
     name: `fork-exit: ${strategy}, 1 pin + unpin, ${PIN_PTE_PAGES} PTE pages`,
     description: `runScenario of one pin + unpin cycle on 1 vCPU, 4level, ${PIN_PTE_PAGES} PTE pages (machine set-up included)`,

@@ -20,6 +20,8 @@ export type { ForkExitParams, RunMetrics } from './scenarios/types.js';
 
 // ---- Running and comparing from a script ------------------------------------------------------------------
 export { runMatrix, DEFAULT_TIMING } from './runner/run-matrix.js';
+export { DEFAULT_LIMITS } from './runner/limits.js';
+export type { RunLimits } from './runner/limits.js';
 export type { RunMatrixOptions } from './runner/run-matrix.js';
 export type { ParamMatrix, TimingOptions } from './runner/types.js';
 export { RESULTS_SCHEMA } from './results/schema.js';
@@ -35,6 +37,7 @@ export type {
   ScenarioRun,
   MicroRun,
   ErrorRun,
+  InvalidRun,
   WallStats,
   Environment,
   ExactValue,

@@ -1,10 +1,18 @@
 /**
  * Speed and memory of the model itself (issues 2 and 3). Not a suite: run with `npm run bench:model`.
- * Prints one line per goal with the measured figure and the target.
+ * Prints one line per goal with the measured figure and the target, then the goals missed; exits 1 when one is
+ * missed, so a script or a CI step can rely on it.
  */
 import { Bench } from 'tinybench';
 import { Mm, PG_PINNED } from '../../src/mmu/index.js';
 import { resolveParams, runScenario } from '../../src/scenarios/index.js';
+
+/** Goals missed, one line each. */
+const missed: string[] = [];
+/** Record a goal: `ok` whether it was met. */
+function goal(ok: boolean, what: string): void {
+  if (!ok) missed.push(what);
+}
 
 function mb(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(0)} MB`;
@@ -29,6 +37,8 @@ function mb(bytes: number): string {
     `mm 4level 1,048,576 PTE pages: build ${(tBuilt - t0).toFixed(0)} ms + walk ${(t1 - tBuilt).toFixed(0)} ms = ${(t1 - t0).toFixed(0)} ms ` +
       `(target < 1000 ms); resident ${mb(rss)} (process, ${mb(rss - rssBefore)} for the mm; target < 300 MB); ${pinned} pages walked`,
   );
+  goal(t1 - t0 < 1000, `mm build + walk ${(t1 - t0).toFixed(0)} ms (target < 1000 ms)`);
+  goal(rss < 300 * 2 ** 20, `resident ${mb(rss)} (target < 300 MB)`);
 }
 
 // 2. per-pte-deferred pin + unpin of a dense 4level mm of 32,768 PTE pages, one vCPU: <= 40 ms per cycle.
@@ -54,6 +64,10 @@ function mb(bytes: number): string {
       `${(r.latency.p50 / iterations).toFixed(2)} ms/cycle median (rme ${r.latency.rme.toFixed(1)}%; target <= 40 ms); ` +
       `${(((events / r.latency.mean) * 1000) / 1e6).toFixed(2)} M events/s`,
   );
+  goal(
+    r.latency.p50 / iterations <= 40,
+    `per-pte-deferred ${(r.latency.p50 / iterations).toFixed(2)} ms/cycle (target <= 40 ms)`,
+  );
 }
 
 // 3. 4 vCPUs racing on 1,024 PTE pages: >= 2 million simulated events per second.
@@ -76,4 +90,8 @@ for (const strategy of ['per-pte-deferred', 'unlocked', 'mm-lock']) {
   console.log(
     `${strategy}, 4 vCPUs racing on 1,024 PTE pages: ${(events / s / 1e6).toFixed(2)} M events/s (${events / reps} events per run; target >= 2 M/s)`,
   );
+  goal(events / s >= 2e6, `${strategy} racing: ${(events / s / 1e6).toFixed(2)} M events/s (target >= 2 M/s)`);
 }
+
+console.log(missed.length === 0 ? 'every goal met' : `goals MISSED (${missed.length}): ${missed.join('; ')}`);
+process.exitCode = missed.length === 0 ? 0 : 1;

@@ -19,6 +19,8 @@ export interface FixtureOptions {
   micro?: boolean;
   /** Turn this many scenario runs into error entries (the last ones). */
   errors?: number;
+  /** The last this many runs before the failed ones are invalid: one failed hypercall each. */
+  invalid?: number;
   createdAt?: string;
   commit?: string | null;
   /** Multiply the wall times by this (to fake a slower toolkit). */
@@ -165,6 +167,7 @@ function scenarioMetrics(p: ForkExitParams, r: () => number): RunMetrics {
     faults: {
       writeProtect: faults,
       hypercallErrors: 0,
+      firstHypercallError: null,
       details: Array.from({ length: Math.min(faults, 4) }, (_, i) => ({
         vcpu: 1 + (i % writers),
         frame: 4096 + Math.floor(r() * n),
@@ -237,6 +240,8 @@ export function makeResultSet(options: FixtureOptions = {}): ResultSet {
                 params,
                 status: 'ok',
                 splitPtlocks: strategy !== 'mm-lock',
+                // As the runner records it from the Strategy: the deliberately racy variants do not claim to be race-free.
+                raceFree: strategy !== 'unlocked' && strategy !== 'per-pte-early-unlock',
                 metrics,
                 wall: wallOf(metrics.counts.events, rng(hash(id) ^ 0x5bd1e995), factor),
               });
@@ -251,6 +256,15 @@ export function makeResultSet(options: FixtureOptions = {}): ResultSet {
       status: 'error',
       error: 'ModelError: a preempt count did not return to 0 on vCPU 0',
     };
+  }
+  const invalid = Math.min(options.invalid ?? 0, runs.length - errors);
+  for (let i = runs.length - errors - invalid; i < runs.length - errors; i++) {
+    const run = runs[i];
+    if (run.status !== 'ok' || run.kind !== 'scenario') continue;
+    const first = 'PIN_L1_TABLE: Bad type (saw writable != exp L1)';
+    run.metrics.faults.hypercallErrors = 1;
+    (run.metrics.faults as { firstHypercallError: string | null }).firstHypercallError = first;
+    runs[i] = { ...run, status: 'invalid', reasons: [`1 hypercall sub-op failed (the first: ${first})`] };
   }
   if (options.micro ?? true) {
     const names = [

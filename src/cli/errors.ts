@@ -15,6 +15,10 @@ export const EXIT_EXACT_CHANGED = 3;
 export const EXIT_NONDETERMINISTIC = 4;
 /** Interrupted by Ctrl-C (128 + SIGINT); finished runs were written with `partial: true`. */
 export const EXIT_INTERRUPTED = 130;
+/** Stopped by SIGHUP (128 + 1: the terminal went away), handled as Ctrl-C. */
+export const EXIT_HANGUP = 129;
+/** Stopped by SIGTERM (128 + 15: `kill`, a CI timeout), handled as Ctrl-C. */
+export const EXIT_TERMINATED = 143;
 
 export type ExitCode =
   | typeof EXIT_OK
@@ -22,11 +26,21 @@ export type ExitCode =
   | typeof EXIT_BAD_INPUT
   | typeof EXIT_EXACT_CHANGED
   | typeof EXIT_NONDETERMINISTIC
-  | typeof EXIT_INTERRUPTED;
+  | typeof EXIT_INTERRUPTED
+  | typeof EXIT_HANGUP
+  | typeof EXIT_TERMINATED;
+
+/** The signals a long command stops on, writing what it has, and the exit code of each (128 + its number). */
+export const STOP_SIGNALS: Readonly<Record<'SIGINT' | 'SIGTERM' | 'SIGHUP', ExitCode>> = {
+  SIGINT: EXIT_INTERRUPTED,
+  SIGTERM: EXIT_TERMINATED,
+  SIGHUP: EXIT_HANGUP,
+};
 
 /** The exit codes in one paragraph, for `--help`. */
-export const EXIT_CODES_HELP = `Exit codes: 0 ok; 1 a run failed (or compare found a regression); 2 bad input, nothing written;
-3 an exact metric changed (compare); 4 --check-determinism found a difference; 130 interrupted (Ctrl-C).`;
+export const EXIT_CODES_HELP = `Exit codes: 0 ok; 1 a run failed or is invalid (or compare found a regression); 2 bad input, nothing
+written; 3 an exact metric changed (compare); 4 --check-determinism found a difference; 130 interrupted (Ctrl-C),
+143 SIGTERM, 129 SIGHUP (finished runs written).`;
 
 /** A command line that cannot be parsed (unknown command or option, missing value): bad input, exit 2. */
 export class UsageError extends ConfigError {

@@ -5,6 +5,14 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** Whether stderr is a terminal (progress bar). */
   stderrIsTty: boolean;
+  /** Width of the terminal stdout is, in columns; undefined when stdout is not a terminal. */
+  columns?: number;
+}
+
+/** The width tables are fitted to: the terminal's, else $COLUMNS, else `fallback`. */
+export function outputColumns(io: Io, fallback: number): number {
+  const fromEnv = Number(io.env.COLUMNS);
+  return io.columns ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : fallback);
 }
 
 /** The process's own streams and environment. */
@@ -14,5 +22,6 @@ export function processIo(): Io {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     stderrIsTty: process.stderr.isTTY === true,
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
   };
 }

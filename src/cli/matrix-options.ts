@@ -44,7 +44,7 @@ export function matrixOptions(): Record<string, OptionSpec> {
  * The axes given on the command line, parsed and checked one value at a time so that an error names the option
  * and the value (`--pte-pages: "0" is not allowed; ...`). Axes not given are absent (a suite's own, or DEFAULT_PARAMS).
  */
-export function matrixFromArgs(options: Readonly<Record<string, OptionValue>>): ParamMatrix {
+export function matrixFromArgs(options: Readonly<Record<string, OptionValue>>, maxRuns = Number.POSITIVE_INFINITY): ParamMatrix {
   const matrix: Record<string, unknown[]> = {};
   for (const p of SCENARIO_PARAMS) {
     if (p.name === 'seed') continue;
@@ -71,10 +71,18 @@ export function matrixFromArgs(options: Readonly<Record<string, OptionValue>>): 
         throw Errors.badValue('--seeds', seedsRaw, 'one positive integer (the number of consecutive seeds), not a list');
       count = numberValue('--seeds', texts[0] ?? '', { kind: 'integer', min: 1, hint: 'the number of consecutive seeds' });
     }
-    const seeds: number[] = [];
-    for (const start of starts) for (let k = 0; k < count; k++) if (!seeds.includes(start + k)) seeds.push(start + k);
-    for (const seed of seeds) checkValue('seed', seed);
-    matrix.seed = seeds;
+    if (starts.length * count > maxRuns) {
+      throw new ConfigError(
+        `--seeds: ${(starts.length * count).toLocaleString('en-US')} seeds are more runs than --max-runs ${maxRuns.toLocaleString('en-US')} allows; expected fewer seeds, or a larger --max-runs`,
+        '--seeds',
+      );
+    }
+    // A Set: a million seeds must not cost a million squared comparisons (the run's --max-runs refuses them next).
+    const seeds = new Set<number>();
+    for (const start of starts) for (let k = 0; k < count; k++) seeds.add(start + k);
+    const last = Math.max(...starts) + count - 1;
+    checkValue('seed', last);
+    matrix.seed = [...seeds];
   }
   return matrix as ParamMatrix;
 }

@@ -1,10 +1,12 @@
-import { parseArgs } from 'node:util';
-import { Errors } from './errors.js';
+import type { Argv, Options } from 'yargs';
+import yargsParser from 'yargs-parser';
+import { Errors, UsageError } from './errors.js';
 
 // The one option parser of the CLI. Each command declares its positionals and options as data (its args.ts);
-// this module parses a command line against that declaration with Node's own `util.parseArgs` (no library to
-// load at start-up), converts every value to its kind with one wording for every bad value, and renders the
-// command's --help from the same declaration.
+// this module parses a command line against that declaration with yargs' parser, converts every value to its kind
+// with one wording for every bad value, and has yargs render the command's --help from the same declaration.
+// Only a command that runs loads it (`pinbench --version` and `pinbench --help` do not), and yargs itself (its
+// help renderer costs 150-200 ms of start-up on a loaded machine) only for a command's --help.
 
 /** How an option's value is read. */
 export type OptionKind =
@@ -108,47 +110,79 @@ export function wantsHelp(argv: readonly string[]): boolean {
   return false;
 }
 
+/** Configure `y` (a fresh yargs instance) with the declaration: its options, and for --help their texts. */
+function declare(y: Argv, spec: CommandSpec, forHelp: boolean): Argv {
+  for (const [name, option] of Object.entries(spec.options)) {
+    const boolean = option.kind === 'boolean';
+    // Values are kept as typed (strings) and converted by `convert`, which words every bad value the same way;
+    // yargs only splits the command line and renders the help.
+    const config: Options = { type: boolean ? 'boolean' : 'string', requiresArg: !boolean };
+    if (option.short !== undefined) config.alias = option.short;
+    if (forHelp) {
+      config.describe =
+        option.describe + (option.kind === 'boolean' && option.default === true ? ` (--no-${name} to turn off)` : '');
+      if (option.valueName !== undefined) config.describe = `${option.valueName}: ${config.describe}`;
+      if (option.choices !== undefined) config.choices = [...option.choices];
+      if (option.defaultDescription !== undefined) config.defaultDescription = option.defaultDescription;
+      if (option.default !== undefined && !(boolean && option.default === false)) config.default = option.default;
+      config.group = option.group ?? 'Options:';
+      if (option.kind === 'integer' || option.kind === 'number') config.type = 'number';
+    }
+    y.option(name, config);
+  }
+  return y;
+}
+
+/** yargs' parser settings: every value as typed, repeated options as arrays, `--no-NAME` for flags. */
+const PARSER_CONFIGURATION = {
+  'duplicate-arguments-array': true,
+  'parse-numbers': false,
+  'parse-positional-numbers': false,
+  'boolean-negation': true,
+  'camel-case-expansion': true,
+  'strip-aliased': true,
+  'short-option-groups': false,
+  'greedy-arrays': false,
+} as const;
+
 /**
- * Parse `argv` (the arguments after the command's name) against `spec`. Throws UsageError (exit 2) for an
- * unknown option, a missing value or a positional too many, and ConfigError naming the option, the value as
- * typed and what is allowed for a value of the wrong kind.
+ * Parse `argv` (the arguments after the command's name) against `spec` with yargs' parser (`yargs-parser`, the
+ * module yargs itself parses with: the full yargs, with its help renderer, loads only for --help). Throws
+ * UsageError (exit 2) for an unknown option, a missing value or a positional too many, and ConfigError naming the
+ * option, the value as typed and what is allowed for a value of the wrong kind.
  */
 export function parseCommandLine(argv: readonly string[], spec: CommandSpec): ParsedCommandLine {
-  const config: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
-  for (const [name, option] of Object.entries(spec.options)) {
-    config[name] = { type: option.kind === 'boolean' ? 'boolean' : 'string', multiple: option.kind !== 'boolean' };
-    if (option.short !== undefined) config[name].short = option.short;
-  }
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: joinNegativeValues(argv, spec),
-      options: config,
-      allowPositionals: true,
-      strict: true,
-      allowNegative: true,
-    });
-  } catch (error) {
-    throw translateParseError(error, spec);
-  }
+  const args = joinNegativeValues(argv, spec);
+  checkOptionNames(args, spec);
+  const names = Object.entries(spec.options);
+  const { argv: raw, error } = yargsParser.detailed(args, {
+    // Values are kept as typed (strings) and converted by `convert`, which words every bad value the same way.
+    string: names.filter(([, o]) => o.kind !== 'boolean').map(([n]) => n),
+    boolean: names.filter(([, o]) => o.kind === 'boolean').map(([n]) => n),
+    alias: Object.fromEntries(names.filter(([, o]) => o.short !== undefined).map(([n, o]) => [n, [o.short ?? '']])),
+    narg: Object.fromEntries(names.filter(([, o]) => o.kind !== 'boolean').map(([n]) => [n, 1])),
+    configuration: PARSER_CONFIGURATION,
+  });
+  if (error) throw translateParseError(error.message, args, spec);
 
   const options: Record<string, OptionValue> = {};
   const given = new Set<string>();
   for (const [name, option] of Object.entries(spec.options)) {
     const key = camelCase(name);
-    const raw = (parsed.values as Record<string, unknown>)[name];
-    if (raw === undefined) {
+    const value = raw[key];
+    if (value === undefined) {
       options[key] = option.default === undefined ? undefined : convert(`--${name}`, option, [String(option.default)]);
       if (option.kind === 'boolean') options[key] = option.default ?? false;
       if (option.kind === 'strings' && option.default === undefined) options[key] = [];
       continue;
     }
     given.add(key);
-    options[key] = option.kind === 'boolean' ? (raw as boolean) : convert(`--${name}`, option, raw as string[]);
+    if (option.kind === 'boolean') options[key] = Array.isArray(value) ? value.at(-1) === true : value === true;
+    else options[key] = convert(`--${name}`, option, (Array.isArray(value) ? value : [value]).map(String));
   }
 
   const positionals: Record<string, string | string[] | undefined> = {};
-  const rest = [...parsed.positionals];
+  const rest = ((raw._ as unknown[] | undefined) ?? []).map(String);
   for (const p of spec.positionals) {
     if (p.variadic) {
       positionals[p.name] = rest.splice(0);
@@ -168,8 +202,35 @@ export function parseCommandLine(argv: readonly string[], spec: CommandSpec): Pa
 }
 
 /**
- * `--workers -1` -> `--workers=-1`: parseArgs reads a value that starts with `-` as an option, but a negative
- * number after an option that takes a value is that option's value (and gets the option's own message).
+ * Every option word must be declared (yargs' strict mode, done here so that the message echoes the word as typed
+ * and suggests the nearest option), and a flag takes no value (`--json=yes`, which yargs would read as false).
+ */
+function checkOptionNames(args: readonly string[], spec: CommandSpec): void {
+  const known = Object.keys(spec.options).map((n) => `--${n}`);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--') return;
+    if (!arg.startsWith('-') || arg === '-') continue;
+    const [word = arg, value] = arg.split(/=(.*)/s);
+    let option: OptionSpec | undefined;
+    if (word.startsWith('--')) {
+      option = spec.options[word.slice(2)];
+      const negated = option === undefined && word.startsWith('--no-') ? spec.options[word.slice(5)] : undefined;
+      if (negated?.kind === 'boolean') option = negated;
+    } else option = word.length === 2 ? Object.values(spec.options).find((o) => o.short === word.slice(1)) : undefined;
+    if (option === undefined) {
+      if (word === '--help' || word === '-h') continue;
+      throw Errors.unknownOption(word, spec.name, known);
+    }
+    if (option.kind === 'boolean' && value !== undefined)
+      throw Errors.unexpectedValue(longName(word.replace(/^-+(no-)?/, ''), spec));
+    if (option.kind !== 'boolean' && value === undefined) i++; // the next word is its value
+  }
+}
+
+/**
+ * `--workers -1` -> `--workers=-1`: a negative number after an option that takes a value is that option's
+ * value (and gets the option's own message), not an option of its own.
  */
 function joinNegativeValues(argv: readonly string[], spec: CommandSpec): string[] {
   const takesValue = (arg: string): boolean => {
@@ -246,113 +307,91 @@ export function numberValue(
   return value;
 }
 
-/** parseArgs' errors, reworded in the CLI's own terms. */
-function translateParseError(error: unknown, spec: CommandSpec): Error {
-  const code = (error as { code?: string }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  // parseArgs names the option as "'--out'", "'-o, --out <value>'" or "'-x'".
-  const option = /(--[A-Za-z0-9][\w-]*)/.exec(message)?.[1] ?? /'(-[^-' ,])/.exec(message)?.[1] ?? '?';
+/** yargs' messages, reworded in the CLI's own terms, naming the option as it was typed. */
+function translateParseError(message: string, args: readonly string[], spec: CommandSpec): Error {
   const known = Object.keys(spec.options).map((n) => `--${n}`);
-  switch (code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return Errors.unknownOption(option, spec.name, known);
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      // "Option '--out <value>' argument missing", or "... argument is ambiguous" (the next word starts with -),
-      // or a value given to a flag (--quiet=yes).
-      return /argument missing|ambiguous/.test(message)
-        ? Errors.missingValue(longName(option, spec))
-        : Errors.unexpectedValue(longName(option, spec));
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return Errors.extraArguments([], usageLine(spec));
-    default:
-      return error instanceof Error ? error : new Error(message);
-  }
+  const typed = (key: string): string => {
+    // yargs names an option by its camelCase key (`ptePage`); find the word the user typed for it.
+    const token = args.find((a) => {
+      const name = /^--?([^=]+)/.exec(a)?.[1];
+      return name !== undefined && (name === key || camelCase(name) === key);
+    });
+    const word = token === undefined ? (key.length === 1 ? `-${key}` : `--${key}`) : (token.split('=')[0] ?? token);
+    return word;
+  };
+  const unknown = /^Unknown arguments?: (.+)$/.exec(message);
+  if (unknown !== null) return Errors.unknownOption(typed((unknown[1] ?? '').split(', ')[0] ?? ''), spec.name, known);
+  const missing = /^Not enough arguments following: (.+)$/.exec(message);
+  if (missing !== null) return Errors.missingValue(longName(missing[1] ?? '', spec));
+  return new UsageError(`${spec.name}: ${message}`);
 }
 
-/** `-o` -> `--out`: messages name the long option. */
-function longName(option: string, spec: CommandSpec): string {
-  if (option.startsWith('--')) return option;
-  const short = option.slice(1);
-  const entry = Object.entries(spec.options).find(([, o]) => o.short === short);
-  return entry === undefined ? option : `--${entry[0]}`;
+/** yargs' key of an option (`out`, `o`, `strategyModule`) -> `--out`, `--strategy-module`: messages name the long option. */
+function longName(key: string, spec: CommandSpec): string {
+  const entry = Object.entries(spec.options).find(([name, o]) => name === key || camelCase(name) === key || o.short === key);
+  return entry === undefined ? `--${key}` : `--${entry[0]}`;
 }
 
-/** The --help text of a command, from its declaration; `width` is the terminal's. */
-export function renderHelp(spec: CommandSpec, width = 100): string {
-  const lines: string[] = [usageLine(spec), '', wrap(spec.summary, width, ''), ''];
+/** The --help text of a command, rendered by yargs from its declaration; `width` is the terminal's. */
+export async function renderHelp(spec: CommandSpec, width = 100): Promise<string> {
+  const intro = [usageLine(spec), '', spec.summary];
   if (spec.positionals.length > 0) {
-    lines.push('Arguments:');
-    const rows = spec.positionals.map(
-      (p) => [`  ${p.name.toUpperCase()}`, p.describe + (p.choices ? ` (${p.choices.join(', ')})` : '')] as const,
+    intro.push('', 'Arguments:');
+    const pad = Math.max(...spec.positionals.map((p) => p.name.length)) + 4;
+    for (const p of spec.positionals)
+      intro.push(`  ${p.name.toUpperCase().padEnd(pad)}${p.describe}${p.choices ? ` (${p.choices.join(', ')})` : ''}`);
+  }
+  const { default: yargs } = await import('yargs');
+  const y = declare(yargs([]), spec, true)
+    .parserConfiguration(PARSER_CONFIGURATION)
+    .exitProcess(false)
+    .version(false)
+    .help('help')
+    .alias('help', 'h')
+    .describe('help', 'show this help')
+    .usage(intro.join('\n'))
+    .wrap(width);
+  for (const [command, what] of spec.examples ?? []) y.example(command, what);
+  // Paragraphs are reflowed to the terminal's width: a line break inside one is a space.
+  if (spec.epilogue !== undefined)
+    y.epilogue(
+      spec.epilogue
+        .trim()
+        .split(/\n\s*\n/)
+        .map((paragraph) => paragraph.replace(/\s*\n\s*/g, ' '))
+        .join('\n\n'),
     );
-    lines.push(...table(rows, width), '');
-  }
-  const groups = new Map<string, Array<readonly [string, string]>>();
-  for (const [name, option] of Object.entries(spec.options)) {
-    const heading = option.group ?? 'Options:';
-    const flag = `  ${option.short ? `-${option.short}, ` : '    '}--${name}${valueHint(option)}`;
-    const dflt =
-      option.defaultDescription ??
-      (option.default === undefined || (option.kind === 'boolean' && option.default === false)
-        ? undefined
-        : String(option.default));
-    const choices = option.choices ? ` (${option.choices.join(', ')})` : '';
-    const negation = option.kind === 'boolean' && option.default === true ? ` (--no-${name} to turn off)` : '';
-    const text = `${option.describe}${choices}${negation}${dflt === undefined ? '' : ` [default:\u00a0${dflt.replace(/ /g, '\u00a0')}]`}`;
-    const list = groups.get(heading) ?? [];
-    list.push([flag, text]);
-    groups.set(heading, list);
-  }
-  groups.set('Options:', [...(groups.get('Options:') ?? []), ['  -h, --help', 'show this help']]);
-  for (const [heading, rows] of groups) lines.push(heading, ...table(rows, width), '');
-  if (spec.examples !== undefined && spec.examples.length > 0) {
-    lines.push('Examples:');
-    for (const [command, what] of spec.examples) lines.push(`  ${command}`, wrap(what, width, '      '));
-    lines.push('');
-  }
-  if (spec.epilogue !== undefined) lines.push(spec.epilogue.trim(), '');
-  return lines.join('\n');
+  return (await y.getHelp()) + '\n';
 }
 
-function valueHint(option: OptionSpec): string {
-  if (option.valueName !== undefined) return ` ${option.valueName}`;
-  switch (option.kind) {
-    case 'boolean':
-      return '';
-    case 'integer':
-    case 'number':
-      return ' N';
-    case 'list':
-      return ' LIST';
-    default:
-      return ' VALUE';
-  }
+/** A command as a group's --help lists it. */
+export interface CommandLine {
+  name: string;
+  summary: string;
 }
 
-/** Two columns: the flag, then its text wrapped and aligned. */
-function table(rows: ReadonlyArray<readonly [string, string]>, width: number): string[] {
-  const left = Math.min(34, Math.max(...rows.map(([flag]) => flag.length)) + 2);
-  const out: string[] = [];
-  for (const [flag, text] of rows) {
-    const indent = ' '.repeat(left);
-    const wrapped = wrap(text, width, indent).slice(left);
-    out.push(flag.length + 2 > left ? `${flag}\n${indent}${wrapped}` : `${flag.padEnd(left)}${wrapped}`);
-  }
-  return out;
-}
-
-/** Wrap `text` at `width` columns, every line starting with `indent`. */
-function wrap(text: string, width: number, indent: string): string {
-  // Split at spaces only: a no-break space keeps `[default: X]` on one line.
-  const words = text.split(/[ \n\t]+/).filter(Boolean);
-  const lines: string[] = [];
-  let line = indent;
-  for (const word of words) {
-    if (line.length > indent.length && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = indent + word;
-    } else line = line.length > indent.length ? `${line} ${word}` : indent + word;
-  }
-  lines.push(line);
-  return lines.join('\n').replace(/\u00a0/g, ' ');
+/**
+ * The --help of `pinbench` or of a command group (`pinbench baseline`), rendered by yargs: the usage, the
+ * commands with one line each, the options of the top level, and `epilogue`. `width` is the terminal's.
+ */
+export async function renderGroupHelp(
+  prefix: string,
+  summary: string,
+  commands: readonly CommandLine[],
+  options: { version?: string; epilogue?: string; width?: number } = {},
+): Promise<string> {
+  const { default: yargs } = await import('yargs');
+  const y = yargs([])
+    .scriptName(prefix)
+    .usage(`${prefix} COMMAND [options]\n\n${summary}`)
+    .exitProcess(false)
+    .help('help')
+    .alias('help', 'h')
+    .describe('help', prefix === 'pinbench' ? 'show help (also `pinbench COMMAND --help`)' : 'show this help')
+    .wrap(options.width ?? 100);
+  for (const command of commands) y.command(command.name, command.summary);
+  if (options.version !== undefined) y.version('version', 'print the version', options.version).alias('version', 'V');
+  else y.version(false);
+  if (options.epilogue !== undefined) y.epilogue(options.epilogue);
+  return `${await y.getHelp()}\n`;
 }

@@ -3,7 +3,6 @@ import type { Command, CommandEntry, CommandGroup } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT_CODES_HELP, EXIT_OK, Errors, exitCodeFor, formatError, type ExitCode } from './errors.js';
 import { processIo, type Io } from './io.js';
-import { parseCommandLine, renderHelp, wantsHelp } from './options.js';
 
 /** pinbench's version, from its package.json (this file is dist/src/cli/program.js). */
 export function version(): string {
@@ -15,24 +14,15 @@ function helpWidth(): number {
   return Math.min(110, process.stdout.columns || 100);
 }
 
-/** `pinbench --help`, or the help of a command group. */
-function groupHelp(prefix: string, summary: string, entries: readonly CommandEntry[]): string {
-  const width = Math.max(...entries.map((e) => e.name.length)) + 2;
-  return [
-    `${prefix} COMMAND [options]`,
-    '',
-    summary,
-    '',
-    'Commands:',
-    ...entries.map((e) => `  ${e.name.padEnd(width)}${e.summary}`),
-    '',
-    ...(prefix === 'pinbench'
-      ? ['Options:', '  -h, --help     show help (also `pinbench COMMAND --help`)', '  -V, --version  print the version', '']
-      : []),
-    `Run \`${prefix} COMMAND --help\` for the options of a command.`,
-    EXIT_CODES_HELP,
-    '',
-  ].join('\n');
+/** `pinbench --help`, or the help of a command group, rendered by yargs (loaded only here). */
+async function groupHelp(prefix: string, summary: string, entries: readonly CommandEntry[]): Promise<string> {
+  const { renderGroupHelp } = await import('./options.js');
+  const epilogue = `Run \`${prefix} COMMAND --help\` for the options of a command.\n\n${EXIT_CODES_HELP.replace(/\n/g, ' ')}`;
+  return renderGroupHelp(prefix, summary, entries, {
+    epilogue,
+    width: helpWidth(),
+    ...(prefix === 'pinbench' ? { version: version() } : {}),
+  });
 }
 
 const TOP_SUMMARY = 'Benchmark pagetable pinning strategies of a Xen PV Linux guest on a deterministic model.';
@@ -55,7 +45,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitCode> {
   const [first, ...rest] = argv;
   const names = COMMANDS.map((c) => c.name);
   if (first === undefined) {
-    io.stderr(groupHelp('pinbench', TOP_SUMMARY, COMMANDS));
+    io.stderr(await groupHelp('pinbench', TOP_SUMMARY, COMMANDS));
     throw Errors.noCommand(names);
   }
   if (first === '--version' || first === '-V') {
@@ -66,7 +56,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitCode> {
     // `pinbench help COMMAND` is `pinbench COMMAND --help`.
     const named = first === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
     if (named !== undefined) return runCommand((await named.load()).command, [...rest.slice(1), '--help'], { io, argv });
-    io.stdout(groupHelp('pinbench', TOP_SUMMARY, COMMANDS));
+    io.stdout(await groupHelp('pinbench', TOP_SUMMARY, COMMANDS));
     return EXIT_OK;
   }
   if (first.startsWith('-')) throw Errors.optionBeforeCommand(first);
@@ -87,7 +77,7 @@ async function runCommand(
     const names = command.subcommands.map((c) => c.name);
     const [first, ...rest] = argv;
     if (first === undefined || first === '--help' || first === '-h') {
-      const help = groupHelp(prefix, command.summary, command.subcommands);
+      const help = await groupHelp(prefix, command.summary, command.subcommands);
       if (first === undefined) {
         io.stderr(help);
         throw Errors.noCommand(names);
@@ -99,8 +89,10 @@ async function runCommand(
     if (entry === undefined) throw Errors.unknownCommand(first, names, prefix);
     return runCommand((await entry.load()).command, rest, context);
   }
+  // yargs loads only here, when a command runs: `pinbench --version` and `pinbench --help` stay fast.
+  const { parseCommandLine, renderHelp, wantsHelp } = await import('./options.js');
   if (wantsHelp(argv)) {
-    io.stdout(renderHelp(command.spec, helpWidth()));
+    io.stdout(await renderHelp(command.spec, helpWidth()));
     return EXIT_OK;
   }
   const parsed = parseCommandLine(argv, command.spec);

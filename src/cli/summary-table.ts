@@ -5,7 +5,8 @@ import { formatNumber, renderTable } from './text-table.js';
 
 /**
  * A column of the summary: a figure of a group of seeds, pooled by results' one seed aggregation (the HTML
- * report uses the same). To show a new metric, add one line here naming it.
+ * report uses the same). To show a new metric, add one line here naming it. Headers carry their unit the way the
+ * HTML report labels it: "/cycle" per pin + unpin cycle, "(virtual)" for the model's time, "wall" for the clock.
  */
 interface SummaryColumn {
   header: string;
@@ -17,20 +18,37 @@ interface SummaryColumn {
 const EXACT_MARK = '*';
 const NOISY_MARK = '~';
 
+/** Fewer metric columns than this per table and the summary is laid out as one block per row instead. */
+const MIN_COLUMNS_PER_TABLE = 3;
+
+/** A key cell as the block layout shows it: `64 PTE pages`, `4 vCPUs`, `2 seeds`, or the value alone. */
+function labelled(header: string, cell: string): string {
+  const h = header.replace(/\n/g, ' ');
+  if (h === 'strategy' || h === 'mode') return cell;
+  if (h === 'vcpus') return `${cell} vCPU${cell === '1' ? '' : 's'}`;
+  if (h === 'seeds') return `${cell} seed${cell === '1' ? '' : 's'}`;
+  return `${cell} ${h}`;
+}
+
+/** Width a summary is fitted to when the output is not a terminal (a pipe, a CI log). */
+export const DEFAULT_SUMMARY_COLUMNS = 120;
+
 /** The key figures, in column order. */
 export const SUMMARY_COLUMNS: readonly SummaryColumn[] = [
-  { header: 'traps/cycle', kind: 'exact', value: (g) => perCycle(g, 'hypercalls.traps') },
-  { header: 'entries/cycle', kind: 'exact', value: (g) => perCycle(g, 'hypercalls.entries') },
-  { header: 'ptl hold p99 ns', kind: 'exact', value: (g) => pooled(g, 'locks.ptl.holdNs.p99Ns') },
+  { header: 'traps\n/cycle', kind: 'exact', value: (g) => perCycle(g, 'hypercalls.traps') },
+  // Xen's type-change TLB flushes and the IPIs they send to the other vCPUs: the price of PIN_L1 per page.
+  { header: 'TLB flushes\n/cycle', kind: 'exact', value: (g) => perCycle(g, 'xen.tlbFlushes') },
+  { header: 'flush IPIs\n/cycle', kind: 'exact', value: (g) => perCycle(g, 'xen.flushIpis') },
+  { header: 'entries\n/cycle', kind: 'exact', value: (g) => perCycle(g, 'hypercalls.entries') },
+  { header: 'PTE lock hold\np99 ns', kind: 'exact', value: (g) => pooled(g, 'locks.ptl.holdNs.p99Ns') },
   // The lock the racing writers take: recorded per run (splitPtlocks), never guessed from the strategy's name.
-  { header: 'writer wait p99 ns', kind: 'exact', value: (g) => pooled(g, `locks.${g.writerLock}.waitNs.p99Ns`) },
-  { header: 'preempt max', kind: 'exact', value: (g) => pooled(g, 'preempt.maxDepth') },
-  { header: 'overflows', kind: 'exact', value: (g) => pooled(g, 'preempt.overflows') },
-  { header: 'WP faults', kind: 'exact', value: (g) => pooled(g, 'faults.writeProtect') },
-  { header: 'hcall errors', kind: 'exact', value: (g) => pooled(g, 'faults.hypercallErrors') },
-  { header: 'pins/s', kind: 'exact', value: (g) => pooled(g, 'throughput.pinsPerSec') },
+  { header: 'writer wait\np99 ns', kind: 'exact', value: (g) => pooled(g, `locks.${g.writerLock}.waitNs.p99Ns`) },
+  { header: 'preempt\nmax', kind: 'exact', value: (g) => pooled(g, 'preempt.maxDepth') },
+  { header: 'preempt\noverflows', kind: 'exact', value: (g) => pooled(g, 'preempt.overflows') },
+  { header: 'WP\nfaults', kind: 'exact', value: (g) => pooled(g, 'faults.writeProtect') },
+  { header: 'pins\n/s', kind: 'exact', value: (g) => pooled(g, 'throughput.pinsPerSec') },
   {
-    header: 'wall ms/cycle',
+    header: 'wall ms\n/cycle',
     kind: 'noisy',
     value: (g) => (g.wall['wall.durationMs'] ?? Number.NaN) / Math.max(1, pooled(g, 'counts.pins') / g.runs.length),
   },
@@ -40,34 +58,81 @@ export const SUMMARY_COLUMNS: readonly SummaryColumn[] = [
 const WARNINGS: ReadonlyArray<readonly [metric: string, label: string]> = [
   ['lockdep.recursionWarnings', 'lockdep "possible recursive locking"'],
   ['lockdep.overflows', 'lockdep "MAX_LOCK_DEPTH too low"'],
-  ['preempt.debugWarnings', 'preempt count debug warnings'],
+  ['lockdep.referenceOverflows', 'lockdep held_lock.references overflows'],
+  ['preempt.debugWarnings', 'preempt count debug warnings ("Spinlock count overflowing soon?")'],
 ];
+
+/** How the summary is laid out. */
+export interface SummaryOptions {
+  /** Width to fit, in columns (the terminal's). Default DEFAULT_SUMMARY_COLUMNS. */
+  columns?: number;
+}
 
 /**
  * The end-of-run summary: one row per strategy and size (and any other parameter that varies), the seeds of a
- * row pooled by results' seed rule. Exact columns are marked `*`, noisy ones `~`. Below the table, one line per
- * group whose runs recorded a failed hypercall (with Xen's first reason, when recorded) or a kernel warning.
+ * row pooled by results' seed rule. Exact columns are marked `*`, noisy ones `~`. A table wider than the terminal
+ * is split into several, each repeating the run's columns. Below: deliberately racy strategies, invalid runs (never
+ * ranked with correct ones), warnings the model recorded, and the counts ("33 of 80 runs" when interrupted).
  */
-export function summaryTable(set: ResultSet): string {
+export function summaryTable(set: ResultSet, options: SummaryOptions = {}): string {
+  const columns = options.columns ?? DEFAULT_SUMMARY_COLUMNS;
   const groups = groupBySeed(set.runs);
+  const invalidGroups = groupBySeed(set.runs, 'invalid');
   const micro = set.runs.filter((r): r is MicroRun => r.kind === 'micro' && r.status === 'ok');
   const failed = set.runs.filter((r) => r.status === 'error');
+  const invalid = set.runs.filter((r) => r.status === 'invalid');
   const parts: string[] = [];
-  if (groups.length > 0) parts.push(scenarioTable(groups, failed));
+  if (groups.length > 0) parts.push(scenarioTable(groups, [...failed, ...invalid], columns));
+  const racy = [...new Set(groups.filter((g) => !g.raceFree).map((g) => g.params.strategy))];
+  if (racy.length > 0) {
+    parts.push(
+      wrapText(
+        `Deliberately racy (they do not claim to be race-free; their WP faults are expected): ${racy.join(', ')}.`,
+        columns,
+      ),
+    );
+  }
+  if (invalidGroups.length > 0) {
+    parts.push(
+      [
+        'Invalid runs (not results: kept in results.json with their metrics, never ranked with the rows above):',
+        ...invalidGroups.map(
+          (g) => `  ${groupId(g)} (${g.runs.length} run${g.runs.length === 1 ? '' : 's'}): ${g.invalidReasons.join('; ')}`,
+        ),
+      ]
+        .map((l) => wrapText(l, columns, '      '))
+        .join('\n'),
+    );
+  }
   const warnings = groups.flatMap(warningLines);
-  if (warnings.length > 0) parts.push(['Warnings recorded by the model:', ...warnings].join('\n'));
-  if (micro.length > 0) parts.push(microTable(micro));
-  const okCount = set.runs.length - failed.length;
-  parts.push(
-    `${set.runs.length} run${set.runs.length === 1 ? '' : 's'}: ${okCount} ok, ${failed.length} failed${set.partial ? ' (interrupted: partial results)' : ''}`,
-  );
+  if (warnings.length > 0)
+    parts.push(['Warnings recorded by the model:', ...warnings].map((l) => wrapText(l, columns, '      ')).join('\n'));
+  if (micro.length > 0) parts.push(microTable(micro, columns));
+  parts.push(countsLine(set, failed.length, invalid.length));
   return parts.join('\n\n') + '\n';
+}
+
+/** `80 runs: 77 ok, 2 invalid, 1 failed`, or `33 of 80 runs finished (interrupted: ...)`. */
+function countsLine(set: ResultSet, failed: number, invalid: number): string {
+  const n = set.runs.length;
+  const ok = n - failed - invalid;
+  const planned = set.plannedRuns;
+  const finished =
+    set.partial && planned !== undefined && planned > n
+      ? `${n} of ${planned} runs finished (interrupted: partial results)`
+      : `${n} run${n === 1 ? '' : 's'}${set.partial ? ' (interrupted: partial results)' : ''}`;
+  return `${finished}: ${ok} ok, ${invalid} invalid, ${failed} failed`;
+}
+
+/** A group's id: its first run's id without the seed. */
+function groupId(group: SeedGroup): string {
+  return group.runs[0]?.id.replace(/ seed=\d+$/, '') ?? '';
 }
 
 function warningLines(group: SeedGroup): string[] {
   const lines: string[] = [];
   const errors = pooled(group, 'faults.hypercallErrors');
-  const id = group.runs[0]?.id.replace(/ seed=\d+$/, '') ?? '';
+  const id = groupId(group);
   if (errors > 0) {
     const first = group.exact['faults.firstHypercallError'];
     lines.push(`  ${id}: ${formatNumber(errors)} failed hypercall(s)${typeof first === 'string' ? `, the first: ${first}` : ''}`);
@@ -76,11 +141,14 @@ function warningLines(group: SeedGroup): string[] {
     const n = pooled(group, metric);
     if (n > 0) lines.push(`  ${id}: ${formatNumber(n)} ${label}`);
   }
-  if (group.exact['lockdep.disabled'] === true) lines.push(`  ${id}: lockdep turned itself off`);
+  // lockdep.disabled is 1 or 0 per run (a flag in older files): the runs in which lockdep turned itself off.
+  const disabled = group.nonZeroRuns['lockdep.disabled'] ?? 0;
+  if (disabled > 0)
+    lines.push(`  ${id}: lockdep turned itself off (debug_locks = 0) in ${disabled} of ${group.runs.length} run(s)`);
   return lines;
 }
 
-function scenarioTable(groups: readonly SeedGroup[], failed: readonly RunResult[]): string {
+function scenarioTable(groups: readonly SeedGroup[], notResults: readonly RunResult[], columns: number): string {
   // Parameters shown: strategy, mode, size and vCPUs always; the others when they vary. Seeds are pooled.
   const always = new Set(['strategy', 'mode', 'ptePages', 'vcpus']);
   const param = (params: object, name: string): string => String((params as Record<string, unknown>)[name]);
@@ -88,33 +156,112 @@ function scenarioTable(groups: readonly SeedGroup[], failed: readonly RunResult[
     (name) => name !== 'seed' && (always.has(name) || new Set(groups.map((g) => param(g.params, name))).size > 1),
   );
   const keyOf = (params: object): string => shown.map((name) => param(params, name)).join('\u0000');
-  const errorsByKey = new Map<string, number>();
-  for (const run of failed) errorsByKey.set(keyOf(run.params), (errorsByKey.get(keyOf(run.params)) ?? 0) + 1);
+  const failedByKey = new Map<string, { failed: number; invalid: number }>();
+  for (const run of notResults) {
+    const counts = failedByKey.get(keyOf(run.params)) ?? { failed: 0, invalid: 0 };
+    if (run.status === 'invalid') counts.invalid++;
+    else counts.failed++;
+    failedByKey.set(keyOf(run.params), counts);
+  }
 
-  const header = [
+  const keyHeader = [
     ...shown.map((name) =>
-      name === 'ptePages' ? 'PTE pages' : name === 'strategy' || name === 'mode' || name === 'vcpus' ? name : paramLabel(name),
+      name === 'ptePages' ? 'PTE\npages' : name === 'strategy' || name === 'mode' || name === 'vcpus' ? name : paramLabel(name),
     ),
     'seeds',
-    ...SUMMARY_COLUMNS.map((c) => c.header + (c.kind === 'exact' ? EXACT_MARK : NOISY_MARK)),
   ];
-  const body = groups.map((group) => {
-    const errors = errorsByKey.get(keyOf(group.params)) ?? 0;
+  const keyRows = groups.map((group) => {
+    const others = failedByKey.get(keyOf(group.params));
+    const extra = [others?.invalid ? `+${others.invalid} invalid` : '', others?.failed ? `+${others.failed} failed` : '']
+      .filter(Boolean)
+      .join(', ');
     return [
-      ...shown.map((name) => param(group.params, name)),
-      errors > 0 ? `${group.runs.length} (+${errors} failed)` : String(group.runs.length),
-      ...SUMMARY_COLUMNS.map((c) => formatNumber(c.value(group))),
+      ...shown.map((name) =>
+        name === 'strategy' && !group.raceFree ? `${param(group.params, name)} (racy)` : param(group.params, name),
+      ),
+      extra ? `${group.runs.length} (${extra})` : String(group.runs.length),
     ];
   });
-  const table = renderTable(header, body, (i) => i >= shown.length);
+  const metricHeader = SUMMARY_COLUMNS.map((c) => c.header + (c.kind === 'exact' ? EXACT_MARK : NOISY_MARK));
+  const metricRows = groups.map((group) => SUMMARY_COLUMNS.map((c) => formatNumber(c.value(group))));
+
   const legend =
     `${EXACT_MARK} exact: a function of the parameters and seed, reproducible bit for bit; ` +
-    `${NOISY_MARK} noisy: wall clock of this machine. Seeds pooled as one long run: counts summed, per-cycle figures ` +
-    'divided by all pins, pins/s averaged, p99 and maxima the largest over seeds (the same rule as the HTML report).';
-  return `${table}\n${legend}`;
+    `${NOISY_MARK} noisy: wall clock of this machine. /cycle: per pin + unpin cycle; ns and /s: the model's virtual ` +
+    "time (nanoseconds, per virtual second); wall ms: this machine's clock. Seeds " +
+    'pooled as one long run: counts summed, per-cycle figures divided by all pins, pins/s averaged, p99 and maxima the ' +
+    'largest over seeds (the same rule as the HTML report).';
+
+  // Split the metric columns into tables that fit, each repeating the run's columns.
+  const widthOf = (header: string, cells: readonly string[]): number =>
+    Math.max(...header.split('\n').map((l) => l.length), ...cells.map((c) => c.length));
+  const keyWidth = keyHeader.reduce(
+    (w, h, i) =>
+      w +
+      widthOf(
+        h,
+        keyRows.map((r) => r[i] ?? ''),
+      ) +
+      2,
+    0,
+  );
+  const chunks: number[][] = [];
+  let chunk: number[] = [];
+  let width = keyWidth;
+  metricHeader.forEach((header, i) => {
+    const w =
+      widthOf(
+        header,
+        metricRows.map((r) => r[i] ?? ''),
+      ) + 2;
+    if (chunk.length > 0 && width + w > columns) {
+      chunks.push(chunk);
+      chunk = [];
+      width = keyWidth;
+    }
+    chunk.push(i);
+    width += w;
+  });
+  if (chunk.length > 0) chunks.push(chunk);
+  // A terminal too narrow for a few metrics beside the run's columns gets one block per row instead: the run on a
+  // line, then its figures as `name value` pairs wrapped to the width.
+  if (chunks.length > 0 && chunks.some((c) => c.length < MIN_COLUMNS_PER_TABLE) && chunks.length > 1) {
+    const blocks = keyRows.map((key, r) => {
+      const title = key.map((cell, i) => labelled(keyHeader[i] ?? '', cell)).join(', ');
+      // A no-break space keeps each `name value` pair on one line.
+      const pairs = metricHeader.map((h, i) => `${h.replace(/\n/g, ' ')} ${metricRows[r]?.[i] ?? ''}`.replace(/ /g, '\u00a0'));
+      const figures = wrapText(`  ${pairs.join('; ')}`, columns, '  ').replace(/\u00a0/g, ' ');
+      return `${wrapText(title.replace(/ /g, '\u00a0').replace(/,\u00a0/g, ', '), columns, '  ').replace(/\u00a0/g, ' ')}\n${figures}`;
+    });
+    return `${blocks.join('\n')}\n${wrapText(legend, columns)}`;
+  }
+  const tables = chunks.map((indices) =>
+    renderTable(
+      [...keyHeader, ...indices.map((i) => metricHeader[i] ?? '')],
+      keyRows.map((row, r) => [...row, ...indices.map((i) => metricRows[r]?.[i] ?? '')]),
+      (i) => i >= shown.length,
+    ),
+  );
+  return `${tables.join('\n\n')}\n${wrapText(legend, columns)}`;
 }
 
-function microTable(runs: readonly MicroRun[]): string {
+/** Wrap a paragraph at `columns`, keeping its own indentation; continuation lines start with `indent`. */
+function wrapText(text: string, columns: number, indent = ''): string {
+  const lines: string[] = [];
+  const lead = /^ */.exec(text)?.[0] ?? '';
+  let line = '';
+  for (const word of text.trimStart().split(/ +/)) {
+    const start = lines.length === 0 ? lead : indent;
+    if (line !== '' && start.length + line.length + 1 + word.length > columns) {
+      lines.push(start + line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push((lines.length === 0 ? lead : indent) + line);
+  return lines.map((l) => l.trimEnd()).join('\n');
+}
+
+function microTable(runs: readonly MicroRun[], columns: number): string {
   const header = [
     'micro-benchmark',
     `mean ms${NOISY_MARK}`,
@@ -123,13 +270,21 @@ function microTable(runs: readonly MicroRun[]): string {
     `±rme %${NOISY_MARK}`,
     'samples',
   ];
-  const body = runs.map((r) => [
-    r.params.name,
+  const figures = runs.map((r) => [
     formatNumber(r.wall.meanMs ?? r.wall.durationMs),
     formatNumber(r.wall.p50Ms ?? r.wall.durationMs),
     formatNumber(r.wall.p99Ms ?? r.wall.durationMs),
     formatNumber(r.wall.rme ?? 0),
     String(r.wall.samples ?? r.wall.samplesMs?.length ?? 1),
+  ]);
+  // The name column takes what the figures leave.
+  const figuresWidth = header
+    .slice(1)
+    .reduce((w, h, i) => w + Math.max(h.length, ...figures.map((f) => (f[i] ?? '').length)) + 2, 0);
+  const room = Math.max(20, columns - figuresWidth);
+  const body = runs.map((r, i) => [
+    r.params.name.length > room ? `${r.params.name.slice(0, room - 1)}…` : r.params.name,
+    ...(figures[i] ?? []),
   ]);
   return renderTable(header, body, (i) => i > 0);
 }

@@ -7,15 +7,24 @@ export function formatNumber(value: number): string {
   return Number(value.toPrecision(4)).toString();
 }
 
-/** A plain-text table: header, a rule, rows; numeric columns right-aligned. */
+/**
+ * A plain-text table: header, a rule, rows; numeric columns right-aligned. A header cell may hold line breaks
+ * (`traps\n/cycle`): the header then takes several lines, bottom-aligned, and the column is only as wide as its
+ * longest line.
+ */
 export function renderTable(header: string[], rows: string[][], rightAligned: (column: number) => boolean): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const headerLines = header.map((h) => h.split('\n'));
+  const depth = Math.max(1, ...headerLines.map((l) => l.length));
+  const widths = header.map((_, i) =>
+    Math.max(...(headerLines[i] ?? ['']).map((l) => l.length), ...rows.map((r) => (r[i] ?? '').length)),
+  );
   const line = (cells: string[]): string =>
     cells
-      .map((cell, i) => (rightAligned(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .map((cell, i) => (rightAligned(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  const heads = Array.from({ length: depth }, (_, d) => line(headerLines.map((l) => l[d - (depth - l.length)] ?? '')));
+  return [...heads, widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 /** Rows as left-aligned columns separated by two spaces, without header. */

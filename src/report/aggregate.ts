@@ -96,6 +96,18 @@ export function wallMsPerRun(wall: { durationMs: number }): number {
   return wall.durationMs;
 }
 
+/** Marks a deliberately racy strategy (one that does not claim to be race-free) in legends and tables. */
+export const RACY_MARK = ' (racy)';
+/** Marks an invalid group: drawn apart, never ranked with correct runs. */
+export const INVALID_MARK = ' ✗ invalid';
+
+/** The label a group has in legends, chart categories and the table: its strategy, marked racy or invalid. */
+export function seriesOf(group: Pick<SeedGroup, 'params' | 'raceFree' | 'invalidReasons'>): string {
+  const strategy = group.params.strategy;
+  if (group.invalidReasons.length > 0) return strategy + INVALID_MARK;
+  return group.raceFree ? strategy : strategy + RACY_MARK;
+}
+
 /**
  * One row of the report: a group of seeds pooled by results' one seed aggregation (the CLI summary uses the
  * same). Per-cycle figures are pooled totals divided by pooled pins.
@@ -110,6 +122,9 @@ export function buildRow(set: number, group: SeedGroup): ReportRow {
   return {
     set,
     strategy: params.strategy,
+    series: seriesOf(group),
+    raceFree: group.raceFree,
+    invalid: group.invalidReasons,
     key: groupKey(params),
     mode: params.mode,
     ptePages: params.ptePages,
@@ -117,6 +132,8 @@ export function buildRow(set: number, group: SeedGroup): ReportRow {
     seeds: group.seeds,
     cycles: pooled(group, 'counts.pins') / group.runs.length,
     trapsPerCycle: perCycle(group, 'hypercalls.traps'),
+    tlbFlushesPerCycle: perCycle(group, 'xen.tlbFlushes'),
+    flushIpisPerCycle: perCycle(group, 'xen.flushIpis'),
     entriesPerCycle: perCycle(group, 'hypercalls.entries'),
     multicallsPerCycle: perCycle(group, 'hypercalls.multicalls'),
     batchesPerCycle: perCycle(group, 'hypercalls.batches'),
@@ -159,6 +176,7 @@ export const WARNING_METRICS: ReadonlyArray<{ metric: string; label: string }> =
   { metric: 'faults.hypercallErrors', label: 'failed hypercalls' },
   { metric: 'lockdep.recursionWarnings', label: 'lockdep: possible recursive locking' },
   { metric: 'lockdep.overflows', label: 'lockdep: MAX_LOCK_DEPTH too low' },
+  { metric: 'lockdep.referenceOverflows', label: 'lockdep: held_lock.references overflows' },
   { metric: 'preempt.debugWarnings', label: 'preempt count debug warnings' },
   { metric: 'preempt.overflows', label: 'PREEMPT field overflows' },
 ];
@@ -169,14 +187,18 @@ function warningsOf(group: SeedGroup): Array<{ label: string; count: number }> {
     const value = group.exact[metric];
     if (typeof value === 'number' && value > 0) out.push({ label, count: value });
   }
-  if (group.exact['lockdep.disabled'] === true)
-    out.push({ label: 'lockdep turned itself off (runs)', count: group.nonZeroRuns['lockdep.disabled'] ?? 1 });
+  // lockdep.disabled is 1 or 0 per run (a flag in older files): count the runs where lockdep turned itself off.
+  const disabled = group.nonZeroRuns['lockdep.disabled'] ?? 0;
+  if (disabled > 0) out.push({ label: 'runs where lockdep turned itself off', count: disabled });
   return out;
 }
 
-/** The rows of one set: its ok scenario runs grouped by every parameter but the seed, in first-appearance order. */
+/**
+ * The rows of one set: its correct scenario runs grouped by every parameter but the seed, in first-appearance
+ * order, then its invalid runs grouped the same way (rows of their own, marked, never pooled with correct runs).
+ */
 export function scenarioRows(set: number, resultSet: ResultSet): ReportRow[] {
-  return groupBySeed(resultSet.runs).map((group) => buildRow(set, group));
+  return [...groupBySeed(resultSet.runs), ...groupBySeed(resultSet.runs, 'invalid')].map((group) => buildRow(set, group));
 }
 
 export function microRows(set: number, resultSet: ResultSet): MicroRow[] {
@@ -191,11 +213,22 @@ export function microRows(set: number, resultSet: ResultSet): MicroRow[] {
   }));
 }
 
+/** The runs that are not results: failed ones (with their error) and invalid ones (with their reasons). */
 export function errorRows(set: number, resultSet: ResultSet): ErrorRow[] {
   const rows: ErrorRow[] = [];
   for (const run of resultSet.runs) {
-    if (run.status !== 'error') continue;
-    rows.push({ set, id: run.id, kind: run.kind, params: JSON.stringify(run.params), error: run.error });
+    if (run.status === 'ok') continue;
+    const params = run.params as Record<string, unknown>;
+    rows.push({
+      set,
+      id: run.id,
+      kind: run.kind,
+      status: run.status,
+      strategy: typeof params.strategy === 'string' ? params.strategy : null,
+      vcpus: typeof params.vcpus === 'number' ? params.vcpus : null,
+      params: JSON.stringify(run.params),
+      error: run.status === 'error' ? run.error : run.reasons.join('; '),
+    });
   }
   return rows;
 }
@@ -256,6 +289,7 @@ export function setHeader(resultSet: ResultSet, label: string): SetHeader {
   }
   const env = resultSet.environment;
   const errors = resultSet.runs.filter((r) => r.status === 'error').length;
+  const invalid = resultSet.runs.filter((r) => r.status === 'invalid').length;
   return {
     label,
     suite: resultSet.suite,
@@ -265,8 +299,10 @@ export function setHeader(resultSet: ResultSet, label: string): SetHeader {
     node: env.node,
     partial: resultSet.partial,
     runs: resultSet.runs.length,
-    okRuns: resultSet.runs.length - errors,
+    plannedRuns: resultSet.plannedRuns ?? null,
+    okRuns: resultSet.runs.length - errors - invalid,
     errorRuns: errors,
+    invalidRuns: invalid,
     profiles: resultSet.profiles,
     fixed,
     varying,

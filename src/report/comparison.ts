@@ -27,9 +27,10 @@ function strategyOf(run: RunResult): string {
   return typeof s === 'string' ? s : 'unknown';
 }
 
-/** An exact value as the page shows it: absent is null, a flag its word. */
+/** An exact value as the page shows it: absent is null, a null value the word `null`, a flag its word. */
 function shown(value: ExactValue | undefined): number | string | null {
-  if (value === undefined || value === null) return null;
+  if (value === undefined) return null;
+  if (value === null) return 'null';
   return typeof value === 'boolean' ? String(value) : value;
 }
 
@@ -132,5 +133,6 @@ export function buildComparison(
     changed,
     ratios: cells,
     wall,
+    verdicts: null,
   };
 }

@@ -1,5 +1,5 @@
 import { comparisonChart, SECTIONS } from './charts.js';
-import type { ChartSpec, ComparisonData, ErrorRow, ReportData, ReportRow, SetHeader } from './types.js';
+import type { ChartSpec, CompareVerdicts, ComparisonData, ErrorRow, ReportData, ReportRow, SetHeader } from './types.js';
 
 /** Escape text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -43,6 +43,8 @@ figure.chart .plot { width: 100%; min-height: 420px; }
 figcaption { font-size: 13px; color: var(--fg); padding: 4px 4px 0; }
 figcaption .applied { display: block; color: var(--muted); font-size: 12px; }
 .table-wrap { max-height: 520px; overflow: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+/* The summary table may be wider than the page's 1400 px column: it takes the window's width, and scrolls below that. */
+#summary .table-wrap { width: max-content; min-width: 100%; max-width: calc(100vw - 40px); max-height: 80vh; }
 table.summary thead th { position: sticky; background: #fff; z-index: 1; }
 table.summary thead tr:first-child th { top: 0; }
 table.summary thead tr:nth-child(2) th { top: 27px; }
@@ -51,11 +53,15 @@ th.grp { text-align: center; font-weight: 700; }
 .noisy { background: var(--noisy); font-style: italic; }
 th.exact, th.noisy { background-clip: padding-box; }
 tr.faulty td:first-child { font-weight: 700; }
+tr.invalid td { color: var(--muted); background: repeating-linear-gradient(135deg, #fff, #fff 6px, #f3f3f5 6px, #f3f3f5 12px); }
+tr.invalid td:first-child { font-weight: 400; }
+.reason { font-size: 12px; color: var(--bad); white-space: normal; }
 table.summary td:first-child, table.summary th { white-space: nowrap; }
 table.summary thead tr:nth-child(2) th { white-space: normal; vertical-align: bottom; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; border: 1px solid #0003; }
 .legend-kinds span { display: inline-block; padding: 1px 8px; margin-right: 8px; border: 1px solid var(--line); border-radius: 4px; }
 table.changed td.changed { background: #fde7d9; font-weight: 600; }
+table.verdicts tr.regressed td { background: #fde7d9; font-weight: 600; }
 .ok-note { color: #005c44; }
 details { margin: 6px 0; }
 summary { cursor: pointer; color: var(--muted); }
@@ -79,6 +85,13 @@ function formatParams(record: Record<string, string | string[]>): string {
     .join('; ');
 }
 
+/** `80 (77 ok, 2 invalid, 1 failed)`, or `33 of 80 (...) partial: interrupted`. */
+function runsCell(s: SetHeader): string {
+  const of = s.partial && s.plannedRuns !== null && s.plannedRuns > s.runs ? `${s.runs} of ${s.plannedRuns}` : String(s.runs);
+  const invalid = s.invalidRuns > 0 ? `, <strong>${s.invalidRuns} invalid</strong>` : '';
+  return `${of} (${s.okRuns} ok${invalid}, ${s.errorRuns} failed)${s.partial ? ' <strong>partial: interrupted</strong>' : ''}`;
+}
+
 function headerTable(sets: SetHeader[]): string {
   const row = (label: string, cell: (s: SetHeader) => string): string =>
     `<tr><th>${label}</th>${sets.map((s) => `<td>${cell(s)}</td>`).join('')}</tr>`;
@@ -91,7 +104,7 @@ ${row('tool', (s) => escapeHtml(s.tool))}
 ${row('machine', (s) => escapeHtml(s.machine))}
 ${row('Node', (s) => escapeHtml(s.node))}
 ${row('cost profile', profileNames)}
-${row('runs', (s) => `${s.runs} (${s.okRuns} ok, ${s.errorRuns} failed)${s.partial ? ' <strong>partial: interrupted</strong>' : ''}`)}
+${row('runs', runsCell)}
 ${row('parameters that vary', (s) => formatParams(s.varying))}
 ${row('fixed parameters', (s) => formatParams(s.fixed))}
 </table>`;
@@ -115,28 +128,42 @@ ${fields.map((f) => `<tr><th>${escapeHtml(f)}</th>${names.map((n) => cell(profil
 </table></details>`;
 }
 
-/** The one-line verdict on the race at the top of the page, for the set the page opens on. */
-export function raceBanner(rows: ReportRow[], strategies: string[]): string {
-  const racing = rows.filter((r) => r.vcpus > 1);
+/**
+ * The one-line verdict on the race at the top of the page, for the set the page opens on: every series (strategy,
+ * marked racy when it does not claim to be race-free), its faults in racing runs, and the racing runs that failed
+ * or are invalid, which the counts cannot cover.
+ */
+export function raceBanner(rows: ReportRow[], series: string[], errors: readonly ErrorRow[] = []): string {
+  const racing = rows.filter((r) => r.vcpus > 1 && r.invalid.length === 0);
+  const notCounted = errors.filter((e) => e.vcpus !== null && e.vcpus > 1);
+  const lost =
+    notCounted.length === 0
+      ? ''
+      : ` ⚠ ${notCounted.length} racing run${notCounted.length === 1 ? '' : 's'} failed or ${notCounted.length === 1 ? 'is' : 'are'} invalid and ${notCounted.length === 1 ? 'is' : 'are'} not counted (${escapeHtml(
+          [...new Set(notCounted.map((e) => e.strategy ?? e.id))].join(', '),
+        )}: see "Failed and invalid runs").`;
   if (racing.length === 0) {
-    return '<div class="banner info"><strong>The race:</strong> no run had racing writers (every run used one vCPU), so no strategy could fault.</div>';
+    return `<div class="banner ${lost ? 'bad' : 'info'}"><strong>The race:</strong> no correct run had racing writers, so no strategy could be seen to fault.${lost}</div>`;
   }
   const parts: string[] = [];
   const clean: string[] = [];
-  for (const s of strategies) {
-    const rs = racing.filter((r) => r.strategy === s);
+  for (const s of series) {
+    const rs = racing.filter((r) => r.series === s);
     if (rs.length === 0) continue;
     const faults = rs.reduce((a, r) => a + r.faults, 0);
     const runs = rs.reduce((a, r) => a + r.seeds.length, 0);
     const faulty = rs.reduce((a, r) => a + r.faultySeeds, 0);
+    const expected = rs[0]?.raceFree === false ? ' (deliberately racy: expected)' : '';
     if (faults > 0)
-      parts.push(`<strong>${escapeHtml(s)}</strong>: ${faults} write-protect faults in ${faulty} of ${runs} racing runs`);
+      parts.push(
+        `<strong>${escapeHtml(s)}</strong>: ${faults} write-protect faults in ${faulty} of ${runs} racing runs${expected}`,
+      );
     else clean.push(escapeHtml(s));
   }
   if (parts.length === 0) {
-    return `<div class="banner good"><strong>The race:</strong> ✓ no write-protect fault in any racing run (${clean.join(', ')}).</div>`;
+    return `<div class="banner ${lost ? 'bad' : 'good'}"><strong>The race:</strong> ✓ no write-protect fault in any racing run (${clean.join(', ')}).${lost}</div>`;
   }
-  return `<div class="banner bad"><strong>The race:</strong> ✗ ${parts.join('; ')}.${clean.length > 0 ? ` ✓ None for ${clean.join(', ')}.` : ''}</div>`;
+  return `<div class="banner bad"><strong>The race:</strong> ✗ ${parts.join('; ')}.${clean.length > 0 ? ` ✓ None for ${clean.join(', ')}.` : ''}${lost}</div>`;
 }
 
 function fmtValue(v: number | string | null): string {
@@ -176,9 +203,29 @@ function comparisonSection(cmp: ComparisonData, index: number, sets: SetHeader[]
 <tbody>${rows}</tbody></table></div></details>`;
   return `<h3>${escapeHtml(cur.label)} against the baseline ${escapeHtml(base.label)}</h3>
 ${verdict}
+${cmp.verdicts?.hint ? `<div class="banner info"><strong>Few runs paired:</strong> ${escapeHtml(cmp.verdicts.hint)}.</div>` : ''}
 ${unmatched.length > 0 ? `<p>Unmatched: ${unmatched.join('; ')}.</p>` : ''}
+${cmp.verdicts ? verdictsTable(cmp.verdicts) : ''}
 <div class="grid">${figure(comparisonChart(index))}</div>
 ${table}`;
+}
+
+/** compare's wall-clock verdicts, as the terminal shows them. */
+function verdictsTable(v: CompareVerdicts): string {
+  const body =
+    v.rows.length === 0
+      ? `<tr><td colspan="${v.headers.length}">Nothing judged.</td></tr>`
+      : v.rows
+          .map((row) => {
+            const bad = row.some((cell) => /^regressed$/i.test(cell));
+            return `<tr${bad ? ' class="regressed"' : ''}>${row.map((cell, i) => `<td${i > 1 ? ' class="num"' : ''}>${escapeHtml(cell)}</td>`).join('')}</tr>`;
+          })
+          .join('\n');
+  const more = v.omitted > 0 ? `<p>… and ${v.omitted} more row(s).</p>` : '';
+  const notJudged = v.notJudged.length > 0 ? `<p>Not judged: ${v.notJudged.map(escapeHtml).join('; ')}.</p>` : '';
+  return `<section class="verdicts"><h4>Wall-clock verdicts (noisy)</h4><p class="intro">${escapeHtml(v.caption)}</p>
+<div class="table-wrap"><table class="verdicts"><thead><tr>${v.headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>
+<tbody>${body}</tbody></table></div>${more}${notJudged}</section>`;
 }
 
 function errorsSection(errors: ErrorRow[], sets: SetHeader[]): string {
@@ -186,12 +233,15 @@ function errorsSection(errors: ErrorRow[], sets: SetHeader[]): string {
   const rows = errors
     .map(
       (e) =>
-        `<tr>${sets.length > 1 ? `<td>${escapeHtml(sets[e.set].label)}</td>` : ''}<td>${escapeHtml(e.id)}</td><td>${escapeHtml(e.error)}</td></tr>`,
+        `<tr>${sets.length > 1 ? `<td>${escapeHtml(sets[e.set].label)}</td>` : ''}<td>${escapeHtml(e.id)}</td><td>${e.status === 'invalid' ? '✗ invalid' : 'failed'}</td><td>${escapeHtml(e.error)}</td></tr>`,
     )
     .join('\n');
-  return `<section id="errors"><h2>Failed runs (${errors.length})</h2>
-<p class="intro">These runs threw or broke an invariant; they are left out of every chart and table above.</p>
-<div class="table-wrap"><table><thead><tr>${sets.length > 1 ? '<th>result set</th>' : ''}<th>run</th><th>error</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+  const invalid = errors.filter((e) => e.status === 'invalid').length;
+  return `<section id="errors"><h2>Failed and invalid runs (${errors.length - invalid} failed, ${invalid} invalid)</h2>
+<p class="intro">Failed runs threw or reached a run limit: they have no metrics and are in no chart. Invalid runs completed but are
+not results (a hypercall failed, an end-of-run invariant broke, or a strategy that claims to be race-free faulted): their rows are
+marked ✗ invalid, drawn as crosses apart from the lines, and listed after every correct row.</p>
+<div class="table-wrap"><table><thead><tr>${sets.length > 1 ? '<th>result set</th>' : ''}<th>run</th><th>status</th><th>error, or why it is invalid</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
 /** The micro-benchmarks' tinybench statistics as a table, one block per result set. */
@@ -213,6 +263,17 @@ function microTable(data: ReportData): string {
 <tbody>${rows}</tbody></table></div></details>`;
 }
 
+/**
+ * plotly.js as an async script in <head>: Chromium fetches and compiles its 10 MB off the main thread while the
+ * page parses and the summary table is drawn (loading it only after the table, as before, left that time unused:
+ * about 0.45 s of the 3 s budget). The inline handlers record the outcome for the client, which may start after
+ * the script has loaded or failed; the mark starts the benchmark's "plotly.js load and start" clock.
+ */
+function plotlyScriptTag(src: string): string {
+  return `<script>performance.mark('pinbench:plotly-requested')</script>
+<script async id="plotly-script" src="${escapeHtml(src)}" onload="window.pinbenchPlotly='loaded'" onerror="window.pinbenchPlotly='failed'"></script>`;
+}
+
 /** How the page loads plotly.js. */
 export type PlotlyTag = { src: string } | { inline: string };
 
@@ -223,8 +284,8 @@ function scriptText(text: string): string {
 
 /**
  * The whole page. Pure: the same data gives the same bytes. `client` is the browser client's compiled script
- * (client/main.ts); it renders the summary table first, then loads plotly.js (a copied file, fetched while the
- * table is drawn: the preload in <head> starts it at once) or uses the inlined one, and draws every chart.
+ * (client/main.ts); it renders the summary table first, then draws every chart once plotly.js is there (a copied
+ * file, loaded by an async script in <head> while the table is drawn, or the inlined one).
  */
 export function renderPage(data: ReportData, plotly: PlotlyTag, client: string): string {
   const last = data.sets.length - 1;
@@ -262,7 +323,7 @@ ${data.comparisons.map((c, i) => comparisonSection(c, i, data.sets)).join('\n')}
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(data.title)}</title>
-${'src' in plotly ? `<link rel="preload" as="script" href="${escapeHtml(plotly.src)}">` : ''}
+${'src' in plotly ? plotlyScriptTag(plotly.src) : ''}
 <style>${CSS}</style>
 </head>
 <body>
@@ -272,7 +333,15 @@ ${'src' in plotly ? `<link rel="preload" as="script" href="${escapeHtml(plotly.s
 <p class="lede">Pagetable pinning strategies of a Xen PV Linux guest, run on pinbench's deterministic model. Model numbers
 are <strong>exact</strong> (virtual time under the cost profile, the same for the same seed anywhere); the toolkit's own timings
 are <strong>noisy</strong> wall clock. Charts are per pin/unpin cycle unless they say otherwise; hover for values, click a legend entry to hide a line.</p>
-${full && scenarios ? raceBanner(lastRows, data.strategies) : ''}
+${
+  full && scenarios
+    ? raceBanner(
+        lastRows,
+        data.series,
+        data.errors.filter((e) => e.set === last),
+      )
+    : ''
+}
 ${headerTable(data.sets)}
 ${profilesTable(data.sets)}
 </header>

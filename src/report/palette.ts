@@ -13,23 +13,24 @@ export const OKABE_ITO = {
   black: '#000000',
 } as const;
 
-/** Fixed colours of the five strategies of xen-semantics.md section 9, the same in every chart and report. */
+/** Fixed colours of the built-in strategies, the same in every chart and report. */
 export const STRATEGY_COLOURS: Readonly<Record<string, string>> = {
   unlocked: OKABE_ITO.vermillion,
   'mm-lock': OKABE_ITO.blue,
   'whole-lock': OKABE_ITO.orange,
   'per-pte-deferred': OKABE_ITO.bluishGreen,
   unbatched: OKABE_ITO.reddishPurple,
+  'per-pte-early-unlock': OKABE_ITO.skyBlue,
 };
 
 /** Colours for strategies registered by users, in order; yellow last as it is faint on white. */
-const EXTRA_COLOURS = [OKABE_ITO.skyBlue, OKABE_ITO.black, OKABE_ITO.yellow];
+const EXTRA_COLOURS = [OKABE_ITO.black, OKABE_ITO.yellow, OKABE_ITO.skyBlue];
 
 /** Plotly marker symbols, one per strategy in order. */
 const SYMBOLS = ['circle', 'square', 'diamond', 'triangle-up', 'cross', 'triangle-down', 'star', 'hexagon'];
 
-/** The order the five known strategies are listed in: the 2007 code, its alternatives, then the patch. */
-export const STRATEGY_ORDER = ['unlocked', 'mm-lock', 'whole-lock', 'per-pte-deferred', 'unbatched'];
+/** The order the built-in strategies are listed in: the 2007 code, its alternatives, the patch, then its broken variant. */
+export const STRATEGY_ORDER = ['unlocked', 'mm-lock', 'whole-lock', 'per-pte-deferred', 'unbatched', 'per-pte-early-unlock'];
 
 /** Known strategies first in STRATEGY_ORDER, then the others by name. */
 export function orderStrategies(names: Iterable<string>): string[] {

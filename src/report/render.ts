@@ -21,12 +21,25 @@ export function buildReportData(resultSets: readonly ResultSet[], options: Repor
   const rows = resultSets.flatMap((s, i) => scenarioRows(i, s));
   const strategies = orderStrategies(rows.map((r) => r.strategy));
   const { colours, symbols } = strategyStyles(strategies);
+  // Each strategy's series: its correct rows (marked racy when it does not claim to be race-free), then its invalid ones.
+  const series: string[] = [];
+  const invalidSeries: string[] = [];
+  for (const strategy of strategies) {
+    for (const invalid of [false, true]) {
+      for (const r of rows) {
+        if (r.strategy !== strategy || r.invalid.length > 0 !== invalid || series.includes(r.series)) continue;
+        series.push(r.series);
+        if (invalid) invalidSeries.push(r.series);
+        colours[r.series] = colours[strategy] ?? '#777777';
+        symbols[r.series] = invalid ? 'x' : (symbols[strategy] ?? 'circle');
+      }
+    }
+  }
   const last = resultSets[resultSets.length - 1];
   const comparisons = resultSets
     .slice(1)
-    .map((s, i) =>
-      buildComparison(resultSets[0], s, { baseline: 0, current: i + 1 }, options.maxChangedRows ?? MAX_CHANGED_ROWS),
-    );
+    .map((s, i) => buildComparison(resultSets[0], s, { baseline: 0, current: i + 1 }, options.maxChangedRows ?? MAX_CHANGED_ROWS))
+    .map((c, i) => ({ ...c, verdicts: i === 0 ? (options.verdicts ?? null) : null }));
   const micro = resultSets.flatMap((s, i) => microRows(i, s));
   const view = options.view ?? 'full';
   const charts = [
@@ -39,8 +52,10 @@ export function buildReportData(resultSets: readonly ResultSet[], options: Repor
     view,
     sets: resultSets.map((s, i) => setHeader(s, labels[i])),
     strategies,
+    series,
     colours,
     symbols,
+    invalidSeries,
     filters: buildFilters(resultSets),
     rows,
     micro,

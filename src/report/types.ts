@@ -16,10 +16,28 @@ export interface ReportOptions {
   maxChangedRows?: number;
   /** A short name per result set, e.g. its file. Default: `#i SUITE (date)`. */
   labels?: string[];
+  /** compare's verdicts, shown with the first comparison (`compare --html`). */
+  verdicts?: CompareVerdicts;
+}
+
+/** `pinbench compare`'s own verdicts for the page of `compare --html`, as display strings. */
+export interface CompareVerdicts {
+  /** The rule the verdicts follow, one sentence. */
+  caption: string;
+  headers: string[];
+  rows: string[][];
+  /** Rows left out beyond the table's cap. */
+  omitted: number;
+  /** Noisy figures not judged, one line per reason. */
+  notJudged: string[];
+  /** Why few runs were paired (different suites, a changed matrix), when that is the likely cause. */
+  hint?: string;
 }
 
 /** Options of writeReport. */
 export interface WriteReportOptions {
+  /** compare's verdicts, shown with the first comparison (`compare --html`). */
+  verdicts?: CompareVerdicts;
   title?: string;
   /** Inline plotly.js into index.html instead of copying it beside it. Default false. */
   inlinePlotly?: boolean;
@@ -72,6 +90,12 @@ export interface ReportRow {
   /** Index of the result set in the report's list. */
   set: number;
   strategy: string;
+  /** The row's label in legends, chart categories and tables: the strategy, marked ` (racy)` or ` ✗ invalid`. */
+  series: string;
+  /** Whether the strategy claims to be race-free (false: a deliberately racy variant, its faults expected). */
+  raceFree: boolean;
+  /** Why the row's runs are invalid (not results; drawn apart, never ranked); empty for correct runs. */
+  invalid: string[];
   /** Parameter values except strategy and seed, as display strings keyed by parameter name. */
   key: Record<string, string>;
   mode: string;
@@ -82,6 +106,10 @@ export interface ReportRow {
   /** Pin/unpin cycles per run (counts.pins of the first seed). */
   cycles: number;
   trapsPerCycle: number;
+  /** TLB flushes Xen performed for page type changes (xen.tlbFlushes), per cycle. */
+  tlbFlushesPerCycle: number;
+  /** Remote vCPUs those flushes reached with an IPI (xen.flushIpis), per cycle. */
+  flushIpisPerCycle: number;
   entriesPerCycle: number;
   multicallsPerCycle: number;
   batchesPerCycle: number;
@@ -138,12 +166,17 @@ export interface MicroRow {
   samples: number | null;
 }
 
-/** A run that failed. */
+/** A run that is not a result: it failed (`error`), or completed but is `invalid`. */
 export interface ErrorRow {
   set: number;
   id: string;
   kind: string;
+  status: 'error' | 'invalid';
+  /** The run's strategy and vCPUs, when its parameters have them (the race banner counts racing runs that failed). */
+  strategy: string | null;
+  vcpus: number | null;
   params: string;
+  /** The error, or the reasons the run is invalid. */
   error: string;
 }
 
@@ -168,8 +201,11 @@ export interface SetHeader {
   node: string;
   partial: boolean;
   runs: number;
+  /** Runs the command set out to run (recorded by pinbench 0.2 and later), or null. */
+  plannedRuns: number | null;
   okRuns: number;
   errorRuns: number;
+  invalidRuns: number;
   profiles: Record<string, unknown>;
   /** Parameters with one value across the set's scenario runs. */
   fixed: Record<string, string>;
@@ -227,6 +263,8 @@ export interface ComparisonData {
   ratios: RatioCell[];
   /** Wall-clock ratios (noisy), one per matched ok pair: scenario runs by strategy, micro runs as `micro`. */
   wall: WallRatio[];
+  /** compare's own verdicts (`compare --html`), or null. */
+  verdicts: CompareVerdicts | null;
 }
 
 /** Everything the page draws. */
@@ -235,9 +273,13 @@ export interface ReportData {
   view: 'full' | 'comparison';
   sets: SetHeader[];
   strategies: string[];
-  /** Colour and marker symbol per strategy (Okabe-Ito). */
+  /** Row labels (ReportRow.series) in legend order: each strategy, then its invalid rows. */
+  series: string[];
+  /** Colour and marker symbol per strategy and per series (Okabe-Ito); an invalid series has its strategy's colour and an x. */
   colours: Record<string, string>;
   symbols: Record<string, string>;
+  /** Series of invalid rows. */
+  invalidSeries: string[];
   filters: ReportFilter[];
   rows: ReportRow[];
   micro: MicroRow[];

@@ -27,7 +27,7 @@ async function copyPlotly(outDir: string, source: string, fileName: string): Pro
 }
 
 async function pageOptions(outDir: string, options: WriteReportOptions): Promise<ReportOptions> {
-  const common: ReportOptions = { title: options.title, view: options.view, labels: options.labels };
+  const common: ReportOptions = { title: options.title, view: options.view, labels: options.labels, verdicts: options.verdicts };
   const bundle = plotlyBundle();
   if (options.inlinePlotly) return { ...common, plotly: { inline: await readFile(bundle.path, 'utf8') } };
   await copyPlotly(outDir, bundle.path, bundle.fileName);

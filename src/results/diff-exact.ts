@@ -28,15 +28,17 @@ export function sameExactValue(a: ExactValue | undefined, b: ExactValue | undefi
 
 /**
  * Every exact value of a run by flattened name: each leaf under `metrics` (numbers, strings, flags; lists of
- * records such as `faults.details` field by field). Empty for micro-benchmarks and failed runs.
+ * records such as `faults.details` field by field), for ok and invalid scenario runs. Empty for micro-benchmarks
+ * and failed runs.
  */
 export function exactValues(run: RunResult): Record<string, ExactValue> {
-  return run.status === 'ok' && run.kind === 'scenario' ? flattenMetrics(run.metrics) : {};
+  return run.status !== 'error' && run.kind === 'scenario' ? flattenMetrics(run.metrics) : {};
 }
 
-/** A run's status as one comparable string: `ok`, or `error: MESSAGE`. */
+/** A run's status as one comparable string: `ok`, `invalid: REASONS`, or `error: MESSAGE`. */
 export function statusOf(run: RunResult): string {
-  return run.status === 'ok' ? 'ok' : `error: ${run.error}`;
+  if (run.status === 'ok') return 'ok';
+  return run.status === 'invalid' ? `invalid: ${run.reasons.join('; ')}` : `error: ${run.error}`;
 }
 
 /**

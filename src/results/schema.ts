@@ -59,6 +59,11 @@ export const metricsSchema = z
     faults: z.looseObject({
       writeProtect: count,
       hypercallErrors: count,
+      firstHypercallError: z
+        .string()
+        .nullable()
+        .optional()
+        .meta({ description: "Xen's reason for the first failed hypercall sub-op, null when none failed." }),
       details: z.array(z.looseObject({ vcpu: count, frame: count, atNs: ns, pinner: z.string() })),
     }),
     counts: z.looseObject({ pins: count, unpins: count, writes: count, events: count }),
@@ -124,8 +129,29 @@ export const scenarioRunSchema = z.looseObject({
         'Whether split PTE locks were on, i.e. which lock racing PTE writers take: the split PTE lock (true) or ' +
         'mm->page_table_lock (false). Absent in files of pinbench 0.1: true, the Strategy default.',
     }),
+  raceFree: z
+    .boolean()
+    .optional()
+    .meta({
+      description:
+        'Whether the strategy claims to be race-free (false: a deliberately racy variant, whose write-protect faults are ' +
+        'expected). Absent in files of pinbench 0.1: true, the Strategy default.',
+    }),
   metrics: metricsSchema,
   wall: wallSchema,
+});
+
+/**
+ * A run that completed but must not be read as a result: a hypercall failed, an end-of-run invariant broke, or a
+ * strategy that claims to be race-free let a write-protect fault through. Its metrics are kept (they show what
+ * happened) and compared like any run's, but no table or chart ranks it with correct runs.
+ */
+export const invalidRunSchema = scenarioRunSchema.extend({
+  status: z.literal('invalid'),
+  reasons: z
+    .array(z.string())
+    .min(1)
+    .meta({ description: 'Why the run is invalid, one sentence each (src/runner/validity.ts).' }),
 });
 
 export const microRunSchema = z.looseObject({
@@ -146,6 +172,7 @@ export const errorRunSchema = z.looseObject({
 
 export const runResultSchema = z.discriminatedUnion('status', [
   z.discriminatedUnion('kind', [scenarioRunSchema, microRunSchema]),
+  invalidRunSchema,
   errorRunSchema,
 ]);
 
@@ -175,6 +202,13 @@ export const resultSetSchema = z
     partial: z.boolean().meta({ description: 'True when interrupted: only the finished runs are present.' }),
     argv: z.array(z.string()).optional().meta({ description: 'The command line after `pinbench`, for reproduction.' }),
     workers: count.optional().meta({ description: 'Worker threads of the pool (0: in-process).' }),
+    plannedRuns: count
+      .optional()
+      .meta({ description: 'Runs the command set out to run; fewer are present when `partial` (interrupted).' }),
+    limits: z
+      .looseObject({ maxEvents: count, maxVirtualNs: ns, maxWallMs: ns })
+      .optional()
+      .meta({ description: 'Per-run limits in force (run --max-events, --max-virtual-ns, --max-wall-ms).' }),
     runs: z.array(runResultSchema),
   })
   .meta({

@@ -1,6 +1,6 @@
 import { flattenMetrics, flattenWall } from '../metrics/metric-names.js';
 import { canonicalJson } from '../shared/canonical-json.js';
-import type { ExactValue, RunResult, ScenarioRun } from './types.js';
+import type { ExactValue, InvalidRun, RunResult, ScenarioRun } from './types.js';
 
 // The one seed aggregation, used by the CLI summary and the HTML report: the runs of one group (the same
 // parameters but the seed) read as one long run. Its rule for each exact metric follows from the metric's name,
@@ -37,14 +37,21 @@ export function seedRule(name: string, sample: ExactValue): SeedRule {
 /** Which lock racing PTE writers take: the split PTE lock, or mm->page_table_lock when split locks are off. */
 export type WriterLock = 'ptl' | 'page_table_lock';
 
+/** A scenario run with metrics: a correct one, or an invalid one (kept apart, never pooled with correct ones). */
+export type MeasuredRun = ScenarioRun | InvalidRun;
+
 /** The runs of one parameter point over its seeds, pooled. */
 export interface SeedGroup {
   /** Parameters of the first run (the seed is the only one that differs within the group). */
   params: ScenarioRun['params'];
   seeds: number[];
-  runs: ScenarioRun[];
+  runs: MeasuredRun[];
   /** Whether split PTE locks were on (absent in a 0.1 file: true, the Strategy default). */
   splitPtlocks: boolean;
+  /** Whether the strategy claims to be race-free (false: a deliberately racy variant; absent in a 0.1 file: true). */
+  raceFree: boolean;
+  /** Why the group's runs are invalid, each reason once; empty for a group of correct runs. */
+  invalidReasons: string[];
   writerLock: WriterLock;
   /** Exact metrics pooled over the seeds, by flattened name. */
   exact: Record<string, ExactValue>;
@@ -65,21 +72,32 @@ export function seedGroupKey(run: Pick<RunResult, 'kind' | 'params'>): string {
   return canonicalJson({ kind: run.kind, params: rest });
 }
 
-/** Group the successful scenario runs by every parameter but the seed, in order of first appearance, and pool each group. */
-export function groupBySeed(runs: readonly RunResult[]): SeedGroup[] {
-  const groups = new Map<string, ScenarioRun[]>();
+/** Whether a run is an invalid scenario run (completed, with metrics, but not a result: see InvalidRun). */
+export function isInvalidRun(run: RunResult): run is InvalidRun {
+  return run.kind === 'scenario' && run.status === 'invalid';
+}
+
+/**
+ * Group scenario runs by every parameter but the seed, in order of first appearance, and pool each group: the
+ * correct runs (`which: 'ok'`, the default), or the invalid ones (`'invalid'`), which are never pooled with
+ * correct runs.
+ */
+export function groupBySeed(runs: readonly RunResult[], which: 'ok' | 'invalid' = 'ok'): SeedGroup[] {
+  const groups = new Map<string, MeasuredRun[]>();
   for (const run of runs) {
-    if (!isScenarioRun(run)) continue;
-    const key = seedGroupKey(run);
+    const measured: MeasuredRun | undefined =
+      which === 'ok' ? (isScenarioRun(run) ? run : undefined) : isInvalidRun(run) ? run : undefined;
+    if (measured === undefined) continue;
+    const key = seedGroupKey(measured);
     const group = groups.get(key);
-    if (group === undefined) groups.set(key, [run]);
-    else group.push(run);
+    if (group === undefined) groups.set(key, [measured]);
+    else group.push(measured);
   }
   return [...groups.values()].map(poolSeeds);
 }
 
 /** Pool the runs of one group (at least one run). */
-export function poolSeeds(runs: readonly ScenarioRun[]): SeedGroup {
+export function poolSeeds(runs: readonly MeasuredRun[]): SeedGroup {
   if (runs.length === 0) throw new RangeError('poolSeeds: no runs');
   const flat = runs.map((run) => flattenMetrics(run.metrics));
   const names = [...new Set(flat.flatMap((f) => Object.keys(f)))];
@@ -99,6 +117,8 @@ export function poolSeeds(runs: readonly ScenarioRun[]): SeedGroup {
     seeds: runs.map((run) => run.params.seed),
     runs: [...runs],
     splitPtlocks,
+    raceFree: runs[0].raceFree !== false,
+    invalidReasons: [...new Set(runs.flatMap((run) => (run.status === 'invalid' ? run.reasons : [])))],
     writerLock: splitPtlocks ? 'ptl' : 'page_table_lock',
     exact,
     nonZeroRuns,
@@ -166,7 +186,7 @@ function siblingCount(name: string): string | undefined {
   return `${name.slice(0, dot)}.count`;
 }
 
-function meanOfWall(runs: readonly ScenarioRun[]): Record<string, number> {
+function meanOfWall(runs: readonly MeasuredRun[]): Record<string, number> {
   const sums = new Map<string, { total: number; n: number }>();
   for (const run of runs) {
     for (const [name, value] of Object.entries(flattenWall(run.wall))) {

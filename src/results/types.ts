@@ -3,6 +3,7 @@ import type { RunMetrics } from '../scenarios/types.js';
 import type {
   environmentSchema,
   errorRunSchema,
+  invalidRunSchema,
   metricsSchema,
   microRunSchema,
   resultSetSchema,
@@ -31,6 +32,7 @@ export type RunResult = Known<z.output<typeof runResultSchema>>;
 export type ScenarioRun = Known<z.output<typeof scenarioRunSchema>>;
 export type MicroRun = Known<z.output<typeof microRunSchema>>;
 export type ErrorRun = Known<z.output<typeof errorRunSchema>>;
+export type InvalidRun = Known<z.output<typeof invalidRunSchema>>;
 export type WallStats = Known<z.output<typeof wallSchema>>;
 export type Environment = Known<z.output<typeof environmentSchema>>;
 export type ScenarioParams = Known<z.output<typeof scenarioParamsSchema>>;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,14 +26,20 @@ export function toolInfo(): ResultSet['tool'] {
   return { name: 'pinbench', version: pkg.version, commit: gitCommit() };
 }
 
-function gitCommit(): string | null {
+/**
+ * The commit of pinbench's own checkout: null unless the package root is the top of a git work tree. Installed
+ * inside another project's repository (node_modules/pinbench), `git rev-parse HEAD` would name that project's
+ * commit as pinbench's.
+ */
+export function gitCommit(root = PACKAGE_ROOT): string | null {
   try {
-    const out = execFileSync('git', ['rev-parse', 'HEAD'], {
-      cwd: PACKAGE_ROOT,
+    const out = execFileSync('git', ['rev-parse', '--show-toplevel', 'HEAD'], {
+      cwd: root,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     });
-    const commit = out.trim();
+    const [top = '', commit = ''] = out.trim().split('\n');
+    if (realpathSync(top) !== realpathSync(root)) return null;
     return /^[0-9a-f]{40}$/.test(commit) ? commit : null;
   } catch {
     return null;

@@ -1,27 +1,33 @@
 import { performance } from 'node:perf_hooks';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Bench } from 'tinybench';
 import type { RunResult, WallStats } from '../results/types.js';
-import { runScenario } from '../scenarios/index.js';
+import { InvariantBreach, runScenario, type ScenarioOutput, scenarioSteps } from '../scenarios/index.js';
 import { ModelError } from '../shared/errors.js';
+import { claimsRaceFree, getStrategy } from '../strategies/registry.js';
 import { calibrationNsPerIter } from './calibrate.js';
+import { DEFAULT_LIMITS, type InProcessControl, limitWatch } from './limits.js';
 import { loadStrategyModules } from './strategy-modules.js';
-import { getStrategy } from '../strategies/registry.js';
 import type { MicroRunSpec, MicroSuite, RunTask, ScenarioRunSpec, TimingOptions } from './types.js';
+import { invalidReasons, invariantReasons } from './validity.js';
 
 /** Warm-up time of a micro-benchmark task, ms. */
 export const MICRO_WARMUP_MS = 50;
 
 /**
  * Execute one run: import the strategy modules, run the spec, time it. Never throws: a failure of the model
- * or of a strategy becomes `{ status: 'error' }` with its message. The same function runs in a piscina
- * worker (worker.ts is only glue around it) and in-process (`--workers 0`, the profiler).
+ * or of a strategy, or a run limit reached, becomes `{ status: 'error' }` with its message; a run that completed
+ * but is not a result (validity.ts) becomes `{ status: 'invalid' }` with its reasons and metrics. The same function
+ * runs in a piscina worker (worker.ts is only glue around it) and in-process (`--workers 0`, the profiler), where
+ * `inProcess` slices the run so that Ctrl-C is heard and stops it.
  */
-export async function executeRun(task: RunTask): Promise<RunResult> {
+export async function executeRun(task: RunTask, inProcess?: InProcessControl): Promise<RunResult> {
   const { spec } = task;
   try {
     await loadStrategyModules(task.strategyModules);
-    return spec.kind === 'scenario' ? executeScenario(spec, task.timing) : await executeMicro(spec, task.timing);
+    return spec.kind === 'scenario' ? await executeScenario(spec, task, inProcess) : await executeMicro(spec, task.timing);
   } catch (error) {
+    if (inProcess?.signal?.aborted && error instanceof Error && error.name === 'AbortError') throw error;
     return { id: spec.id, kind: spec.kind, params: { ...spec.params }, status: 'error', error: errorMessage(error) };
   }
 }
@@ -31,13 +37,38 @@ export async function executeRun(task: RunTask): Promise<RunResult> {
  * tinybench for warm samples. Every repetition must simulate the same number of events: a cheap check
  * that the model is deterministic within a thread.
  */
-function executeScenario(spec: ScenarioRunSpec, timing: TimingOptions): RunResult {
+async function executeScenario(spec: ScenarioRunSpec, task: RunTask, inProcess?: InProcessControl): Promise<RunResult> {
+  const { timing } = task;
+  const limits = task.limits ?? DEFAULT_LIMITS;
   const calibration = calibrationNsPerIter();
-  // Recorded with the run, so that no reader has to guess the writers' lock from the strategy's name.
-  const splitPtlocks = getStrategy(spec.params.strategy).splitPtlocks !== false;
+  const strategy = getStrategy(spec.params.strategy);
+  // Recorded with the run, so that no reader has to guess the writers' lock, or whether faults are expected, from
+  // the strategy's name.
+  const splitPtlocks = strategy.splitPtlocks !== false;
+  const raceFree = claimsRaceFree(strategy);
   const start = performance.now();
-  const output = runScenario(spec.params);
+  let output: ScenarioOutput;
+  try {
+    output = await runLimited(spec, limits, inProcess);
+  } catch (error) {
+    if (!(error instanceof InvariantBreach)) throw error;
+    const ms = performance.now() - start;
+    const { metrics, events } = error.output;
+    const reasons = invariantReasons(error.problems);
+    return {
+      ...measured(spec, splitPtlocks, raceFree, metrics),
+      status: 'invalid',
+      reasons,
+      wall: singleSample(ms, events, calibration),
+    };
+  }
   const firstMs = performance.now() - start;
+  const reasons = invalidReasons(output.metrics, { name: strategy.name, raceFree });
+  if (reasons.length > 0) {
+    // Not a result: one sample is enough, and the metrics show what went wrong.
+    const wall = singleSample(firstMs, output.events, calibration);
+    return { ...measured(spec, splitPtlocks, raceFree, output.metrics), status: 'invalid', reasons, wall };
+  }
 
   const repeats = Math.min(timing.maxSamples - 1, Math.floor((timing.budgetMs - firstMs) / Math.max(firstMs, 1e-3)));
   let wall: WallStats;
@@ -54,7 +85,30 @@ function executeScenario(spec: ScenarioRunSpec, timing: TimingOptions): RunResul
   } else {
     wall = singleSample(firstMs, output.events, calibration);
   }
-  return { id: spec.id, kind: 'scenario', params: spec.params, status: 'ok', splitPtlocks, metrics: output.metrics, wall };
+  return { ...measured(spec, splitPtlocks, raceFree, output.metrics), status: 'ok', wall };
+}
+
+function measured(spec: ScenarioRunSpec, splitPtlocks: boolean, raceFree: boolean, metrics: ScenarioOutput['metrics']) {
+  return { id: spec.id, kind: 'scenario' as const, params: spec.params, splitPtlocks, raceFree, metrics };
+}
+
+/**
+ * The metrics run under the run limits. In-process, the run is sliced: between slices the event loop runs (Ctrl-C
+ * is heard; an abort stops the run after its grace), and the run is the same event for event.
+ */
+async function runLimited(
+  spec: ScenarioRunSpec,
+  limits: RunTask['limits'] & object,
+  inProcess?: InProcessControl,
+): Promise<ScenarioOutput> {
+  const watch = limitWatch(limits, inProcess);
+  if (inProcess === undefined) return runScenario(spec.params, { watch });
+  const steps = scenarioSteps(spec.params, { watch });
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    await yieldToEventLoop();
+  }
 }
 
 /** Time a micro-benchmark task with tinybench: a short warm-up, then `timing.maxSamples` samples. */

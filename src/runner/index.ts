@@ -15,4 +15,4 @@ export type { DeterminismDifference } from './determinism.js';
 export { buildResultSet } from './result-set.js';
 export { listSuiteNames, loadSuite, DEFAULT_SUITE } from './suites.js';
 export { loadStrategyModules } from './strategy-modules.js';
-export { longestFirst, estimatedCost, chunkByCost, POOL_TASK_COST, POOL_TASK_MAX_RUNS } from './schedule.js';
+export { longestFirst, estimatedCost } from './schedule.js';

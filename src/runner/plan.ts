@@ -1,6 +1,7 @@
 import { listStrategies } from '../strategies/index.js';
 import { ConfigError } from '../shared/errors.js';
 import { expandMatrices } from './matrix.js';
+import { matrixRunCount } from './matrix-size.js';
 import { DEFAULT_SUITE, loadSuite } from './suites.js';
 import type { ParamMatrix, RunSpec, Suite } from './types.js';
 
@@ -21,9 +22,14 @@ export interface RunPlan {
  * strategy unless --strategy is given); with a suite and axes, the axes replace the suite's own in each of
  * its matrices. Throws ConfigError (from resolveParams or the suite loader) before anything runs.
  */
-export async function planRuns(suiteArg: string | undefined, overrides: ParamMatrix): Promise<RunPlan> {
+export async function planRuns(
+  suiteArg: string | undefined,
+  overrides: ParamMatrix,
+  options: { maxRuns?: number } = {},
+): Promise<RunPlan> {
   const hasOverrides = Object.keys(overrides).length > 0;
   if (suiteArg === undefined && hasOverrides) {
+    checkSize([overrides], AD_HOC_SUITE, options.maxRuns);
     return { suiteName: AD_HOC_SUITE, kind: 'scenario', specs: expandMatrices([overrides], listStrategies()) };
   }
   const { suite, url } = await loadSuite(suiteArg ?? DEFAULT_SUITE);
@@ -43,5 +49,22 @@ export async function planRuns(suiteArg: string | undefined, overrides: ParamMat
     return { suiteName: suite.name, kind: 'micro', specs };
   }
   const matrices = suite.matrices.map((matrix) => ({ ...matrix, ...overrides }));
+  checkSize(matrices, suite.name, options.maxRuns);
   return { suiteName: suite.name, kind: 'scenario', specs: expandMatrices(matrices, listStrategies()) };
+}
+
+/**
+ * Refuse a matrix above `maxRuns` runs, counted from its axes before a single spec is built (a 10-million-run
+ * matrix would otherwise take gigabytes before the first run). ConfigError naming the count and the override.
+ */
+function checkSize(matrices: readonly ParamMatrix[], suiteName: string, maxRuns: number | undefined): void {
+  if (maxRuns === undefined) return;
+  const count = matrixRunCount(matrices, listStrategies().length);
+  if (count > maxRuns) {
+    throw new ConfigError(
+      `--max-runs: suite ${suiteName} expands to ${count.toLocaleString('en-US')} runs, more than --max-runs ${maxRuns.toLocaleString('en-US')}; ` +
+        'expected a smaller matrix (fewer values per axis, fewer --seeds), or a larger --max-runs',
+      '--max-runs',
+    );
+  }
 }

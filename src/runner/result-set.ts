@@ -2,6 +2,7 @@ import { COST_PROFILES } from '../hv/cost-profiles.js';
 import { collectEnvironment, toolInfo } from './environment.js';
 import { RESULTS_SCHEMA } from '../results/schema.js';
 import type { ResultSet, RunResult } from '../results/types.js';
+import type { RunLimits } from './limits.js';
 import type { RunSpec } from './types.js';
 
 /** Inputs of a result set besides the runs. */
@@ -12,6 +13,10 @@ export interface ResultSetInfo {
   partial: boolean;
   argv?: string[];
   workers?: number;
+  /** Runs the command set out to run (recorded when the set is partial, so readers can say "33 of 80"). */
+  plannedRuns?: number;
+  /** Per-run limits in force. */
+  limits?: RunLimits;
 }
 
 /**
@@ -39,6 +44,8 @@ export function buildResultSet(
     partial: info.partial,
     ...(info.argv !== undefined ? { argv: info.argv } : {}),
     ...(info.workers !== undefined ? { workers: info.workers } : {}),
+    ...(info.plannedRuns !== undefined ? { plannedRuns: info.plannedRuns } : {}),
+    ...(info.limits !== undefined ? { limits: { ...info.limits } } : {}),
     runs: results.filter((r): r is RunResult => r !== undefined),
   };
   return set;

@@ -7,6 +7,7 @@ import { buildResultSet } from './result-set.js';
 import { runSpecs } from './run-specs.js';
 import { longestFirst } from './schedule.js';
 import { loadStrategyModules } from './strategy-modules.js';
+import { DEFAULT_LIMITS, type RunLimits } from './limits.js';
 import type { ParamMatrix, TimingOptions } from './types.js';
 
 /** Default timing of `runMatrix`: as `pinbench run` (10 samples within 250 ms per run). */
@@ -25,6 +26,8 @@ export interface RunMatrixOptions {
   signal?: AbortSignal;
   /** Called as each run finishes, in completion order. */
   onResult?: (result: RunResult) => void;
+  /** Per-run limits; DEFAULT_LIMITS when absent. A run that reaches one is an `error` entry naming it. */
+  limits?: RunLimits;
 }
 
 /**
@@ -49,6 +52,14 @@ export async function runMatrix(
     order: workers > 0 ? longestFirst(specs) : undefined,
     signal: options.signal,
     onResult: options.onResult,
+    limits: options.limits,
   });
-  return buildResultSet(specs, results, { suite: options.suite ?? AD_HOC_SUITE, createdAt, partial: aborted, workers });
+  return buildResultSet(specs, results, {
+    suite: options.suite ?? AD_HOC_SUITE,
+    createdAt,
+    partial: aborted,
+    workers,
+    plannedRuns: specs.length,
+    limits: options.limits ?? DEFAULT_LIMITS,
+  });
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SCENARIO_PARAMS } from '../results/params.js';
 import { ConfigError } from '../shared/errors.js';
 import type { Suite } from './types.js';
 
@@ -82,5 +83,37 @@ export async function loadSuite(nameOrPath: string): Promise<{ suite: Suite; url
       'SUITE',
     );
   }
+  if (suite.kind === 'scenario') checkMatrices(nameOrPath, suite.matrices as readonly unknown[]);
   return { suite: suite as Suite, url };
+}
+
+/**
+ * Every axis of a suite's matrices must be a scenario parameter with a list of values: a typo (`vcpu:` for
+ * `vcpus:`) would otherwise be ignored, and the suite run with the default. ConfigError naming the suite, the
+ * matrix, the axis and the allowed ones.
+ */
+function checkMatrices(nameOrPath: string, matrices: readonly unknown[]): void {
+  const axes = SCENARIO_PARAMS.map((p) => p.name as string);
+  matrices.forEach((matrix, i) => {
+    if (typeof matrix !== 'object' || matrix === null || Array.isArray(matrix)) {
+      throw new ConfigError(`SUITE ${nameOrPath}: matrices[${i}] is not an object of axes`, 'SUITE');
+    }
+    for (const [axis, values] of Object.entries(matrix)) {
+      if (!axes.includes(axis)) {
+        const near = axes.find(
+          (a) => a.toLowerCase().startsWith(axis.toLowerCase()) || axis.toLowerCase().startsWith(a.toLowerCase()),
+        );
+        throw new ConfigError(
+          `SUITE ${nameOrPath}: matrices[${i}] has an unknown axis "${axis}"${near ? `; did you mean ${near}?` : ''}; allowed: ${axes.join(', ')}`,
+          'SUITE',
+        );
+      }
+      if (!Array.isArray(values) || values.length === 0) {
+        throw new ConfigError(
+          `SUITE ${nameOrPath}: matrices[${i}].${axis} is ${JSON.stringify(values)}; expected a non-empty list of values`,
+          'SUITE',
+        );
+      }
+    }
+  });
 }

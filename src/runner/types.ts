@@ -1,4 +1,5 @@
 import type { ForkExitParams } from '../scenarios/types.js';
+import type { RunLimits } from './limits.js';
 
 /** One scenario run to execute: resolved parameters and a stable id. */
 export interface ScenarioRunSpec {
@@ -71,4 +72,6 @@ export interface RunTask {
   /** Absolute paths of strategy modules (`--strategy-module`), imported before the run. */
   strategyModules: string[];
   timing: TimingOptions;
+  /** Per-run limits (limits.ts); DEFAULT_LIMITS when absent. */
+  limits?: RunLimits;
 }

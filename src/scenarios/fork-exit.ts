@@ -3,6 +3,7 @@ import { COST_PROFILES } from '../hv/cost-profiles.js';
 import { LogLinearHistogram } from '../metrics/log-linear-histogram.js';
 import { FRAME_RW, PG_PINNED } from '../mmu/frame-flags.js';
 import { LOCK_CLASS_PAGE_TABLE_LOCK, LOCK_CLASS_PTL, type LockClassStats as ClassStats } from '../mmu/spin-lock.js';
+import type { EngineWatch } from '../sim/engine.js';
 import { RngStream } from '../sim/rng.js';
 import { ModelError } from '../shared/errors.js';
 import { getStrategy } from '../strategies/registry.js';
@@ -12,7 +13,7 @@ import { Machine } from './machine.js';
 import { RacingWriter } from './racing-writer.js';
 import type { ForkExitParams, LockClassStats, RunMetrics } from './types.js';
 
-export { DEFAULT_PARAMS, SCENARIOS, resolveParams } from './params.js';
+export { DEFAULT_PARAMS, SCENARIOS } from './defaults.js';
 
 /** What one run of a scenario returns. */
 export interface ScenarioOutput {
@@ -21,12 +22,29 @@ export interface ScenarioOutput {
   events: number;
 }
 
-/** Options of runScenario beyond the parameters. */
+/** Options of a run of the scenario. */
 export interface ScenarioOptions {
   /** Replaces the named profile's numbers (sensitivity sweeps, tests); `params.profile` still names the run. */
   costs?: CostProfile;
   /** Sees every action of every vCPU (timelines, schedule tools); the metrics are the same with or without it. */
   observer?: ActionObserver;
+  /** The engine's watch: run limits and interrupts (runner/limits.ts). It observes only. */
+  watch?: EngineWatch;
+}
+
+/**
+ * The end-of-run invariants broke: the run completed, and its metrics (`output`) show what the strategy did, but
+ * they are not a result. `problems` lists each breach.
+ */
+export class InvariantBreach extends ModelError {
+  override name = 'ModelError';
+  constructor(
+    message: string,
+    readonly problems: readonly string[],
+    readonly output: ScenarioOutput,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -34,9 +52,22 @@ export interface ScenarioOptions {
  * times, holding mm->page_table_lock around each pin and unpin as Linux's callers do. vCPUs 1..vcpus-1 race it
  * as rmap walkers: think (exponential, mean writerThinkNs), pick a present PTE at random, take its PTE lock
  * (pte_lockptr), store (two 32-bit stores on pae), unlock, until the pinner is done. Deterministic for given
- * parameters and seed. Throws ModelError when an end-of-run invariant is broken.
+ * parameters and seed. Throws InvariantBreach (a ModelError, with the metrics) when an end-of-run invariant is
+ * broken.
  */
 export function runScenario(params: ForkExitParams, options: ScenarioOptions = {}): ScenarioOutput {
+  const steps = scenarioSteps(params, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * runScenario as a generator that yields whenever the watch pauses the engine, so an in-process caller can let
+ * its event loop run (Ctrl-C) between slices of one long run. The run is the same, event for event.
+ */
+export function* scenarioSteps(params: ForkExitParams, options: ScenarioOptions = {}): Generator<void, ScenarioOutput, void> {
   const strategy = getStrategy(params.strategy);
   const costs = options.costs ?? COST_PROFILES[params.profile];
   if (!costs) throw new ModelError(`unknown profile ${params.profile}`);
@@ -70,13 +101,15 @@ export function runScenario(params: ForkExitParams, options: ScenarioOptions = {
   if (options.observer !== undefined) for (const c of m.cpus) c.observer = options.observer;
   m.cpus[0].start(pinner(m.cpus[0]));
   for (let v = 1; v < params.vcpus; v++) m.cpus[v].start(writer(m.cpus[v], new RngStream(params.seed, `writer-${v}`)));
-  m.run();
-  checkInvariants(m, strategy);
-  return { metrics: collectMetrics(m, counts, pinnerEndNs), events: m.engine.events };
+  if (options.watch !== undefined) m.engine.watch = options.watch;
+  while (!m.run()) yield;
+  const output = { metrics: collectMetrics(m, counts, pinnerEndNs), events: m.engine.events };
+  checkInvariants(m, strategy, output);
+  return output;
 }
 
-/** The end-of-run invariants of the scenario; every breach is listed in one ModelError. */
-function checkInvariants(m: Machine, strategy: Strategy): void {
+/** The end-of-run invariants of the scenario; every breach is listed in one InvariantBreach. */
+function checkInvariants(m: Machine, strategy: Strategy, output: ScenarioOutput): void {
   const problems: string[] = [];
   const held = m.locks.stillHeld();
   if (held.length > 0) problems.push(`locks still held: ${held.slice(0, 5).join(', ')}${held.length > 5 ? ', ...' : ''}`);
@@ -104,7 +137,9 @@ function checkInvariants(m: Machine, strategy: Strategy): void {
     if (pgPinned || hv.pinned[f]) report(`frame ${f} still pinned after the last unpin (PG_pinned ${pgPinned ? 1 : 0}, Xen ${hv.pinned[f]})`);
     else if (!rw) report(`frame ${f} left read-only after the last unpin`);
   }
-  if (problems.length > 0) throw new ModelError(`strategy ${strategy.name}: invariants broken at the end of the run: ${problems.join('; ')}`);
+  if (problems.length > 0) {
+    throw new InvariantBreach(`strategy ${strategy.name}: invariants broken at the end of the run: ${problems.join('; ')}`, problems, output);
+  }
 }
 
 function lockStats(c: ClassStats): LockClassStats {
@@ -132,6 +167,7 @@ function collectMetrics(m: Machine, counts: { pins: number; unpins: number }, pi
   let batches = 0;
   let direct = 0;
   let errors = 0;
+  let firstError: string | null = null;
   for (const c of cpus) {
     const s = c.batcher.stats;
     s.batchHistogram.forEach((n, i) => (histogram[i] += n));
@@ -152,6 +188,7 @@ function collectMetrics(m: Machine, counts: { pins: number; unpins: number }, pi
     batches += s.batches;
     direct += c.directTraps;
     errors += c.hypercallErrors;
+    firstError ??= c.firstHypercallError;
   }
   const seconds = pinnerEndNs / 1e9;
   const writes = m.writes.direct + m.writes.emulated + m.writes.staleTlb + m.writes.faults;
@@ -199,7 +236,7 @@ function collectMetrics(m: Machine, counts: { pins: number; unpins: number }, pi
       disabled: m.debugLocks.on ? 0 : 1,
     },
     writes: { direct: m.writes.direct, emulated: m.writes.emulated, staleTlb: m.writes.staleTlb },
-    faults: { writeProtect: m.writes.faults, hypercallErrors: errors, details: m.faultDetails },
+    faults: { writeProtect: m.writes.faults, hypercallErrors: errors, firstHypercallError: firstError, details: m.faultDetails },
     counts: { pins: counts.pins, unpins: counts.unpins, writes, events: m.engine.events },
     throughput: { pinsPerSec: perSec(counts.pins), unpinsPerSec: perSec(counts.unpins), writesPerSec: perSec(writes) },
     virtualNs: pinnerEndNs,

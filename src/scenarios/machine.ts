@@ -49,11 +49,18 @@ export class Machine implements VcpuHost {
     for (let v = 0; v < params.vcpus; v++) this.cpus.push(new GuestCpu(this, v));
   }
 
-  /** Add every vCPU's process to the engine (after `start`ing their programs) and run to the end. */
-  run(): void {
-    for (const c of this.cpus) c.pid = this.engine.add(c, 0);
-    this.engine.run();
+  /**
+   * Add every vCPU's process to the engine (after `start`ing their programs) and run to the end: true, or false
+   * when the engine's watch paused the run (call `run` again to go on).
+   */
+  run(): boolean {
+    if (!this.started) {
+      for (const c of this.cpus) c.pid = this.engine.add(c, 0);
+      this.started = true;
+    }
+    return this.engine.run();
   }
+  private started = false;
 
   /** A released lock passes to vCPU `vcpu`, which holds it from `atNs` on. */
   handOver(lockId: number, vcpu: number, atNs: number): void {

@@ -137,6 +137,8 @@ export interface RunMetrics {
   faults: {
     writeProtect: number;
     hypercallErrors: number;
+    /** Xen's reason for the first failed hypercall sub-op (vCPU order), null when none failed. */
+    firstHypercallError: string | null;
     /** The first few write-protect faults. */
     details: FaultDetail[];
   };

@@ -1,5 +1,15 @@
 import { ModelError } from '../shared/errors.js';
 
+/**
+ * A check the engine's loop makes every `every` events: run limits, interrupts, time slices (the runner supplies
+ * it; runner/limits.ts). `check` throws to end the run, or returns true to pause it: `run` then returns false and a
+ * later `run` resumes exactly where it stopped. It only observes: nothing it does changes the model.
+ */
+export interface EngineWatch {
+  readonly every: number;
+  check(engine: Engine): boolean;
+}
+
 /** A process's answer to `step`: sleep this many ns (>= 0), or one of these. */
 export const BLOCKED = -1;
 export const DONE = -2;
@@ -34,6 +44,10 @@ export class Engine {
   private heapId = new Int32Array(16);
   private heapSize = 0;
   private seq = 0;
+  /** Checked every `watch.every` events; null: never (the loop then costs one comparison per event). */
+  watch: EngineWatch | null = null;
+  /** Events count at which the run loop next asks the watch (infinite without one); `continueAfter` stops there. */
+  private nextCheck = Number.POSITIVE_INFINITY;
 
   /** Add a process that first runs at `atNs`. Returns its id. */
   add(p: Process, atNs = 0): number {
@@ -62,15 +76,26 @@ export class Engine {
   continueAfter(costNs: number): boolean {
     const t = this.now + costNs;
     if (this.heapSize > 0 && this.heapTime[0] <= t) return false;
+    // Back to the run loop when the watch is due, so a process that would run on for ever is still checked.
+    if (this.events >= this.nextCheck) return false;
     this.now = t;
     this.events++;
     return true;
   }
 
-  /** Run until every process is done. Throws ModelError if processes remain blocked with nothing to wake them. */
-  run(): void {
+  /**
+   * Run until every process is done (true), or until the watch pauses the run (false: call `run` again to go
+   * on). Throws ModelError if processes remain blocked with nothing to wake them.
+   */
+  run(): boolean {
     if (this.procs.length === 1) return this.runSingle();
+    const watch = this.watch;
+    this.nextCheck = watch === null ? Number.POSITIVE_INFINITY : this.events + watch.every;
     while (this.heapSize > 0) {
+      if (this.events >= this.nextCheck) {
+        this.nextCheck = this.events + (watch as EngineWatch).every;
+        if ((watch as EngineWatch).check(this)) return false;
+      }
       const id = this.pop();
       const p = this.procs[id];
       this.state[id] = 3;
@@ -85,20 +110,34 @@ export class Engine {
     }
     const stuck = this.state.map((s, i) => (s === 1 ? i : -1)).filter((i) => i >= 0);
     if (stuck.length > 0) throw new ModelError(`deadlock: processes ${stuck.join(', ')} blocked with nothing left to run`);
+    return true;
   }
 
-  private runSingle(): void {
+  private runSingle(): boolean {
     const p = this.procs[0];
+    if (this.state[0] === 2) return true;
     this.now = this.heapTime[0];
     this.heapSize = 0;
+    const watch = this.watch;
+    this.nextCheck = watch === null ? Number.POSITIVE_INFINITY : this.events + watch.every;
     for (;;) {
+      if (this.events >= this.nextCheck) {
+        this.nextCheck = this.events + (watch as EngineWatch).every;
+        if ((watch as EngineWatch).check(this)) {
+          // Paused: the process waits at `now`, where the next run takes it up again.
+          this.heapTime[0] = this.now;
+          this.heapId[0] = 0;
+          this.heapSize = 1;
+          return false;
+        }
+      }
       this.state[0] = 3;
       this.events++;
       const r = p.step(this);
       if (r >= 0) this.now += r;
       else if (r === DONE) {
         this.state[0] = 2;
-        return;
+        return true;
       } else if (this.state[0] === 3) throw new ModelError('the only process blocked: nothing can wake it');
       else {
         // woken from within its own step (cannot happen with one process, kept for safety)

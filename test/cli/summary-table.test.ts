@@ -5,14 +5,25 @@ import { summaryTable } from '../../src/cli/summary-table.js';
 import { buildReportData } from '../../src/report/render.js';
 import type { ResultSet, ScenarioRun } from '../../src/results/types.js';
 
-/** The cells of the summary row whose first cells are `prefix`, by header. */
+/**
+ * The cells of the summary row whose first cells are `prefix`, by header: the columns are the dashes of the rule
+ * under the header, whose lines (a header may take two) are joined with a space.
+ */
 function row(table: string, prefix: RegExp): Record<string, string> {
   const lines = table.split('\n');
-  const header = (lines[0] ?? '').split(/ {2,}/);
+  const rule = lines.findIndex((l) => /^-+( +-+)*$/.test(l));
+  assert.ok(rule > 0, table);
+  const spans = [...(lines[rule] ?? '').matchAll(/-+/g)].map((m) => [m.index ?? 0, (m.index ?? 0) + m[0].length] as const);
+  const header = spans.map(([a, b]) =>
+    lines
+      .slice(0, rule)
+      .map((l) => l.slice(a, b).trim())
+      .filter(Boolean)
+      .join(' '),
+  );
   const line = lines.find((l) => prefix.test(l));
   assert.ok(line !== undefined, `no row ${prefix}`);
-  const cells = line.trim().split(/ {2,}/);
-  return Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
+  return Object.fromEntries(header.map((h, i) => [h, line.slice(spans[i]?.[0], spans[i]?.[1]).trim()]));
 }
 
 function scenarioRuns(set: ResultSet): ScenarioRun[] {
@@ -23,7 +34,7 @@ test("writer wait under mm-lock is page_table_lock's, read from the runs' splitP
   const set = makeResultSet({ strategies: ['mm-lock'], sizes: [64], vcpus: [4], seeds: 1, micro: false });
   const [run] = scenarioRuns(set);
   assert.ok(run !== undefined && run.splitPtlocks === false);
-  const wait = row(summaryTable(set), /^mm-lock/)['writer wait p99 ns*'];
+  const wait = row(summaryTable(set, { columns: 400 }), /^mm-lock/)['writer wait p99 ns*'];
   assert.equal(wait, run.metrics.locks.page_table_lock.waitNs.p99Ns.toLocaleString('en-US'));
   assert.notEqual(run.metrics.locks.page_table_lock.waitNs.p99Ns, 0);
 });
@@ -38,7 +49,10 @@ test('the CLI summary and the HTML report pool seeds alike: p99 hold is the larg
   const p99s = runs.map((r) => r.metrics.locks.ptl.holdNs.p99Ns);
   const [reportRow] = buildReportData([set]).rows;
   assert.equal(reportRow?.ptl.hold.p99Ns, Math.max(...p99s));
-  assert.equal(row(summaryTable(set), /^whole-lock/)['ptl hold p99 ns*'], Math.max(...p99s).toLocaleString('en-US'));
+  assert.equal(
+    row(summaryTable(set, { columns: 400 }), /^whole-lock/)['PTE lock hold p99 ns*'],
+    Math.max(...p99s).toLocaleString('en-US'),
+  );
 });
 
 test('failed hypercalls and kernel warnings recorded by the model are listed under the table', () => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { BaselineUpdateArgs } from '../../src/cli/commands/baseline/args.js';
 import { runBaselineUpdate } from '../../src/cli/commands/baseline/handler.js';
 import type { ResultSet } from '../../src/results/types.js';
+import { DEFAULT_LIMITS } from '../../src/runner/limits.js';
 import { tempDir } from './fixtures.js';
 
 const TINY_SUITE = fileURLToPath(new URL('./tiny-suite.js', import.meta.url));
@@ -17,7 +18,17 @@ function update(a: BaselineUpdateArgs, write: (text: string) => void) {
 }
 
 function args(dir: string): BaselineUpdateArgs {
-  return { suite: TINY_SUITE, dir, workers: 0, samples: 2, budgetMs: 20, checkDeterminism: true, quiet: true };
+  return {
+    suite: TINY_SUITE,
+    dir,
+    workers: 0,
+    samples: 2,
+    budgetMs: 20,
+    checkDeterminism: true,
+    quiet: true,
+    limits: { ...DEFAULT_LIMITS },
+    maxRuns: 100,
+  };
 }
 
 test('baseline update writes DIR/SUITE.json named after the suite, a valid result set', async () => {

@@ -66,7 +66,7 @@ export function metrics(ptePages: number): RunMetrics {
     preempt: { maxDepth: 2, overflows: 0, debugWarnings: 0 },
     lockdep: { maxDepth: 2, overflows: 0, recursionWarnings: 0, referenceOverflows: 0, disabled: 0 },
     writes: { direct: 40, emulated: 12, staleTlb: 0 },
-    faults: { writeProtect: 0, hypercallErrors: 0, details: [] },
+    faults: { writeProtect: 0, hypercallErrors: 0, firstHypercallError: null, details: [] },
     counts: { pins: 4, unpins: 4, writes: 52, events: 1000 + ptePages },
     throughput: { pinsPerSec: 12345.678, unpinsPerSec: 12345.678, writesPerSec: 160493.827 },
     virtualNs: 324000 + ptePages * 100,

@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { plotlyBundle, writeReport } from '../../src/report/index.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissing } from '../../benchmarks/speed/chromium.js';
-import { makeResultSet } from '../../benchmarks/speed/synthetic-results.js';
+import { FIVE_STRATEGIES, makeResultSet } from '../../benchmarks/speed/synthetic-results.js';
 import { tempDir } from '../support/cli.js';
 
 /** reports/ at the top of the repository (this file is dist/test/e2e/browser.test.js). */
@@ -40,8 +40,8 @@ interface Opened {
 }
 
 /** Open `dir/index.html` from file:// and wait until every chart is drawn (or the page gives up). */
-async function open(dir: string, waitForCharts = true): Promise<Opened> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+async function open(dir: string, waitForCharts = true, width = 1400): Promise<Opened> {
+  const page = await browser.newPage({ viewport: { width, height: 1000 } });
   const errors: string[] = [];
   const network: string[] = [];
   page.on('console', (msg) => {
@@ -70,11 +70,11 @@ test('the report opens from file://, draws every chart, logs no error and fetche
   const { page, errors, network } = await open(dir);
   try {
     const charts = await page.$$eval('.plot', (els) => els.map((el) => el.id));
-    assert.equal(charts.length, 13, charts.join(', '));
+    assert.equal(charts.length, 15, charts.join(', '));
     assert.deepEqual(await undrawnCharts(page), []);
     // Each chart has a title in its SVG, and the summary table has a row per strategy, size and vCPU count.
     const titles = await page.$$eval('.plot .gtitle', (els) => els.map((el) => el.textContent ?? ''));
-    assert.equal(titles.filter((t) => t.length > 0).length, 13, titles.join(' | '));
+    assert.equal(titles.filter((t) => t.length > 0).length, 15, titles.join(' | '));
     assert.equal(await page.$$eval('#summary-table tbody tr', (rows) => rows.length), 5 * 4 * 2);
     assert.deepEqual(errors, []);
     assert.deepEqual(network, []);
@@ -136,6 +136,68 @@ test('a report whose plotly copy is missing says so on the page and in the conso
     );
     // The summary table does not need plotly.
     assert.ok((await page.$$eval('#summary-table tbody tr', (rows) => rows.length)) > 0);
+  } finally {
+    await page.close();
+  }
+});
+
+test("the model's new metrics, racy strategies and invalid runs are shown as such", async () => {
+  const dir = await tempDir();
+  const set = makeResultSet({
+    suite: 'default',
+    micro: false,
+    invalid: 2,
+    strategies: [...FIVE_STRATEGIES, 'per-pte-early-unlock'],
+  });
+  await writeReport([set], dir);
+  const { page, errors } = await open(dir);
+  try {
+    // TLB flushes and flush IPIs per cycle beside traps, in the table and as charts.
+    const headers = await page.$$eval('#summary-table thead tr:nth-child(2) th', (els) => els.map((el) => el.textContent ?? ''));
+    const traps = headers.indexOf('traps / cycle');
+    assert.deepEqual(headers.slice(traps, traps + 3), ['traps / cycle', 'TLB flushes / cycle', 'flush IPIs / cycle']);
+    assert.deepEqual(await undrawnCharts(page), []);
+    for (const id of ['chart-tlb-flushes', 'chart-flush-ipis'])
+      assert.equal(await page.$$eval(`#${id} .main-svg`, (els) => els.length > 0), true, id);
+    // The race banner names the broken variant, marked as deliberately racy.
+    assert.match((await page.textContent('.banner')) ?? '', /unlocked \(racy\)/);
+    // Legends mark the racy strategies; invalid rows are listed last, marked, with their reason.
+    const legend = await page.$$eval('#chart-traps .legendtext', (els) => els.map((el) => el.textContent ?? ''));
+    assert.ok(legend.includes('unlocked (racy)'), legend.join(', '));
+    assert.ok(legend.includes('per-pte-early-unlock (racy)'), legend.join(', '));
+    const rows = await page.$$eval('#summary-table tbody tr', (els) => els.map((el) => [el.className, el.textContent ?? '']));
+    const invalid = rows.filter(([cls]) => cls.includes('invalid'));
+    assert.ok(invalid.length > 0, 'an invalid row with the filters shown');
+    assert.ok(
+      rows.slice(rows.length - invalid.length).every(([cls]) => cls.includes('invalid')),
+      'invalid rows come last',
+    );
+    assert.match(invalid[0]?.[1] ?? '', /✗ invalid.*1 hypercall sub-op failed/);
+    assert.match((await page.textContent('#errors h2')) ?? '', /0 failed, 2 invalid/);
+    // Log axes label their ticks with their whole value (plotly's own short-span ticks label 0.5 as "5").
+    const axes = await page.evaluate<Array<{ vals: number[]; text: string[] }>>(
+      "[...document.querySelectorAll('.plot')].flatMap((el) => ['xaxis', 'yaxis'].map((k) => el.layout?.[k]).filter((a) => a && a.type === 'log' && Array.isArray(a.tickvals)).map((a) => ({ vals: a.tickvals, text: a.ticktext })))",
+    );
+    for (const { vals, text } of axes) {
+      for (const [i, v] of vals.entries()) assert.equal(Number((text[i] ?? '').replace(/,/g, '')), v, text.join(' '));
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('on a wide window the summary table takes the width it needs instead of being clipped at 1400 px', async () => {
+  const dir = await tempDir();
+  await writeReport([makeResultSet({ micro: false, writerThinkNs: [500, 2000] })], dir);
+  const { page, errors } = await open(dir, true, 2200);
+  try {
+    const { table, wrap } = await page.evaluate<{ table: number; wrap: number }>(
+      "({ table: document.querySelector('#summary-table table').scrollWidth, wrap: document.getElementById('summary-table').clientWidth })",
+    );
+    assert.ok(table > 1400, `the fixture's table is ${table} px wide`);
+    assert.ok(wrap >= table, `the table's box is ${wrap} px for a ${table} px table`);
+    assert.deepEqual(errors, []);
   } finally {
     await page.close();
   }

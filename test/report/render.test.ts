@@ -56,16 +56,21 @@ test('the header names the suite, date, tool version and commit, machine and cos
   }
 });
 
-test('the race banner names the faulting strategy and clears the others', () => {
+test('the race banner names the faulting strategy, marked racy by design, and clears the others', () => {
   const html = renderReport([makeResultSet({ vcpus: [4], seeds: 2 })]);
   assert.match(
     html,
-    /class="banner bad"><strong>The race:<\/strong> ✗ <strong>unlocked<\/strong>: \d+ write-protect faults in 8 of 8 racing runs\. ✓ None for mm-lock, whole-lock, per-pte-deferred, unbatched\./,
+    /class="banner bad"><strong>The race:<\/strong> ✗ <strong>unlocked \(racy\)<\/strong>: \d+ write-protect faults in 8 of 8 racing runs \(deliberately racy: expected\)\. ✓ None for mm-lock, whole-lock, per-pte-deferred, unbatched\./,
   );
 });
 
+test('the race banner counts apart the racing runs that failed or are invalid', () => {
+  const html = renderReport([makeResultSet({ vcpus: [4], seeds: 2, errors: 1, invalid: 2 })]);
+  assert.match(html, /⚠ 3 racing runs failed or are invalid and are not counted \(unbatched: see "Failed and invalid runs"\)\./);
+});
+
 test('without racing writers the banner says nothing could race', () => {
-  assert.match(renderReport([makeResultSet({ vcpus: [1] })]), /no run had racing writers/);
+  assert.match(renderReport([makeResultSet({ vcpus: [1] })]), /no correct run had racing writers/);
 });
 
 test('exact and noisy columns are marked apart', () => {
@@ -87,7 +92,11 @@ test('embedded data cannot close its script element', () => {
   assert.ok(last !== undefined);
   if (last.status === 'error') last.error = '</script><script>alert(1)</script>';
   const html = renderReport([set]);
-  assert.equal(html.match(/<\/script>/g)?.length, 3, 'only the data, the plotly location and the client script close');
+  assert.equal(
+    html.match(/<\/script>/g)?.length,
+    5,
+    'only the plotly mark, the plotly script, the data, the plotly location and the client script close',
+  );
   assert.equal(embeddedData(html).errors[0].error, '</script><script>alert(1)</script>');
 });
 
@@ -98,7 +107,11 @@ test('the same result set renders the same bytes', () => {
 test('plotly is loaded from the copied file by default and inlined on request', () => {
   const copied = renderReport([makeResultSet()]);
   assert.ok(copied.includes('<script type="application/json" id="pinbench-plotly-src">"plotly.js"</script>'));
-  assert.ok(copied.includes('<link rel="preload" as="script" href="plotly.js">'), 'the fetch starts with the page');
+  assert.match(
+    copied,
+    /<head>[\s\S]*<script async id="plotly-script" src="plotly\.js"[^>]*><\/script>[\s\S]*<\/head>/,
+    'the load starts with the page',
+  );
   const inline = renderReport([makeResultSet()], { plotly: { inline: 'window.Plotly = {}; "</script>";' } });
   assert.ok(inline.includes('<script>window.Plotly = {}; "<\\/script>";</script>'));
   assert.ok(inline.includes('<script type="application/json" id="pinbench-plotly-src">null</script>'));

@@ -109,6 +109,34 @@ describe('Engine', () => {
     assert.deepEqual(log, ['w@0', 'k@0', 'k@1', 'w@2']);
   });
 
+  for (const processes of [1, 2]) {
+    it(`asks the watch on time even when a process would go on for ever through continueAfter (${processes} process(es))`, () => {
+      const e = new Engine();
+      // A process that does not return to the engine on its own while it is due next (bounded, so that a
+      // regression fails here instead of looping for ever).
+      const forever: Process = {
+        step(en) {
+          for (let k = 0; k < 1_000_000; k++) if (!en.continueAfter(10)) return 10;
+          return 10;
+        },
+      };
+      e.add(forever);
+      if (processes === 2) e.add({ step: () => 1e12 }); // asleep far in the future: never due before `forever`
+      const checkedAt: number[] = [];
+      e.watch = {
+        every: 1000,
+        check(en) {
+          checkedAt.push(en.events);
+          return checkedAt.length === 3; // pause at the third check
+        },
+      };
+      assert.equal(e.run(), false, 'the watch paused the run');
+      // Each check comes at most one step after its due count (a step of `forever` stops exactly at the count).
+      assert.equal(checkedAt.length, 3);
+      for (const [k, events] of checkedAt.entries()) assert.ok(events >= 1000 * (k + 1) && events <= 1000 * (k + 1) + processes + 1, `check ${k} at ${events} events`);
+    });
+  }
+
   it('reports a deadlock when blocked processes remain', () => {
     const e = new Engine();
     e.add({ step: () => BLOCKED });

@@ -43,8 +43,12 @@ export interface SpawnedCli {
 }
 
 /** Spawn the real binary; stdout and stderr are collected. */
-export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): SpawnedCli {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, NO_COLOR: '1' } });
+export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): SpawnedCli {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...env, NO_COLOR: '1' },
+    cwd,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -53,6 +57,18 @@ export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = proce
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
   return { child, done };
+}
+
+/** Resolves when the child's stderr has printed `line` (the test's own timeout bounds the wait: no polling). */
+export function stderrLine(spawned: SpawnedCli, line: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    spawned.child.stderr?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes(line)) resolve();
+    });
+    spawned.child.on('exit', () => reject(new Error(`exited before printing "${line}": ${seen}`)));
+  });
 }
 
 /** Read DIR/results.json. */

@@ -17,9 +17,8 @@ function pageJson<T>(id: string): T {
 
 /**
  * Build the filter bar, the summary table and every chart; redraw on every filter change. `plotlySrc` is
- * the URL of plotly.js beside the page, loaded only after the table has been painted (plotly takes a second
- * or more of CPU to start; the page's <link rel=preload> has fetched it meanwhile), or null when the page has
- * plotly inlined before this script.
+ * the URL of plotly.js beside the page (an async script in <head>, compiled off the main thread while the table
+ * is drawn), or null when the page has plotly inlined before this script.
  */
 function clientMain(data: ReportData, plotlySrc: string | null): void {
   type Row = ReportRow;
@@ -80,9 +79,9 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     );
   }
   function byStrategy(rows: Row[]): [string, Row[]][] {
-    return data.strategies
-      .map((s): [string, Row[]] => [s, rows.filter((r) => r.strategy === s)])
-      .filter(([, rs]) => rs.length > 0);
+    // Each series is a strategy's correct rows (marked racy when it does not claim to be race-free) or its invalid
+    // rows: an invalid row is drawn apart, under its own legend entry, never mixed into a correct line.
+    return data.series.map((s): [string, Row[]] => [s, rows.filter((r) => r.series === s)]).filter(([, rs]) => rs.length > 0);
   }
   function appliedText(free: string[]): string {
     const parts = data.filters.filter((f) => !free.includes(f.name)).map((f) => `${f.label} = ${state[f.name]}`);
@@ -117,11 +116,16 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     };
   }
   function strategyIndex(s: string): number {
-    return Math.max(0, data.strategies.indexOf(s));
+    return Math.max(0, data.series.indexOf(s));
   }
+  const invalidSeries = new Set(data.invalidSeries);
   /** Open markers of decreasing size, so strategies that coincide (same hypercalls) stay visible. */
   function lineStyle(s: string): Trace {
     const i = strategyIndex(s);
+    if (invalidSeries.has(s)) {
+      // Invalid runs: markers only (an x), no line joining them to anything: they are not results.
+      return { mode: 'markers', marker: { color: data.colours[s], symbol: 'x-thin-open', size: 14, line: { width: 2 } } };
+    }
     return {
       mode: 'lines+markers',
       line: { color: data.colours[s], width: 2, dash: DASHES[i % DASHES.length] },
@@ -360,7 +364,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     'flush-reasons': (spec, rows) => {
       const strategies = byStrategy(rows).map(([s]) => s);
       const last = (s: string): Row => {
-        const rs = rows.filter((r) => r.strategy === s);
+        const rs = rows.filter((r) => r.series === s);
         return rs[rs.length - 1];
       };
       const traces: Trace[] = (['slots', 'args', 'callbacks'] as const).map((reason) => ({
@@ -391,7 +395,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
           x: over.map((r) => r.ptePages),
           y: over.map((r) => r.preemptMaxDepth),
           marker: { symbol: 'x-thin', size: 22, color: '#000000', line: { width: 3, color: '#000000' } },
-          customdata: over.map((r) => [r.strategy, r.preemptOverflows]),
+          customdata: over.map((r) => [r.series, r.preemptOverflows]),
           hovertemplate: '<b>%{customdata[0]}</b><br>depth %{y} at %{x} PTE pages<br>%{customdata[1]} overflows<extra></extra>',
         });
       }
@@ -659,12 +663,23 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
   function renderSummary(): void {
     const host = $('summary-table');
     if (!host) return;
+    // Correct rows first, by strategy and size; invalid rows after them all: never ranked among results.
     const rows = rowsFor(SUMMARY_FREE).sort(
-      (a, b) => strategyIndex(a.strategy) - strategyIndex(b.strategy) || a.ptePages - b.ptePages || a.vcpus - b.vcpus,
+      (a, b) =>
+        Number(a.invalid.length > 0) - Number(b.invalid.length > 0) ||
+        strategyIndex(a.series) - strategyIndex(b.series) ||
+        a.ptePages - b.ptePages ||
+        a.vcpus - b.vcpus,
     );
     const extraParams = data.filters.filter((f) => !['mode', 'ptePages', 'vcpus'].includes(f.name)).map((f) => f.name);
     const exactCols: [string, string, (r: Row) => string][] = [
       ['traps / cycle', 'hypercall instructions per pin + unpin', (r) => fmt(r.trapsPerCycle)],
+      [
+        'TLB flushes / cycle',
+        "Xen's TLB flushes for page type changes (get_page_type), per pin + unpin",
+        (r) => fmt(r.tlbFlushesPerCycle),
+      ],
+      ['flush IPIs / cycle', 'remote vCPUs those flushes reached with an IPI, per pin + unpin', (r) => fmt(r.flushIpisPerCycle)],
       ['entries / cycle', 'multicall entries per pin + unpin', (r) => fmt(r.entriesPerCycle)],
       ['multicalls / cycle', 'multicalls with at least one entry', (r) => fmt(r.multicallsPerCycle)],
       [
@@ -730,8 +745,10 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     for (const [name, tip] of noisyCols) html += `<th class="noisy" title="${esc(tip)}">~ ${esc(name)}</th>`;
     html += '</tr></thead><tbody>';
     for (const r of rows) {
-      html += `<tr${r.faults > 0 ? ' class="faulty"' : ''}>`;
-      html += `<td><span class="swatch" style="background:${data.colours[r.strategy]}"></span>${esc(r.strategy)}</td>`;
+      const invalid = r.invalid.length > 0;
+      const classes = [r.faults > 0 ? 'faulty' : '', invalid ? 'invalid' : ''].filter(Boolean).join(' ');
+      html += `<tr${classes ? ` class="${classes}"` : ''}${invalid ? ` title="${esc(`invalid: ${r.invalid.join('; ')}`)}"` : ''}>`;
+      html += `<td><span class="swatch" style="background:${data.colours[r.series]}"></span>${esc(r.series)}${invalid ? `<br><span class="reason">${esc(r.invalid.join('; '))}</span>` : ''}</td>`;
       html += `<td>${esc(r.mode)}</td><td class="num">${fmt(r.ptePages)}</td><td class="num">${r.vcpus}</td>`;
       for (const p of extraParams) html += `<td class="num">${esc(r.key[p] ?? '')}</td>`;
       html += `<td class="num">${r.seeds.length}</td>`;
@@ -757,7 +774,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
         let t =
           '<table class="faults"><thead><tr><th>strategy</th><th>PTE pages</th><th>vCPUs</th><th>seed</th><th>writer vCPU</th><th>frame</th><th>at (virtual)</th><th>pinner was doing</th></tr></thead><tbody>';
         for (const { r, d } of shown) {
-          t += `<tr><td>${esc(r.strategy)}</td><td class="num">${fmt(r.ptePages)}</td><td class="num">${r.vcpus}</td><td class="num">${d.seed}</td><td class="num">${d.vcpu}</td><td class="num">${d.frame}</td><td class="num">${fmtNs(d.atNs)}</td><td>${esc(d.pinner)}</td></tr>`;
+          t += `<tr><td>${esc(r.series)}</td><td class="num">${fmt(r.ptePages)}</td><td class="num">${r.vcpus}</td><td class="num">${d.seed}</td><td class="num">${d.vcpu}</td><td class="num">${d.frame}</td><td class="num">${fmtNs(d.atNs)}</td><td>${esc(d.pinner)}</td></tr>`;
         }
         faultHost.innerHTML = `<p>The first write-protect faults recorded (up to 10):</p>${t}</tbody></table>`;
       }
@@ -782,8 +799,9 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
       applied.textContent = chart.free.includes('*') ? appliedText(data.filters.map((f) => f.name)) : appliedText(chart.free);
   }
   /**
-   * Tick spacing of log axes from the data: 1, 2 and 5 of every decade over a short span, powers of ten over
-   * a long one (plotly labels every digit of a short span, which crowds the axis).
+   * Tick spacing of log axes from the data: 1, 2 and 5 of every decade over a short span (as explicit ticks with
+   * their whole values), powers of ten over a long one (plotly labels every digit of a short span, which crowds
+   * the axis).
    */
   function logTicks(traces: Trace[], l: Layout): Layout {
     const out: Layout = { ...l };
@@ -797,8 +815,22 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
         .flatMap((t) => (Array.isArray(t[key]) ? (t[key] as unknown[]) : []))
         .filter((v): v is number => typeof v === 'number' && v > 0);
       if (values.length === 0) continue;
-      const decades = Math.log10(Math.max(...values) / Math.min(...values));
-      out[name] = { ...axis, dtick: decades <= 2 ? 'D2' : 1 };
+      const lo = Math.min(...values);
+      const hi = Math.max(...values);
+      const decades = Math.log10(hi / lo);
+      if (decades > 2) {
+        out[name] = { ...axis, dtick: 1 };
+        continue;
+      }
+      // 1, 2 and 5 of every decade, labelled with their whole value: plotly's own 'D2' ticks label 0.5 as "5".
+      const ticks: number[] = [];
+      for (let k = Math.floor(Math.log10(lo)) - 1; k <= Math.ceil(Math.log10(hi)); k++) {
+        for (const m of [1, 2, 5]) {
+          const v = m * 10 ** k;
+          if (v >= lo / 2.5 && v <= hi * 2.5) ticks.push(Number(v.toPrecision(3)));
+        }
+      }
+      out[name] = { ...axis, tickmode: 'array', tickvals: ticks, ticktext: ticks.map((v) => fmt(v)) };
     }
     return out;
   }
@@ -921,20 +953,14 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     plotly = Plotly;
     void drawAll();
   };
-  if (typeof Plotly !== 'undefined' || plotlySrc === null) {
-    start();
-  } else {
-    // After the next frame has been painted: a task queued from a frame callback runs after the paint.
-    requestAnimationFrame(() =>
-      setTimeout(() => {
-        performance.mark('pinbench:plotly-requested');
-        const script = document.createElement('script');
-        script.src = plotlySrc;
-        script.onload = start;
-        script.onerror = plotlyMissing;
-        document.body.append(script);
-      }, 0),
-    );
+  // plotly.js is an async script of the page's <head>: it may have loaded (or failed) before this script ran.
+  const loadState = (window as unknown as { pinbenchPlotly?: 'loaded' | 'failed' }).pinbenchPlotly;
+  const script = document.getElementById('plotly-script');
+  if (typeof Plotly !== 'undefined' || plotlySrc === null || script === null) start();
+  else if (loadState === 'failed') plotlyMissing();
+  else {
+    script.addEventListener('load', start, { once: true });
+    script.addEventListener('error', plotlyMissing, { once: true });
   }
 }
 

@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { CommandSpec, ParsedCommandLine } from '../../options.js';
+import type { RunLimits } from '../../../runner/limits.js';
 import { DEFAULT_BUDGET_MS, DEFAULT_MAX_SAMPLES } from '../../run-defaults.js';
+import { LIMIT_OPTIONS, limitsFromArgs, workersOption } from '../run/args.js';
 
 /** Suite `baseline update` runs when none is named. */
 export const DEFAULT_BASELINE_SUITE = 'ci';
@@ -16,6 +18,8 @@ export interface BaselineUpdateArgs {
   budgetMs: number;
   checkDeterminism: boolean;
   quiet: boolean;
+  limits: RunLimits;
+  maxRuns: number;
 }
 
 const EPILOGUE = `Runs SUITE (default: ${DEFAULT_BASELINE_SUITE}) as \`pinbench run\` does, by default with --check-determinism,
@@ -37,15 +41,11 @@ export const baselineUpdateSpec: CommandSpec = {
       default: DEFAULT_BASELINE_DIR,
       describe: 'directory of the baselines; receives SUITE.json',
     },
-    workers: {
-      kind: 'integer',
-      short: 'w',
-      min: 0,
-      hint: '0 runs in-process',
-      default: availableParallelism(),
-      defaultDescription: `available cores (${availableParallelism()})`,
-      describe: 'worker threads of the piscina pool; 0 runs every run in this process',
-    },
+    workers: workersOption(
+      'worker threads of the piscina pool; 0 runs every run in this process',
+      availableParallelism(),
+      `available cores (${availableParallelism()})`,
+    ),
     samples: {
       kind: 'integer',
       min: 1,
@@ -65,6 +65,7 @@ export const baselineUpdateSpec: CommandSpec = {
       describe: 'run every run twice (reverse order, fresh pool) and refuse a baseline whose exact metrics differ',
     },
     quiet: { kind: 'boolean', short: 'q', describe: 'no progress bar and no tables; errors and the path written only' },
+    ...LIMIT_OPTIONS,
   },
   epilogue: EPILOGUE,
   examples: [['pinbench baseline update', `rewrite ${DEFAULT_BASELINE_DIR}/${DEFAULT_BASELINE_SUITE}.json`]],
@@ -80,5 +81,7 @@ export function baselineUpdateArgs(parsed: ParsedCommandLine): BaselineUpdateArg
     budgetMs: o.budgetMs as number,
     checkDeterminism: o.checkDeterminism as boolean,
     quiet: o.quiet as boolean,
+    limits: limitsFromArgs(o),
+    maxRuns: o.maxRuns as number,
   };
 }

@@ -23,7 +23,8 @@ import type { BaselineUpdateArgs } from './args.js';
 export async function runBaselineUpdate(args: BaselineUpdateArgs, context: CommandContext): Promise<ExitCode> {
   const { io } = context;
   const write = io.stdout;
-  const dir = checkOutDir(args.dir, '--dir');
+  // A suite named by a path is named by its module: its file name is known only after the run.
+  const dir = checkOutDir(args.dir, '--dir', /[\\/]|\.[cm]?js$/.test(args.suite) ? [] : [`${args.suite}.json`]);
 
   const scratch = await mkdtemp(join(tmpdir(), 'pinbench-baseline-'));
   try {
@@ -39,6 +40,8 @@ export async function runBaselineUpdate(args: BaselineUpdateArgs, context: Comma
         checkDeterminism: args.checkDeterminism,
         strategyModule: [],
         report: false,
+        limits: args.limits,
+        maxRuns: args.maxRuns,
         options: {},
       },
       context,

@@ -1,8 +1,8 @@
 import { COST_PROFILES, DEFAULT_PROFILE } from '../../../hv/cost-profiles.js';
-import { expandMatrices } from '../../../runner/matrix.js';
+import { matrixRunCount } from '../../../runner/matrix-size.js';
 import { loadStrategyModules } from '../../../runner/strategy-modules.js';
 import { DEFAULT_SUITE, listSuiteNames, loadSuite } from '../../../runner/suites.js';
-import { DEFAULT_PARAMS, SCENARIOS } from '../../../scenarios/params.js';
+import { DEFAULT_PARAMS, SCENARIOS } from '../../../scenarios/defaults.js';
 import { allStrategies, claimsRaceFree, listStrategies } from '../../../strategies/registry.js';
 import { EXIT_OK, type ExitCode } from '../../errors.js';
 import type { Io } from '../../io.js';
@@ -72,7 +72,7 @@ async function itemsOf(topic: ListTopic): Promise<Item[]> {
       const items: Item[] = [];
       for (const name of await listSuiteNames()) {
         const { suite } = await loadSuite(name);
-        const runs = suite.kind === 'scenario' ? expandMatrices(suite.matrices, listStrategies()).length : suite.tasks().length;
+        const runs = suite.kind === 'scenario' ? matrixRunCount(suite.matrices, listStrategies().length) : suite.tasks().length;
         const note = `${runs} ${suite.kind === 'micro' ? 'micro-benchmarks' : 'runs'}${name === DEFAULT_SUITE ? ' (default)' : ''}`;
         items.push({ name, description: suite.description, note });
       }

@@ -1,5 +1,7 @@
+import type { RunLimits } from '../../../runner/limits.js';
 import { matrixOptions } from '../../matrix-options.js';
 import type { CommandSpec, ParsedCommandLine } from '../../options.js';
+import { LIMIT_OPTIONS, limitsFromArgs, workersOption } from '../run/args.js';
 
 /** Profilers `pinbench profile` can drive. */
 export const PROFILE_TOOLS = ['flame', 'doctor', 'cpuprofile'] as const;
@@ -19,6 +21,8 @@ export interface ProfileArgs {
   samples?: number;
   budgetMs?: number;
   strategyModule: string[];
+  limits: RunLimits;
+  maxRuns: number;
   /** Every option by camelCase name, the scenario axes included (as typed). */
   options: ParsedCommandLine['options'];
 }
@@ -28,8 +32,13 @@ threads, so everything runs in the main thread) and write clinic's HTML under OU
 cpuprofile runs \`node --cpu-prof\` with --workers N and writes one .cpuprofile per thread (the main thread
 and each worker) under OUT/cpuprofile-TIMESTAMP/; open them in Chrome DevTools or speedscope.
 
-The results of the profiled run go to OUT/results.json. Exit codes: 0 ok; 1 the profiler or a run failed;
-2 bad input.`;
+The results of the profiled run go to OUT/results.json; the profilers' scratch files (V8 logs) stay in a
+scratch directory under OUT, removed at the end, never in the current directory. clinic's HTML is rewritten so
+that it fetches no web font: it opens offline. Ctrl-C (or SIGTERM, SIGHUP) stops the profiler and every process it
+started; a second one kills them at once.
+
+Exit codes: 0 ok; 1 the profiler failed, or a profiled run failed or is invalid (results.json says which);
+2 bad input; 130, 143, 129 stopped by SIGINT, SIGTERM, SIGHUP.`;
 
 export const profileSpec: CommandSpec = {
   name: 'profile',
@@ -57,16 +66,11 @@ export const profileSpec: CommandSpec = {
       default: DEFAULT_PROFILE_OUT,
       describe: 'directory that receives the profile',
     },
-    workers: {
-      kind: 'integer',
-      short: 'w',
-      min: 0,
-      default: 0,
-      describe: 'worker threads, cpuprofile only (clinic needs 0: it cannot follow workers)',
-    },
+    workers: workersOption('worker threads, cpuprofile only (clinic needs 0: it cannot follow workers)', 0),
     samples: { kind: 'integer', min: 1, defaultDescription: 'as run', describe: 'as `run --samples`' },
     'budget-ms': { kind: 'number', min: 0, defaultDescription: 'as run', describe: 'as `run --budget-ms`, ms' },
     'strategy-module': { kind: 'strings', valueName: 'FILE', describe: 'as `run --strategy-module`; repeatable' },
+    ...LIMIT_OPTIONS,
     ...matrixOptions(),
   },
   epilogue: EPILOGUE,
@@ -86,6 +90,8 @@ export function profileArgs(parsed: ParsedCommandLine): ProfileArgs {
     samples: o.samples as number | undefined,
     budgetMs: o.budgetMs as number | undefined,
     strategyModule: o.strategyModule as string[],
+    limits: limitsFromArgs(o),
+    maxRuns: o.maxRuns as number,
     options: o,
   };
 }

@@ -1,7 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { matrixOptions } from '../../matrix-options.js';
 import type { CommandSpec, ParsedCommandLine } from '../../options.js';
-import { DEFAULT_BUDGET_MS, DEFAULT_MAX_SAMPLES, DEFAULT_MICRO_SAMPLES, DEFAULT_OUT_DIR } from '../../run-defaults.js';
+import { DEFAULT_LIMITS, type RunLimits } from '../../../runner/limits.js';
+import {
+  DEFAULT_BUDGET_MS,
+  DEFAULT_MAX_RUNS,
+  DEFAULT_MAX_SAMPLES,
+  DEFAULT_MICRO_SAMPLES,
+  DEFAULT_OUT_DIR,
+  MAX_WORKERS_PER_CORE,
+} from '../../run-defaults.js';
 
 /** Arguments of `pinbench run`. The scenario options stay as typed until matrixFromArgs checks them. */
 export interface RunArgs {
@@ -16,8 +24,72 @@ export interface RunArgs {
   checkDeterminism: boolean;
   strategyModule: string[];
   report: boolean;
+  /** Per-run limits (--max-events, --max-virtual-ns, --max-wall-ms). */
+  limits: RunLimits;
+  /** Most runs a matrix may expand to (--max-runs). */
+  maxRuns: number;
   /** Every option by camelCase name, the scenario axes included. */
   options: ParsedCommandLine['options'];
+}
+
+const LIMITS_GROUP =
+  'Limits (a run that reaches one becomes an error entry naming it; the matrix size is checked before anything runs):';
+
+/** The limit options, shared by run, profile and baseline update. */
+export const LIMIT_OPTIONS: CommandSpec['options'] = {
+  'max-events': {
+    kind: 'integer',
+    min: 1,
+    default: DEFAULT_LIMITS.maxEvents,
+    hint: 'simulated events',
+    group: LIMITS_GROUP,
+    describe: 'most simulated events (engine steps) of one run',
+  },
+  'max-virtual-ns': {
+    kind: 'number',
+    min: 0,
+    exclusive: true,
+    default: DEFAULT_LIMITS.maxVirtualNs,
+    hint: 'virtual nanoseconds',
+    group: LIMITS_GROUP,
+    describe: 'most virtual time of one run, ns (the default is one virtual hour)',
+  },
+  'max-wall-ms': {
+    kind: 'number',
+    min: 0,
+    exclusive: true,
+    default: DEFAULT_LIMITS.maxWallMs,
+    hint: 'milliseconds',
+    group: LIMITS_GROUP,
+    describe: 'most wall time of one run of the model, ms (in a pool, a run stuck inside one step is stopped with its worker)',
+  },
+  'max-runs': {
+    kind: 'integer',
+    min: 1,
+    default: DEFAULT_MAX_RUNS,
+    hint: 'runs',
+    group: LIMITS_GROUP,
+    describe: 'refuse a matrix that expands to more runs than this (counted before anything is built)',
+  },
+};
+
+/** --workers: from 0 (in-process) to a few threads per core; more only share the same cores. */
+export function workersOption(describe: string, dflt: number, defaultDescription?: string): CommandSpec['options'][string] {
+  return {
+    kind: 'integer',
+    short: 'w',
+    min: 0,
+    max: MAX_WORKERS_PER_CORE * availableParallelism(),
+    hint: `0 runs in-process; at most ${MAX_WORKERS_PER_CORE} per core`,
+    default: dflt,
+    ...(defaultDescription === undefined ? {} : { defaultDescription }),
+    describe,
+  };
+}
+
+/** The limits as given. */
+export function limitsFromArgs(o: ParsedCommandLine['options']): RunLimits {
+  return { maxEvents: o.maxEvents as number, maxVirtualNs: o.maxVirtualNs as number, maxWallMs: o.maxWallMs as number };
 }
 
 export const RUN_EPILOGUE = `Without SUITE and without scenario options, runs the \`default\` suite. With scenario options and no SUITE,
@@ -28,23 +100,23 @@ Every run's exact metrics (hypercalls, locks, preempt depth, faults, virtual thr
 from its parameters and seed, whatever --workers is. Wall-clock figures (durationMs, eventsPerSec,
 normalisedPerEvent) are noisy: each run is repeated up to --samples times within --budget-ms.
 
-Exit codes: 0 ok; 1 some run failed (the runs are named); 2 bad input, nothing written;
-4 --check-determinism found a difference; 130 interrupted (finished runs written, partial: true).`;
+A run that completes but is not a result is "invalid": a hypercall failed, an end-of-run invariant broke, or a
+strategy that claims to be race-free let a write-protect fault through. It is kept with its metrics, marked in
+every table and chart, never ranked with correct runs, and the command exits 1.
+
+Exit codes: 0 ok; 1 some run failed or is invalid (the runs are named); 2 bad input, nothing written;
+4 --check-determinism found a difference; 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP (finished runs written, partial: true).`;
 
 export const runSpec: CommandSpec = {
   name: 'run',
   summary: 'Run a benchmark suite (default: `default`) or an ad-hoc matrix; write OUT/results.json and OUT/index.html.',
   positionals: [{ name: 'suite', describe: 'suite name (see `pinbench list suites`) or path to a suite module' }],
   options: {
-    workers: {
-      kind: 'integer',
-      short: 'w',
-      min: 0,
-      hint: '0 runs in-process',
-      default: availableParallelism(),
-      defaultDescription: `available cores (${availableParallelism()})`,
-      describe: 'worker threads of the piscina pool; 0 runs every run in this process, one after another',
-    },
+    workers: workersOption(
+      'worker threads of the piscina pool; 0 runs every run in this process, one after another',
+      availableParallelism(),
+      `available cores (${availableParallelism()})`,
+    ),
     out: {
       kind: 'string',
       valueName: 'DIR',
@@ -80,6 +152,7 @@ export const runSpec: CommandSpec = {
         'JavaScript module that registers strategies (calls registerStrategy or exports Strategy objects); repeatable; every worker imports it too',
     },
     report: { kind: 'boolean', default: true, describe: 'write the HTML report beside results.json' },
+    ...LIMIT_OPTIONS,
     ...matrixOptions(),
   },
   epilogue: RUN_EPILOGUE,
@@ -107,6 +180,8 @@ export function runArgs(parsed: ParsedCommandLine): RunArgs {
     checkDeterminism: o.checkDeterminism as boolean,
     strategyModule: o.strategyModule as string[],
     report: o.report as boolean,
+    limits: limitsFromArgs(o),
+    maxRuns: o.maxRuns as number,
     options: o,
   };
 }

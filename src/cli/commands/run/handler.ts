@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { RESULTS_FILE_NAME, writeResultSet } from '../../../results/write.js';
-import type { ErrorRun, ResultSet } from '../../../results/types.js';
+import type { ErrorRun, InvalidRun, ResultSet, RunResult } from '../../../results/types.js';
 import { determinismDifferences, type DeterminismDifference } from '../../../runner/determinism.js';
 import { planRuns, type RunPlan } from '../../../runner/plan.js';
 import { buildResultSet } from '../../../runner/result-set.js';
@@ -10,14 +10,15 @@ import { loadStrategyModules } from '../../../runner/strategy-modules.js';
 import type { TimingOptions } from '../../../runner/types.js';
 import { ConfigError } from '../../../shared/errors.js';
 import type { CommandContext } from '../../command.js';
-import { EXIT_INTERRUPTED, EXIT_NONDETERMINISTIC, EXIT_OK, EXIT_RUN_FAILED, type ExitCode } from '../../errors.js';
-import type { Io } from '../../io.js';
+import type { RunLimits } from '../../../runner/limits.js';
+import { EXIT_INTERRUPTED, EXIT_NONDETERMINISTIC, EXIT_OK, EXIT_RUN_FAILED, type ExitCode, STOP_SIGNALS } from '../../errors.js';
+import { type Io, outputColumns } from '../../io.js';
 import { matrixFromArgs, withOptionName } from '../../matrix-options.js';
 import { checkOutDir } from '../../out-dir.js';
 import { createProgress } from '../../progress.js';
 import { DEFAULT_MAX_SAMPLES, DEFAULT_MICRO_SAMPLES } from '../../run-defaults.js';
 import { strategyModulePaths } from '../../strategy-module-paths.js';
-import { summaryTable } from '../../summary-table.js';
+import { DEFAULT_SUMMARY_COLUMNS, summaryTable } from '../../summary-table.js';
 import type { RunArgs } from './args.js';
 
 /** Timing of the second pass of --check-determinism: metrics only, one sample. */
@@ -34,6 +35,7 @@ interface RunRequest {
   outDir: string;
   timing: TimingOptions;
   strategyModules: string[];
+  limits: RunLimits;
 }
 
 /**
@@ -47,16 +49,32 @@ export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext)
     if (!args.quiet) io.stderr(line + '\n');
   };
 
+  // Ctrl-C, SIGTERM and SIGHUP stop the runs and write the finished ones (partial: true); the exit code says which
+  // signal. The same signal (or another) again quits at once. In-process runs are sliced (runner/limits.ts), so the
+  // handler runs during a long run too.
   const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
-    io.stderr('\ninterrupted: stopping the pool and writing the finished runs (Ctrl-C again to quit now)\n');
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(STOP_SIGNALS[signal as keyof typeof STOP_SIGNALS] ?? EXIT_INTERRUPTED);
+    stoppedBy = signal;
+    const what = signal === 'SIGINT' ? 'interrupted' : `${signal} received`;
+    io.stderr(`\n${what}: stopping the pool and writing the finished runs (Ctrl-C again to quit now)\n`);
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
+  for (const signal of Object.keys(STOP_SIGNALS)) process.on(signal, onSignal);
 
   const createdAt = new Date();
   const progress = createProgress(args.quiet || !io.stderrIsTty);
+  const resultsPath = join(request.outDir, RESULTS_FILE_NAME);
+  const info = {
+    suite: plan.suiteName,
+    createdAt,
+    argv: [...argv],
+    workers,
+    plannedRuns: plan.specs.length,
+    limits: request.limits,
+  };
+  const checkpoint = new Checkpoint(resultsPath, (results) => buildResultSet(plan.specs, results, { ...info, partial: true }));
   let firstPass: Awaited<ReturnType<typeof runSpecs>>;
   /** Ctrl-C during the --check-determinism pass: the first pass is complete, but the command was interrupted. */
   let checkInterrupted = false;
@@ -72,11 +90,17 @@ export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext)
       workers,
       strategyModules,
       timing: request.timing,
+      limits: request.limits,
       order,
       signal: controller.signal,
-      onResult: (result) => progress.tick(result.id, result.status === 'error'),
+      onStart: (spec) => progress.started(spec.id),
+      onResult: (result, index) => {
+        progress.tick(result.id, result.status !== 'ok');
+        checkpoint.finished(index, result);
+      },
     });
     firstPass = await pass;
+    await checkpoint.settled();
     progress.stop();
 
     if (args.checkDeterminism && plan.kind === 'micro') {
@@ -90,37 +114,36 @@ export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext)
         workers,
         strategyModules,
         timing: DETERMINISM_PASS_TIMING,
+        limits: request.limits,
         order: reversed,
         signal: controller.signal,
-        onResult: (result) => progress.tick(result.id, result.status === 'error'),
+        onStart: (spec) => progress.started(spec.id),
+        onResult: (result) => progress.tick(result.id, result.status !== 'ok'),
       });
       progress.stop();
       differences = determinismDifferences(firstPass.results, secondPass.results);
       checkInterrupted = secondPass.aborted;
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const signal of Object.keys(STOP_SIGNALS)) process.off(signal, onSignal);
     progress.stop();
   }
 
-  const set = buildResultSet(plan.specs, firstPass.results, {
-    suite: plan.suiteName,
-    createdAt,
-    partial: firstPass.aborted,
-    argv: [...argv],
-    workers,
-  });
-  const resultsPath = join(request.outDir, RESULTS_FILE_NAME);
+  await checkpoint.settled();
+  const set = buildResultSet(plan.specs, firstPass.results, { ...info, partial: firstPass.aborted });
   await writeResultSet(resultsPath, set);
   const reportPath = args.report ? await writeReportBeside(set, request.outDir, io) : undefined;
 
   if (args.json) io.stdout(JSON.stringify(set, null, 2) + '\n');
   else if (!args.quiet) {
     const report = reportPath === undefined ? '' : `report:  ${reportPath}\n`;
-    io.stdout('\n' + summaryTable(set) + `results: ${resultsPath}\n${report}`);
+    io.stdout(
+      `\n${summaryTable(set, { columns: outputColumns(io, DEFAULT_SUMMARY_COLUMNS) })}results: ${resultsPath}\n${report}`,
+    );
   }
 
-  return closingVerdict(set, differences, checkInterrupted, io);
+  const code = closingVerdict(set, differences, checkInterrupted, io);
+  return code === EXIT_INTERRUPTED && stoppedBy !== undefined ? STOP_SIGNALS[stoppedBy as keyof typeof STOP_SIGNALS] : code;
 }
 
 async function checkRequest(args: RunArgs): Promise<RunRequest> {
@@ -130,14 +153,18 @@ async function checkRequest(args: RunArgs): Promise<RunRequest> {
 
   let plan: RunPlan;
   try {
-    plan = await planRuns(args.suite, matrixFromArgs(args.options));
+    plan = await planRuns(args.suite, matrixFromArgs(args.options, args.maxRuns), { maxRuns: args.maxRuns });
   } catch (error) {
     throw error instanceof ConfigError ? withOptionName(error) : error;
   }
   if (plan.specs.length === 0) throw new ConfigError(`suite ${plan.suiteName}: the matrix is empty, nothing to run`, 'SUITE');
 
   const maxSamples = args.samples ?? (plan.kind === 'micro' ? DEFAULT_MICRO_SAMPLES : DEFAULT_MAX_SAMPLES);
-  const outDir = checkOutDir(args.out);
+  const outDir = checkOutDir(
+    args.out,
+    '--out',
+    args.report ? [RESULTS_FILE_NAME, 'index.html', 'plotly.js'] : [RESULTS_FILE_NAME],
+  );
   // Micro-benchmarks time the wall clock of hot paths: one at a time, so they do not share cores. No pool
   // is larger than the number of runs.
   const poolSize = Math.min(workers, plan.kind === 'micro' ? 1 : workers, plan.specs.length);
@@ -147,6 +174,7 @@ async function checkRequest(args: RunArgs): Promise<RunRequest> {
     outDir,
     timing: { maxSamples, budgetMs },
     strategyModules,
+    limits: args.limits,
   };
 }
 
@@ -163,6 +191,14 @@ function closingVerdict(
     const more = failed.length > FAILED_RUNS_NAMED ? `; and ${failed.length - FAILED_RUNS_NAMED} more` : '';
     io.stderr(`pinbench: ${failed.length} of ${set.runs.length} runs failed: ${named.join('; ')}${more}\n`);
   }
+  const invalid = set.runs.filter((r): r is InvalidRun => r.status === 'invalid');
+  if (invalid.length > 0) {
+    const named = invalid.slice(0, FAILED_RUNS_NAMED).map((r) => `${r.id} (${r.reasons[0] ?? ''})`);
+    const more = invalid.length > FAILED_RUNS_NAMED ? `; and ${invalid.length - FAILED_RUNS_NAMED} more` : '';
+    io.stderr(
+      `pinbench: ${invalid.length} of ${set.runs.length} runs invalid (kept, not ranked with correct runs): ${named.join('; ')}${more}\n`,
+    );
+  }
   if (differences.length > 0) {
     const runs = new Set(differences.map((d) => d.id)).size;
     io.stderr(
@@ -177,7 +213,7 @@ function closingVerdict(
   }
   if (set.partial || checkInterrupted) return EXIT_INTERRUPTED;
   if (differences.length > 0) return EXIT_NONDETERMINISTIC;
-  if (failed.length > 0) return EXIT_RUN_FAILED;
+  if (failed.length > 0 || invalid.length > 0) return EXIT_RUN_FAILED;
   return EXIT_OK;
 }
 
@@ -198,5 +234,48 @@ async function writeReportBeside(set: ResultSet, outDir: string, io: Io): Promis
   } catch (error) {
     io.stderr(`pinbench: the HTML report was not written: ${error instanceof Error ? error.message : String(error)}\n`);
     return undefined;
+  }
+}
+
+/** Least time between two checkpoints, ms; a checkpoint that takes long spaces the next ones further (10x). */
+const CHECKPOINT_INTERVAL_MS = 5_000;
+
+/**
+ * While runs finish, results.json is rewritten now and then (atomically, `partial: true`) with the runs finished so
+ * far, so that a kill nobody can catch (SIGKILL, a power cut) loses at most the last few seconds of runs. Writes never
+ * overlap; the final write of the command replaces the last checkpoint.
+ */
+class Checkpoint {
+  private readonly results: Array<RunResult | undefined> = [];
+  private last = performance.now();
+  private intervalMs = CHECKPOINT_INTERVAL_MS;
+  private writing: Promise<void> = Promise.resolve();
+  private busy = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly build: (results: ReadonlyArray<RunResult | undefined>) => ResultSet,
+  ) {}
+
+  /** Run `index` finished. */
+  finished(index: number, result: RunResult): void {
+    this.results[index] = result;
+    const now = performance.now();
+    if (this.busy || now - this.last < this.intervalMs) return;
+    this.busy = true;
+    const set = this.build(this.results);
+    this.writing = writeResultSet(this.path, set)
+      .catch(() => undefined) // a failed checkpoint is not fatal: the final write reports its own errors
+      .finally(() => {
+        const end = performance.now();
+        this.intervalMs = Math.max(CHECKPOINT_INTERVAL_MS, 10 * (end - now));
+        this.last = end;
+        this.busy = false;
+      });
+  }
+
+  /** Resolves when no checkpoint is being written. */
+  settled(): Promise<void> {
+    return this.writing;
   }
 }
