@@ -151,20 +151,13 @@ async function planSpecs(args: AbArgs, base: AbSideInfo, head: AbSideInfo): Prom
   } catch (error) {
     throw error instanceof ConfigError ? withOptionName(error) : error;
   }
-  // This thread expands the suite: the names a strategy module registers must resolve here too.
-  const added: string[] = [];
-  for (const side of [base, head]) {
-    if (side.kind !== 'strategy-module') continue;
-    const file = side.strategyModules.at(-1);
-    if (file !== undefined) added.push(...(await loadStrategyModule(file)));
-  }
-  if (
-    base.kind === 'strategy-module' &&
-    head.kind === 'strategy-module' &&
-    overrides.strategy === undefined &&
-    added.length > 0
-  ) {
-    overrides = { ...overrides, strategy: [...new Set(added)] };
+  // This thread expands the suite: the names the head's strategy module registers must resolve here too (the
+  // base's version of the module registers the same names in its own thread; both cannot live in one registry).
+  let added: string[] = [];
+  const headModule = head.kind === 'strategy-module' ? head.strategyModules.at(-1) : undefined;
+  if (headModule !== undefined) added = await loadStrategyModule(headModule);
+  if (base.kind === 'strategy-module' && headModule !== undefined && overrides.strategy === undefined && added.length > 0) {
+    overrides = { ...overrides, strategy: added };
   }
   let plan: RunPlan;
   try {
