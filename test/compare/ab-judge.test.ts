@@ -5,7 +5,15 @@ import type { AbMeasurement, AbRunSamples, AbSideInfo } from '../../src/compare/
 import type { RunResult } from '../../src/results/types.js';
 import { MACHINE_A, metrics, params } from './fixtures.js';
 
-const SIDE: AbSideInfo = { label: 'x', kind: 'directory', root: '/x', commit: null, dirty: null, version: '0.1.0', strategyModules: [] };
+const SIDE: AbSideInfo = {
+  label: 'x',
+  kind: 'directory',
+  root: '/x',
+  commit: null,
+  dirty: null,
+  version: '0.1.0',
+  strategyModules: [],
+};
 
 /**
  * A deterministic wobble in [1, 1 + amplitude): noise that only adds time, as on a shared machine (a
@@ -20,7 +28,14 @@ function wobble(run: number, round: number, side: number, amplitude: number): nu
 }
 
 function ok(ptePages: number): RunResult {
-  return { id: `run ${ptePages}`, kind: 'scenario', params: params('unlocked', ptePages), status: 'ok', metrics: metrics(ptePages), wall: { durationMs: 1 } };
+  return {
+    id: `run ${ptePages}`,
+    kind: 'scenario',
+    params: params('unlocked', ptePages),
+    status: 'ok',
+    metrics: metrics(ptePages),
+    wall: { durationMs: 1 },
+  };
 }
 
 /** `runs` runs of `rounds` rounds; run i takes (1 + i/10) ms on base, `factor(i)` times that on head, plus noise. */
@@ -57,50 +72,74 @@ function measurement(runs: number, rounds: number, factor: (run: number) => numb
 const FAST = { resamples: 500 };
 
 test('the same code on both sides is no change, and the interval holds 1', () => {
-  const c = judgeAb(measurement(30, 12, () => 1), FAST);
+  const c = judgeAb(
+    measurement(30, 12, () => 1),
+    FAST,
+  );
   assert.equal(c.suite.state, 'no-change');
   assert.ok(c.suite.ci !== null && c.suite.ci.low <= 1 && c.suite.ci.high >= 1, JSON.stringify(c.suite.ci));
   assert.equal(abOutcome(c), 'ok');
 });
 
 test('head 20% slower on every run is a regression: the whole interval lies above 1.05', () => {
-  const c = judgeAb(measurement(30, 12, () => 1.2), FAST);
+  const c = judgeAb(
+    measurement(30, 12, () => 1.2),
+    FAST,
+  );
   assert.equal(c.suite.state, 'regressed');
   assert.ok(c.suite.ci !== null && c.suite.ci.low > 1.05);
   assert.equal(abOutcome(c), 'regressed');
 });
 
 test('head 20% faster is an improvement', () => {
-  const c = judgeAb(measurement(30, 12, () => 1 / 1.2), FAST);
+  const c = judgeAb(
+    measurement(30, 12, () => 1 / 1.2),
+    FAST,
+  );
   assert.equal(c.suite.state, 'improved');
   assert.equal(abOutcome(c), 'ok');
 });
 
 test('a real 3% slowdown inside the 5% noise band is no change, however significant', () => {
-  const c = judgeAb(measurement(30, 12, () => 1.03, 0.01), FAST);
+  const c = judgeAb(
+    measurement(30, 12, () => 1.03, 0.01),
+    FAST,
+  );
   assert.ok(c.suite.p < 0.05, `p ${c.suite.p}`);
   assert.equal(c.suite.state, 'no-change');
   assert.match(c.suite.reason, /noise band/);
 });
 
 test('with a threshold of 2% the same 3% slowdown is a regression', () => {
-  const c = judgeAb(measurement(30, 12, () => 1.03, 0.01), { ...FAST, threshold: 0.02 });
+  const c = judgeAb(
+    measurement(30, 12, () => 1.03, 0.01),
+    { ...FAST, threshold: 0.02 },
+  );
   assert.equal(c.suite.state, 'regressed');
 });
 
 test('fewer than five rounds are insufficient samples, not no change, even for a large slowdown', () => {
-  const c = judgeAb(measurement(30, 4, () => 1.5), FAST);
+  const c = judgeAb(
+    measurement(30, 4, () => 1.5),
+    FAST,
+  );
   assert.equal(c.suite.state, 'insufficient-samples');
   assert.match(c.suite.reason, /4 round/);
 });
 
 test('fewer than six timed runs are insufficient samples', () => {
-  const c = judgeAb(measurement(5, 12, () => 1.5), FAST);
+  const c = judgeAb(
+    measurement(5, 12, () => 1.5),
+    FAST,
+  );
   assert.equal(c.suite.state, 'insufficient-samples');
 });
 
 test('a run twice as slow in every round is flagged after Holm correction; the others are not', () => {
-  const c = judgeAb(measurement(20, 12, (i) => (i === 3 ? 2 : 1), 0.1), FAST);
+  const c = judgeAb(
+    measurement(20, 12, (i) => (i === 3 ? 2 : 1), 0.1),
+    FAST,
+  );
   const flagged = c.runs.filter((r) => r.state === 'regressed').map((r) => r.id);
   assert.deepEqual(flagged, ['run 67']);
   // 12 rounds all on one side: p = 2/4096, times 20 runs = 0.0098 < 0.05.
@@ -109,7 +148,10 @@ test('a run twice as slow in every round is flagged after Holm correction; the o
 
 test('per-run verdicts say insufficient samples when the rounds cannot reach alpha after correction', () => {
   // 8 rounds: the best p is 2/256, times 30 runs = 0.23 > 0.05.
-  const c = judgeAb(measurement(30, 8, (i) => (i === 3 ? 2 : 1)), FAST);
+  const c = judgeAb(
+    measurement(30, 8, (i) => (i === 3 ? 2 : 1)),
+    FAST,
+  );
   assert.ok(c.runs.every((r) => r.state === 'insufficient-samples'));
 });
 

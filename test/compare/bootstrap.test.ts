@@ -7,7 +7,10 @@ const OPTIONS = { confidence: 0.95, resamples: 2000, seed: 7 };
 /** A rows x cols matrix: row r has its own level, column c a shift common to every row, plus a small wobble. */
 function matrix(rows: number, cols: number, columnShift: number): number[][] {
   return Array.from({ length: rows }, (_, r) =>
-    Array.from({ length: cols }, (_, c) => 0.01 * ((r * 7) % 5) + columnShift * (c % 2 === 0 ? 1 : -1) + 0.001 * ((r * 3 + c * 5) % 7)),
+    Array.from(
+      { length: cols },
+      (_, c) => 0.01 * ((r * 7) % 5) + columnShift * (c % 2 === 0 ? 1 : -1) + 0.001 * ((r * 3 + c * 5) % 7),
+    ),
   );
 }
 
@@ -50,7 +53,10 @@ test('resampling the rounds widens the interval when a round shifts every run al
   const stat = rowMedianStatistic(m);
   const rowsOnly = bootstrap(12, (picks) => medianOf(Array.from(picks, (r) => stat(r, allColumns(6)))), OPTIONS);
   const twoWay = twoWayBootstrap(12, 6, stat, OPTIONS);
-  assert.ok(twoWay.high - twoWay.low > 2 * (rowsOnly.high - rowsOnly.low), `${JSON.stringify(twoWay)} vs ${JSON.stringify(rowsOnly)}`);
+  assert.ok(
+    twoWay.high - twoWay.low > 2 * (rowsOnly.high - rowsOnly.low),
+    `${JSON.stringify(twoWay)} vs ${JSON.stringify(rowsOnly)}`,
+  );
 });
 
 test('an empty matrix is refused', () => {

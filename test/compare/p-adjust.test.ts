@@ -12,7 +12,9 @@ const P = [0.01, 0.04, 0.03, 0.005];
 
 function assertAllClose(actual: number[], expected: number[]): void {
   assert.equal(actual.length, expected.length);
-  actual.forEach((a, i) => assert.ok(Math.abs(a - (expected[i] ?? Number.NaN)) < 1e-12, `${i}: ${a} vs ${expected[i]}`));
+  actual.forEach((a, i) => {
+    assert.ok(Math.abs(a - (expected[i] ?? Number.NaN)) < 1e-12, `${i}: ${a} vs ${expected[i]}`);
+  });
 }
 
 test('Holm multiplies the k-th smallest p by m - k + 1 and keeps the adjusted values increasing', () => {
