@@ -30,6 +30,8 @@ export async function runCompare(args: CompareArgs, io: Io): Promise<ExitCode> {
     threshold: args.threshold,
     alpha: args.alpha,
     normalisedThreshold: args.normalisedThreshold,
+    correction: args.correction,
+    wall: args.wall,
   });
   const baseline = await loadResultSet(args.baseline);
   const current = await loadResultSet(args.current);
@@ -52,7 +54,7 @@ export async function runCompare(args: CompareArgs, io: Io): Promise<ExitCode> {
   }
   if (args.html !== undefined) await writeHtml(baseline, current, args.html);
 
-  const text = renderComparisonText(comparison, outcome).trimEnd();
+  const text = renderComparisonText(comparison, outcome, { wall: args.wall }).trimEnd();
   io.stdout(`${args.quiet ? (text.split('\n').at(-1) ?? '') : text} (exit ${exitCode})\n`);
   if (args.markdown !== undefined) io.stdout(`markdown: ${args.markdown}\n`);
   if (args.html !== undefined) io.stdout(`html: ${args.html}/index.html\n`);
