@@ -78,6 +78,14 @@ export const wallSchema = z
       .optional()
       .meta({ description: 'Wall ns per simulated event divided by the calibration loop’s ns per iteration.' }),
     samplesMs: z.array(z.number().min(0)).optional().meta({ description: 'Raw wall-clock samples, ms.' }),
+    sampleOrder: z
+      .enum(['time', 'sorted'])
+      .optional()
+      .meta({
+        description:
+          'Order of samplesMs: "time", as taken (pinbench 0.2: one sample per round of the pass, spread over the job); ' +
+          'absent or "sorted" in older files, whose samples were back-to-back repeats stored sorted.',
+      }),
     meanMs: z.number().min(0).optional(),
     p50Ms: z.number().min(0).optional(),
     p99Ms: z.number().min(0).optional(),

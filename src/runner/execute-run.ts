@@ -3,58 +3,130 @@ import { Bench } from 'tinybench';
 import type { RunResult, WallStats } from '../results/types.js';
 import { runScenario } from '../scenarios/index.js';
 import { ModelError } from '../shared/errors.js';
-import { calibrationNsPerIter } from './calibrate.js';
+import { calibrateBesideSample, calibrationNsPerIter } from './calibrate.js';
 import { loadStrategyModules } from './strategy-modules.js';
 import { getStrategy } from '../strategies/registry.js';
-import type { MicroRunSpec, MicroSuite, RunTask, ScenarioRunSpec, TimingOptions } from './types.js';
+import type { MicroRunSpec, MicroSuite, RunTask, ScenarioRunSpec, TimingOptions, WallSample, WorkerTask } from './types.js';
 
 /** Warm-up time of a micro-benchmark task, ms. */
 export const MICRO_WARMUP_MS = 50;
 
+/** Fewest wall-clock samples of a scenario run, whatever its length (issue 10: one cold sample means nothing). */
+export const MIN_WALL_SAMPLES = 5;
+/** Untimed warm-up of a run in a thread that has not run it yet: repeated until this much time has passed, ms. */
+export const WARMUP_MS = 20;
+
+/** Specs this thread has run (and so warmed up): a later sample of one of them needs no warm-up. */
+const warmed = new Set<string>();
+
+/**
+ * Execute one task in this thread: a run (its exact metrics and first timed sample) or one more timed sample
+ * of a scenario run. The same function is the piscina worker's (worker.ts is only glue) and runs in-process
+ * (`--workers 0`, the profiler).
+ */
+export async function executeTask(task: WorkerTask): Promise<RunResult | WallSample> {
+  if (task.kind === 'sample') {
+    await loadStrategyModules(task.strategyModules);
+    return executeSample(task.spec, task.events);
+  }
+  return executeRun(task);
+}
+
 /**
  * Execute one run: import the strategy modules, run the spec, time it. Never throws: a failure of the model
- * or of a strategy becomes `{ status: 'error' }` with its message. The same function runs in a piscina
- * worker (worker.ts is only glue around it) and in-process (`--workers 0`, the profiler).
+ * or of a strategy becomes `{ status: 'error' }` with its message.
  */
 export async function executeRun(task: RunTask): Promise<RunResult> {
   const { spec } = task;
   try {
     await loadStrategyModules(task.strategyModules);
-    return spec.kind === 'scenario' ? executeScenario(spec, task.timing) : await executeMicro(spec, task.timing);
+    return spec.kind === 'scenario' ? executeScenario(spec) : await executeMicro(spec, task.timing);
   } catch (error) {
     return { id: spec.id, kind: spec.kind, params: { ...spec.params }, status: 'error', error: errorMessage(error) };
   }
 }
 
 /**
- * Run the scenario once for its metrics (timed, cold), then, when the budget allows, repeat it under
- * tinybench for warm samples. Every repetition must simulate the same number of events: a cheap check
- * that the model is deterministic within a thread.
+ * Run the scenario once for its exact metrics (untimed: it is the first warm-up), warm it up until
+ * WARMUP_MS have passed, and take its first timed sample. Later samples come from later rounds of the pass
+ * (`executeSample`), so that a run's samples are spread over the job, not taken back to back.
  */
-function executeScenario(spec: ScenarioRunSpec, timing: TimingOptions): RunResult {
-  const calibration = calibrationNsPerIter();
+function executeScenario(spec: ScenarioRunSpec): RunResult {
   // Recorded with the run, so that no reader has to guess the writers' lock from the strategy's name.
   const splitPtlocks = getStrategy(spec.params.strategy).splitPtlocks !== false;
   const start = performance.now();
   const output = runScenario(spec.params);
-  const firstMs = performance.now() - start;
+  while (performance.now() - start < WARMUP_MS) runScenario(spec.params);
+  warmed.add(spec.id);
+  const sample = timeOnce(spec, output.events);
+  return {
+    id: spec.id,
+    kind: 'scenario',
+    params: spec.params,
+    status: 'ok',
+    splitPtlocks,
+    metrics: output.metrics,
+    wall: wallFromSamples([sample], output.events),
+  };
+}
 
-  const repeats = Math.min(timing.maxSamples - 1, Math.floor((timing.budgetMs - firstMs) / Math.max(firstMs, 1e-3)));
-  let wall: WallStats;
-  if (repeats >= 1) {
-    const bench = new Bench({ iterations: repeats, time: 0, warmup: false, retainSamples: true, throws: true });
-    bench.add(spec.id, () => {
-      const again = runScenario(spec.params);
-      if (again.events !== output.events) {
-        throw new ModelError(`nondeterministic: ${output.events} events on the first run, ${again.events} on a repeat`);
-      }
-    });
-    const [benchTask] = bench.runSync();
-    wall = wallFromBench(benchTask.result, output.events, calibration) ?? singleSample(firstMs, output.events, calibration);
-  } else {
-    wall = singleSample(firstMs, output.events, calibration);
+/**
+ * One more timed sample of a scenario run, warmed up first when this thread has not run it yet. Throws
+ * ModelError when the run simulates another number of events than its first run did (the model must be
+ * deterministic within a thread).
+ */
+export function executeSample(spec: ScenarioRunSpec, expectedEvents?: number): WallSample {
+  if (!warmed.has(spec.id)) {
+    const start = performance.now();
+    do runScenario(spec.params);
+    while (performance.now() - start < WARMUP_MS);
+    warmed.add(spec.id);
   }
-  return { id: spec.id, kind: 'scenario', params: spec.params, status: 'ok', splitPtlocks, metrics: output.metrics, wall };
+  return timeOnce(spec, expectedEvents);
+}
+
+/** The calibration loop, then one timed run of the scenario. */
+function timeOnce(spec: ScenarioRunSpec, expectedEvents?: number): WallSample {
+  const calibrationNsPerIter = calibrateBesideSample();
+  const start = performance.now();
+  const output = runScenario(spec.params);
+  const ms = performance.now() - start;
+  if (expectedEvents !== undefined && output.events !== expectedEvents) {
+    throw new ModelError(`nondeterministic: ${expectedEvents} events on the first run, ${output.events} on a repeat`);
+  }
+  return { ms, calibrationNsPerIter };
+}
+
+/**
+ * The wall statistics of a scenario run from its samples in time order: durationMs is their median,
+ * eventsPerSec follows from it, and normalisedPerEvent is the median over samples of each sample's ns per
+ * event divided by the calibration taken just before it. `samplesMs` keep the time order
+ * (`sampleOrder: 'time'`), which is what lets a reader see drift.
+ */
+export function wallFromSamples(samples: readonly WallSample[], events: number): WallStats {
+  const samplesMs = samples.map((s) => s.ms);
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  const median = medianSorted(sorted);
+  const normalised = samples.map((s) => (s.ms * 1e6) / Math.max(1, events) / s.calibrationNsPerIter).sort((a, b) => a - b);
+  const calibrations = samples.map((s) => s.calibrationNsPerIter).sort((a, b) => a - b);
+  const mean = samplesMs.reduce((a, b) => a + b, 0) / samplesMs.length;
+  return {
+    durationMs: median,
+    ...(events > 0 && median > 0 ? { eventsPerSec: events / (median / 1000), normalisedPerEvent: medianSorted(normalised) } : {}),
+    samplesMs,
+    sampleOrder: 'time',
+    meanMs: mean,
+    p50Ms: median,
+    p99Ms: sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? median,
+    samples: samplesMs.length,
+    calibrationNsPerIter: medianSorted(calibrations),
+  } as WallStats;
+}
+
+function medianSorted(sorted: readonly number[]): number {
+  const n = sorted.length;
+  if (n === 0) return 0;
+  return n % 2 === 1 ? sorted[n >> 1] : (sorted[(n >> 1) - 1] + sorted[n >> 1]) / 2;
 }
 
 /** Time a micro-benchmark task with tinybench: a short warm-up, then `timing.maxSamples` samples. */
@@ -95,19 +167,6 @@ function wallFromBench(result: BenchResult, events: number | undefined, calibrat
     p99Ms: latency.p99,
     rme: Number.isFinite(latency.rme) ? latency.rme : 0,
     samples: latency.samplesCount,
-    calibrationNsPerIter: calibration,
-  };
-}
-
-function singleSample(durationMs: number, events: number, calibration: number): WallStats {
-  return {
-    ...perEvent(durationMs, events, calibration),
-    samplesMs: [durationMs],
-    meanMs: durationMs,
-    p50Ms: durationMs,
-    p99Ms: durationMs,
-    rme: 0,
-    samples: 1,
     calibrationNsPerIter: calibration,
   };
 }
