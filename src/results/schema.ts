@@ -169,6 +169,10 @@ export const toolSchema = z.looseObject({
   name: z.literal('pinbench'),
   version: z.string().min(1),
   commit: z.string().nullable().meta({ description: 'git commit of pinbench, null outside a git checkout.' }),
+  dirty: z
+    .boolean()
+    .optional()
+    .meta({ description: "Whether pinbench's tracked files had uncommitted changes (absent when unknown, or in older files)." }),
 });
 
 /** The whole document. */
@@ -183,6 +187,21 @@ export const resultSetSchema = z
     partial: z.boolean().meta({ description: 'True when interrupted: only the finished runs are present.' }),
     argv: z.array(z.string()).optional().meta({ description: 'The command line after `pinbench`, for reproduction.' }),
     workers: count.optional().meta({ description: 'Worker threads of the pool (0: in-process).' }),
+    determinism: z
+      .looseObject({
+        checked: z.boolean(),
+        passed: z.boolean(),
+        differences: count.meta({ description: 'Exact values that differed between the two passes.' }),
+        examples: z
+          .array(z.looseObject({ id: z.string(), metric: z.string(), first: z.unknown(), second: z.unknown() }))
+          .optional()
+          .meta({ description: 'The first differences, run by run.' }),
+      })
+      .optional()
+      .meta({
+        description:
+          'The outcome of `--check-determinism` (every run twice, in reverse order on a fresh pool). passed: false means the exact metrics are not reproducible.',
+      }),
     runs: z.array(runResultSchema),
   })
   .meta({

@@ -12,6 +12,8 @@ export interface ResultSetInfo {
   partial: boolean;
   argv?: string[];
   workers?: number;
+  /** The outcome of --check-determinism, when it ran. */
+  determinism?: ResultSet['determinism'];
 }
 
 /**
@@ -39,6 +41,7 @@ export function buildResultSet(
     partial: info.partial,
     ...(info.argv !== undefined ? { argv: info.argv } : {}),
     ...(info.workers !== undefined ? { workers: info.workers } : {}),
+    ...(info.determinism !== undefined ? { determinism: info.determinism } : {}),
     runs: results.filter((r): r is RunResult => r !== undefined),
   };
   return set;
