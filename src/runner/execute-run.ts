@@ -15,6 +15,14 @@ export const MICRO_WARMUP_MS = 50;
 export const MIN_WALL_SAMPLES = 5;
 /** Untimed warm-up of a run in a thread that has not run it yet: repeated until this much time has passed, ms. */
 export const WARMUP_MS = 20;
+/**
+ * Untimed warm-up of the first run of a thread, ms: V8 compiles the engine, the strategies and Xen's model in
+ * tiers as they get hot, and a fresh thread's first run measured a sixteenth of the speed of its fourth.
+ */
+export const THREAD_WARMUP_MS = 400;
+
+/** Whether this thread has been warmed up (its first run, and the calibration loop). */
+let threadWarm = false;
 
 /** Specs this thread has run (and so warmed up): a later sample of one of them needs no warm-up. */
 const warmed = new Set<string>();
@@ -56,8 +64,7 @@ function executeScenario(spec: ScenarioRunSpec): RunResult {
   const splitPtlocks = getStrategy(spec.params.strategy).splitPtlocks !== false;
   const start = performance.now();
   const output = runScenario(spec.params);
-  while (performance.now() - start < WARMUP_MS) runScenario(spec.params);
-  warmed.add(spec.id);
+  warmUp(spec, start);
   const sample = timeOnce(spec, output.events);
   return {
     id: spec.id,
@@ -78,11 +85,22 @@ function executeScenario(spec: ScenarioRunSpec): RunResult {
 export function executeSample(spec: ScenarioRunSpec, expectedEvents?: number): WallSample {
   if (!warmed.has(spec.id)) {
     const start = performance.now();
-    do runScenario(spec.params);
-    while (performance.now() - start < WARMUP_MS);
-    warmed.add(spec.id);
+    runScenario(spec.params);
+    warmUp(spec, start);
   }
   return timeOnce(spec, expectedEvents);
+}
+
+/**
+ * Run `spec` untimed until WARMUP_MS have passed since `start` (THREAD_WARMUP_MS for the first run of a
+ * thread, which also warms the calibration loop up).
+ */
+function warmUp(spec: ScenarioRunSpec, start: number): void {
+  const budget = threadWarm ? WARMUP_MS : THREAD_WARMUP_MS;
+  if (!threadWarm) calibrationNsPerIter();
+  while (performance.now() - start < budget) runScenario(spec.params);
+  threadWarm = true;
+  warmed.add(spec.id);
 }
 
 /** The calibration loop, then one timed run of the scenario. */
