@@ -35,9 +35,18 @@ const SMALL = [
   '--no-html',
 ];
 
+/** One job of the module against itself, shared by the tests that read its outputs (a job takes seconds). */
+let sameModuleJob: Promise<{ out: string; code: number | null; stdout: string; stderr: string }> | undefined;
+function sameModule() {
+  sameModuleJob ??= (async () => {
+    const out = tempDir();
+    return { out, ...(await runCli(['ab', V1, V1, ...SMALL, '--out', out, '--quiet'])) };
+  })();
+  return sameModuleJob;
+}
+
 test('ab of one strategy module against itself writes its outputs and finds no exact change', async () => {
-  const out = tempDir();
-  const { code, stdout, stderr } = await runCli(['ab', V1, V1, ...SMALL, '--out', out, '--quiet']);
+  const { out, code, stdout, stderr } = await sameModule();
   assert.equal(code, 0, stderr);
   assert.match(stdout, /^OK: wall clock .*exact metrics identical \(exit 0\)$/m);
   const doc = JSON.parse(readFileSync(join(out, 'ab.json'), 'utf8')) as {
