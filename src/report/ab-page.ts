@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { medianOf } from '../compare/bootstrap.js';
 import { describeAbOutcome, describeAbSide, ratioText } from '../compare/ab/render.js';
-import { abOutcome, intervalText, percentText } from '../compare/ab/judge.js';
-import type { AbComparison, AbMeasurement } from '../compare/ab/types.js';
+import { intervalText, percentText } from '../compare/ab/judge.js';
+import type { AbComparison, AbMeasurement, AbOutcome } from '../compare/ab/types.js';
 import type { AbPageData } from './ab-types.js';
 import { escapeHtml, scriptJson } from './html.js';
 
@@ -10,7 +10,7 @@ import { escapeHtml, scriptJson } from './html.js';
 export const AB_CLIENT_URL = new URL('./client/ab.js', import.meta.url);
 
 /** The data the page draws, from a judged job. */
-export function abPageData(comparison: AbComparison, measurement: AbMeasurement): AbPageData {
+export function abPageData(comparison: AbComparison, measurement: AbMeasurement, outcome: AbOutcome): AbPageData {
   const timed = measurement.runs.filter((run) => run.base.status === 'ok' && run.head.status === 'ok' && run.baseMs.length > 0);
   const rounds: AbPageData['rounds'] = [];
   for (let k = 0; k < measurement.rounds; k++) {
@@ -20,7 +20,7 @@ export function abPageData(comparison: AbComparison, measurement: AbMeasurement)
   const s = comparison.suite;
   return {
     title: `pinbench ab: ${measurement.head.label} against ${measurement.base.label} (suite ${measurement.suite})`,
-    outcome: describeAbOutcome(comparison, abOutcome(comparison)),
+    outcome: describeAbOutcome(comparison, outcome),
     state: s.state,
     reason: s.reason,
     ratio: s.ratio,
@@ -56,8 +56,13 @@ p.note { color: #5b5b60; max-width: 70em; }
 `;
 
 /** The page, as a string. Pure but for reading the compiled client once. */
-export function renderAbPage(comparison: AbComparison, measurement: AbMeasurement, plotlySrc: string): string {
-  const data = abPageData(comparison, measurement);
+export function renderAbPage(
+  comparison: AbComparison,
+  measurement: AbMeasurement,
+  outcome: AbOutcome,
+  plotlySrc: string,
+): string {
+  const data = abPageData(comparison, measurement, outcome);
   const s = comparison.suite;
   const rows: [string, string][] = [
     ['base', describeAbSide(measurement.base)],

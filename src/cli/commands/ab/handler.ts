@@ -120,7 +120,7 @@ export async function runAbCommand(args: AbArgs, { io }: CommandContext): Promis
     const outcome = abOutcome(comparison, { acceptExactChanges: args.acceptExactChanges });
     const exitCode = comparison.failedBoth.length > 0 && outcome === 'ok' ? EXIT_RUN_FAILED : OUTCOME_EXIT_CODES[outcome];
     const markdown = renderAbMarkdown(comparison, outcome);
-    await writeOutputs(outDir, measurement, comparison, markdown, args.html);
+    await writeOutputs(outDir, measurement, comparison, outcome, markdown, args.html);
     if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, `${markdown}\n`, 'utf8');
 
     if (args.json) io.stdout(`${JSON.stringify(comparison, null, 2)}\n`);
@@ -177,6 +177,7 @@ async function writeOutputs(
   outDir: string,
   measurement: AbMeasurement,
   comparison: AbComparison,
+  outcome: AbOutcome,
   markdown: string,
   html: boolean,
 ): Promise<void> {
@@ -189,7 +190,7 @@ async function writeOutputs(
   await writeFileAtomic(join(outDir, AB_FILES.markdown), markdown);
   if (html) {
     const { writeAbReport } = await import('../../../report/write-ab.js');
-    await writeAbReport(comparison, measurement, outDir);
+    await writeAbReport(comparison, measurement, outcome, outDir);
   }
 }
 
