@@ -81,8 +81,8 @@ export async function runAbCommand(args: AbArgs, { io }: CommandContext): Promis
 
     const specs = await planSpecs(args, base, head);
     say(
-      `pinbench ab: suite ${args.suite}, ${specs.length} runs, ${args.rounds} rounds (base ${base.label}, head ${head.label}); ` +
-        `one core at a time, about ${Math.ceil(specs.length / 40)} s per round on an idle machine`,
+      `pinbench ab: suite ${args.suite}, ${specs.length} runs, up to ${args.rounds} rounds within ${args.maxTimeS} s ` +
+        `(base ${base.label}, head ${head.label}); one side at a time, on one core`,
     );
     const progress = createProgress(args.quiet || !io.stderrIsTty);
     let phase = '';
