@@ -48,7 +48,7 @@ export async function executeRun(task: RunTask): Promise<RunResult> {
   const { spec } = task;
   try {
     await loadStrategyModules(task.strategyModules);
-    return spec.kind === 'scenario' ? executeScenario(spec) : await executeMicro(spec, task.timing);
+    return spec.kind === 'scenario' ? executeScenario(spec, task.timing) : await executeMicro(spec, task.timing);
   } catch (error) {
     return { id: spec.id, kind: spec.kind, params: { ...spec.params }, status: 'error', error: errorMessage(error) };
   }
@@ -58,14 +58,23 @@ export async function executeRun(task: RunTask): Promise<RunResult> {
  * Run the scenario once for its exact metrics (untimed: it is the first warm-up), warm it up until
  * WARMUP_MS have passed, and take its first timed sample. Later samples come from later rounds of the pass
  * (`executeSample`), so that a run's samples are spread over the job, not taken back to back.
+ *
+ * With `maxSamples` 1 (metrics only: `--samples 1`, the second pass of --check-determinism) the scenario runs
+ * exactly once, and that run's time is its one sample, cold: no warm-up is spent on a figure that one sample
+ * cannot make honest anyway (compare calls it "insufficient samples").
  */
-function executeScenario(spec: ScenarioRunSpec): RunResult {
+function executeScenario(spec: ScenarioRunSpec, timing: TimingOptions): RunResult {
   // Recorded with the run, so that no reader has to guess the writers' lock from the strategy's name.
   const splitPtlocks = getStrategy(spec.params.strategy).splitPtlocks !== false;
+  const calibration = timing.maxSamples <= 1 ? calibrateBesideSample() : 0;
   const start = performance.now();
   const output = runScenario(spec.params);
-  warmUp(spec, start);
-  const sample = timeOnce(spec, output.events);
+  let sample: WallSample;
+  if (timing.maxSamples <= 1) sample = { ms: performance.now() - start, calibrationNsPerIter: calibration };
+  else {
+    warmUp(spec, start);
+    sample = timeOnce(spec, output.events);
+  }
   return {
     id: spec.id,
     kind: 'scenario',
