@@ -61,7 +61,7 @@ export const runSpec: CommandSpec = {
       min: 1,
       defaultDescription: `${DEFAULT_MAX_SAMPLES}; micro suites ${DEFAULT_MICRO_SAMPLES}`,
       describe:
-        'most wall-clock samples of each run, one per round of the pass (at least 5, or this many when fewer); for a micro suite, the tinybench samples of each task',
+        'most wall-clock samples of each run, one per round of the pass (at least 5, or this many when fewer; 1: the metrics run itself, cold, no warm-up); for a micro suite, the tinybench samples of each task',
     },
     'budget-ms': {
       kind: 'number',
