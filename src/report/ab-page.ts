@@ -27,6 +27,7 @@ export function abPageData(comparison: AbComparison, measurement: AbMeasurement,
     ci: s.ci,
     threshold: comparison.options.threshold,
     confidence: comparison.options.confidence,
+    estimator: comparison.options.estimator,
     runs: comparison.runs.map((r) => ({
       id: r.id,
       ratio: r.ratio,

@@ -28,6 +28,8 @@ export interface AbPageData {
   ci: { low: number; high: number } | null;
   threshold: number;
   confidence: number;
+  /** How a run's ratio was estimated: `min` (fastest rounds) or `median` (median per-round ratio). */
+  estimator: 'min' | 'median';
   runs: AbPageRun[];
   /** Per round (1-based), the median over runs of that round's head / base. */
   rounds: { round: number; ratio: number }[];

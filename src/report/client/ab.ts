@@ -81,9 +81,11 @@ function abMain(data: AbPageData): void {
       ratioEl,
       traces,
       {
-        title: { text: 'Per-run ratio head / base (median over rounds, with its interval), sorted' },
+        title: {
+          text: `Per-run ratio head / base (${data.estimator === 'min' ? 'fastest round over fastest round' : 'median per-round ratio'}, with its interval over rounds), sorted`,
+        },
         xaxis: { title: { text: 'runs, sorted by ratio' }, zeroline: false },
-        yaxis: { title: { text: 'head / base (log scale; above 1 is slower)' }, type: 'log' },
+        yaxis: { title: { text: 'head / base (log scale; above 1 is slower)' }, type: 'log', tickformat: '.2f' },
         shapes,
         margin: { t: 50, r: 20 },
         legend: { orientation: 'h', y: -0.2 },
@@ -109,7 +111,7 @@ function abMain(data: AbPageData): void {
       {
         title: { text: 'Head / base per round (median over runs): drift or a trend over the job' },
         xaxis: { title: { text: 'round' }, dtick: 1 },
-        yaxis: { title: { text: 'head / base' }, type: 'log' },
+        yaxis: { title: { text: 'head / base' }, type: 'log', tickformat: '.3f' },
         shapes: shapes.filter((s) => (s as { type: string }).type === 'line'),
         margin: { t: 50, r: 20 },
       },
