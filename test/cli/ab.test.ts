@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { loadResultSet } from '../../src/results/load.js';
 import { FIXTURES, runCli, tempDir } from '../support/cli.js';
@@ -69,6 +70,18 @@ test('ab writes each side as a result set whose runs keep their five samples in 
     assert.equal(run.wall.samplesMs?.length, 5);
     assert.equal((run.wall as Record<string, unknown>).sampleOrder, 'time');
   }
+});
+
+test('two pinbench directories run in one shared thread; two strategy modules in a thread each', async () => {
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const out = tempDir();
+  const { code, stderr } = await runCli(['ab', root, root, ...SMALL, '--strategy', 'unlocked', '--out', out, '--quiet']);
+  assert.equal(code, 0, stderr);
+  const read = (dir: string) =>
+    (JSON.parse(readFileSync(join(dir, 'ab.json'), 'utf8')) as { measurement: { threads: string } }).measurement;
+  assert.equal(read(out).threads, 'shared');
+  const { out: modulesOut } = await sameModule();
+  assert.equal(read(modulesOut).threads, 'per-side');
 });
 
 test('fewer than five rounds give "insufficient samples", not "no change"', async () => {

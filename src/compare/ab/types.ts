@@ -58,6 +58,8 @@ export interface AbMeasurement {
   durationMs: number;
   /** Whether the job was interrupted before the rounds asked for. */
   partial: boolean;
+  /** Both sides in one worker thread (`shared`: revisions and directories) or one each (`per-side`: strategy modules). */
+  threads?: 'shared' | 'per-side';
   /** The machine's 1, 5 and 15 minute load averages when the job started and when it ended. */
   loadAverage: { start: number[]; end: number[] };
   runs: AbRunSamples[];

@@ -3,14 +3,14 @@ import type { ExactValue } from '../../results/types.js';
 
 export type { AbMeasurement, AbRunSamples, AbSideInfo, AbSideName } from '../../compare/ab/types.js';
 
-/** A request to a side's thread. */
-export type SamplerRequest =
-  /** Import the side's model and strategy modules. */
+/** A request to a thread, for one side's model (a thread may host both sides). */
+export type SamplerRequest = { side: AbSideName } /** Import the side's model and strategy modules. */ & (
   | { type: 'init'; root: string; strategyModules: string[] }
   /** Run once, untimed by the caller: exact metrics (or the error) and the wall ms of the run. */
   | { type: 'metrics'; point: Record<string, unknown> }
-  /** Run `iterations` times back to back and return the wall ms per repetition (untimed when `warmup`). */
-  | { type: 'sample'; point: Record<string, unknown>; iterations: number };
+  /** Run `iterations` times back to back and return the wall ms per repetition. */
+  | { type: 'sample'; point: Record<string, unknown>; iterations: number }
+);
 
 /** A side's answer. */
 export type SamplerResponse =

@@ -58,7 +58,8 @@ there once: HEAD~1, main, a tag, a commit), a directory holding a built pinbench
 is, uncommitted changes included), or a strategy module file (both sides then run this pinbench, each
 importing its own version of the module).
 
-Both sides run in threads of their own, interleaved on this machine in one job: untimed warm-up passes
+Both sides run interleaved on this machine in one job, in one worker thread (so on the same core; two
+strategy modules, which register the same names, get a thread each): untimed warm-up passes
 (the first records every run's exact metrics), then --rounds rounds in which every run is timed on both
 sides back to back, in a shuffled order, the first side alternating (A B, B A), so both sides see the
 same load and drift. A run's ratio is, by default, its fastest round on head over its fastest round on
