@@ -78,7 +78,10 @@ export class Lockdep {
     if (!this.debugLocks.on) return;
     const top = this.classes.length - 1;
     if (nest && top >= 0 && this.classes[top] === cls) {
-      if (++this.references[top] >= this.referencesLimit) {
+      // `references` has one entry per entry of `classes`, so `top` indexes it.
+      const references = (this.references[top] as number) + 1;
+      this.references[top] = references;
+      if (references >= this.referencesLimit) {
         this.referenceOverflows++;
         this.debugLocks.off('lockdep: held_lock.references overflow');
       }
@@ -106,7 +109,10 @@ export class Lockdep {
     const top = this.classes.length - 1;
     const i = top >= 0 && this.classes[top] === cls ? top : this.classes.lastIndexOf(cls);
     if (i < 0) return;
-    if (--this.references[i] === 0) {
+    // `references` has one entry per entry of `classes`, so `i` indexes it.
+    const references = (this.references[i] as number) - 1;
+    this.references[i] = references;
+    if (references === 0) {
       if (i === top) {
         this.classes.pop();
         this.references.pop();

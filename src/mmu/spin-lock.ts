@@ -70,7 +70,9 @@ export class SpinLockTable {
 
   /** Locks of `cls` that `vcpu` holds now. */
   heldBy(vcpu: number, cls: LockClass): number {
-    return this.held[vcpu * 2 + cls];
+    const held = this.held[vcpu * 2 + cls];
+    if (held === undefined) throw new ModelError(`no vCPU ${vcpu}: the lock table has ${this.held.length / 2}`);
+    return held;
   }
 
   /**
@@ -80,23 +82,31 @@ export class SpinLockTable {
   tryAcquire(id: number, vcpu: number): boolean {
     const cls = this.classOf(id);
     const owner = this.owner[id];
+    if (owner === undefined) throw new ModelError(`no lock ${id}: the lock table has ${this.owner.length}`);
     if (owner === vcpu) throw new ModelError(`vCPU ${vcpu} takes ${LOCK_CLASS_NAMES[cls]} ${id} that it holds: it would spin forever`);
+    // Every per-lock array has the length of `owner`, which `id` indexes (checked above); `held` has two slots per
+    // vCPU and a vCPU id is below the count it was built with: the `as number` reads below are in range.
     if (owner < 0) {
       this.owner[id] = vcpu;
       this.acquiredAt[id] = this.clock.now;
-      this.acquisitions[id]++;
+      this.acquisitions[id] = (this.acquisitions[id] as number) + 1;
       const stats = cls === LOCK_CLASS_PTL ? this.ptlStats : this.pageTableLockStats;
       stats.acquisitions++;
-      const h = ++this.held[vcpu * 2 + cls];
+      const k = vcpu * 2 + cls;
+      const h = (this.held[k] as number) + 1;
+      this.held[k] = h;
       if (h > stats.maxHeld) stats.maxHeld = h;
       return true;
     }
-    this.contentions[id]++;
+    this.contentions[id] = (this.contentions[id] as number) + 1;
     this.classes[cls].contentions++;
     let q = this.waiters.get(id);
-    if (!q) this.waiters.set(id, (q = []));
+    if (q === undefined) {
+      q = [];
+      this.waiters.set(id, q);
+    }
     q.push({ vcpu, sinceNs: this.clock.now });
-    this.waiting[id]++;
+    this.waiting[id] = (this.waiting[id] as number) + 1;
     return false;
   }
 
@@ -105,17 +115,23 @@ export class SpinLockTable {
    * the time given to `grant`.
    */
   release(id: number, vcpu: number): number {
-    if (this.owner[id] !== vcpu) {
-      throw new ModelError(`vCPU ${vcpu} releases lock ${id} owned by ${this.owner[id] < 0 ? 'nobody' : `vCPU ${this.owner[id]}`}`);
+    const owner = this.owner[id];
+    if (owner !== vcpu) {
+      const by = owner === undefined ? 'nobody (no such lock)' : owner < 0 ? 'nobody' : `vCPU ${owner}`;
+      throw new ModelError(`vCPU ${vcpu} releases lock ${id} owned by ${by}`);
     }
+    // `id` indexes owner (its owner is `vcpu`), so it indexes every per-lock array of the same length; `held` has
+    // the slots of `vcpu`, which holds this lock.
     const cls = this.classOf(id);
-    (cls === LOCK_CLASS_PTL ? this.ptlStats : this.pageTableLockStats).hold.record(this.clock.now - this.acquiredAt[id]);
-    this.held[vcpu * 2 + cls]--;
+    (cls === LOCK_CLASS_PTL ? this.ptlStats : this.pageTableLockStats).hold.record(this.clock.now - (this.acquiredAt[id] as number));
+    const k = vcpu * 2 + cls;
+    this.held[k] = (this.held[k] as number) - 1;
     if (this.waiting[id] === 0) {
       this.owner[id] = -1;
       return -1;
     }
-    const next = this.waiters.get(id)![0];
+    const next = this.waiters.get(id)?.[0];
+    if (next === undefined) throw new ModelError(`lock ${id} counts waiters but has no queue`);
     this.owner[id] = next.vcpu;
     this.acquiredAt[id] = Infinity; // set by grant
     return next.vcpu;
@@ -126,10 +142,11 @@ export class SpinLockTable {
     const q = this.waiters.get(id);
     const w = q?.shift();
     if (!w || this.owner[id] !== w.vcpu) throw new ModelError(`grant of lock ${id} without a handed-over waiter`);
-    this.waiting[id]--;
+    // `id` indexes owner (its owner is w.vcpu), so it indexes the per-lock arrays of the same length.
+    this.waiting[id] = (this.waiting[id] as number) - 1;
     const cls = this.classOf(id);
     this.acquiredAt[id] = atNs;
-    this.acquisitions[id]++;
+    this.acquisitions[id] = (this.acquisitions[id] as number) + 1;
     this.classes[cls].acquisitions++;
     this.classes[cls].wait.record(atNs - w.sinceNs);
     this.noteHeld(w.vcpu, cls, 1);
@@ -138,13 +155,18 @@ export class SpinLockTable {
   /** Ids of locks still held or waited for (for the end-of-run invariant check). */
   stillHeld(): number[] {
     const out: number[] = [];
-    for (let i = 0; i < this.owner.length; i++) if (this.owner[i] >= 0) out.push(i);
+    this.owner.forEach((owner, i) => {
+      if (owner >= 0) out.push(i);
+    });
     return out;
   }
 
   private noteHeld(vcpu: number, cls: LockClass, delta: number): void {
     const k = vcpu * 2 + cls;
-    const h = (this.held[k] += delta);
+    const before = this.held[k];
+    if (before === undefined) throw new ModelError(`no vCPU ${vcpu}: the lock table has ${this.held.length / 2}`);
+    const h = before + delta;
+    this.held[k] = h;
     if (h > this.classes[cls].maxHeld) this.classes[cls].maxHeld = h;
   }
 }
