@@ -98,6 +98,7 @@ export function resolveParams(input: Partial<ForkExitParams>): ForkExitParams {
   const r = schema.safeParse(merged);
   if (!r.success) {
     const issue = r.error.issues[0];
+    if (issue === undefined) throw new ConfigError('params: rejected by the schema without a reason', 'params');
     const field = issue.path.map(String).join('.') || '(params)';
     const top = String(issue.path[0] ?? '');
     const value = issue.path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k as string], merged);
