@@ -1,5 +1,6 @@
 import { comparisonChart, SECTIONS } from './charts.js';
 import type { ChartSpec, CompareVerdicts, ComparisonData, ErrorRow, ReportData, ReportRow, SetHeader } from './types.js';
+import { elementAt } from '../shared/element-at.js';
 
 /** Escape text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -173,8 +174,8 @@ function fmtValue(v: number | string | null): string {
 }
 
 function comparisonSection(cmp: ComparisonData, index: number, sets: SetHeader[]): string {
-  const base = sets[cmp.baseline];
-  const cur = sets[cmp.current];
+  const base = elementAt(sets, cmp.baseline, 'result set');
+  const cur = elementAt(sets, cmp.current, 'result set');
   const verdict =
     cmp.changedExact === 0
       ? `<div class="banner good">✓ No exact metric changed in ${cmp.matched} matched runs.</div>`
@@ -233,7 +234,7 @@ function errorsSection(errors: ErrorRow[], sets: SetHeader[]): string {
   const rows = errors
     .map(
       (e) =>
-        `<tr>${sets.length > 1 ? `<td>${escapeHtml(sets[e.set].label)}</td>` : ''}<td>${escapeHtml(e.id)}</td><td>${e.status === 'invalid' ? '✗ invalid' : 'failed'}</td><td>${escapeHtml(e.error)}</td></tr>`,
+        `<tr>${sets.length > 1 ? `<td>${escapeHtml(elementAt(sets, e.set, 'result set').label)}</td>` : ''}<td>${escapeHtml(e.id)}</td><td>${e.status === 'invalid' ? '✗ invalid' : 'failed'}</td><td>${escapeHtml(e.error)}</td></tr>`,
     )
     .join('\n');
   const invalid = errors.filter((e) => e.status === 'invalid').length;
@@ -253,7 +254,7 @@ function microTable(data: ReportData): string {
   const rows = data.micro
     .map(
       (m) =>
-        `<tr>${many ? `<td>${escapeHtml(data.sets[m.set].label)}</td>` : ''}<td>${escapeHtml(m.name)}</td><td class="num noisy">${ms(m.meanMs)}</td>` +
+        `<tr>${many ? `<td>${escapeHtml(elementAt(data.sets, m.set, 'result set').label)}</td>` : ''}<td>${escapeHtml(m.name)}</td><td class="num noisy">${ms(m.meanMs)}</td>` +
         `<td class="num noisy">${m.rmePct === null ? '–' : `±${m.rmePct.toFixed(1)} %`}</td><td class="num noisy">${ms(m.p50Ms)}</td>` +
         `<td class="num noisy">${ms(m.p99Ms)}</td><td class="num">${m.samples ?? '–'}</td></tr>`,
     )
