@@ -32,6 +32,7 @@ export interface TraceEvent {
 /** A whole trace file: the events, the unit viewers display, and what the trace is (`otherData`). */
 export interface TraceDocument {
   traceEvents: TraceEvent[];
-  displayTimeUnit: 'ns' | 'ms';
+  /** How viewers display times; pinbench leaves it out: some Perfetto versions read `ns` as the unit of ts. */
+  displayTimeUnit?: 'ns' | 'ms';
   otherData: Record<string, unknown>;
 }
