@@ -3,6 +3,7 @@ import { collectEnvironment, toolInfo } from './environment.js';
 import { RESULTS_SCHEMA } from '../results/schema.js';
 import type { ResultSet, RunResult } from '../results/types.js';
 import type { RunLimits } from './limits.js';
+import type { ShardRecord } from './shard.js';
 import type { RunSpec } from './types.js';
 
 /** Inputs of a result set besides the runs. */
@@ -17,6 +18,8 @@ export interface ResultSetInfo {
   plannedRuns?: number;
   /** Per-run limits in force. */
   limits?: RunLimits;
+  /** The part of a plan this set holds (`run --shard`). */
+  shard?: ShardRecord;
 }
 
 /**
@@ -46,6 +49,7 @@ export function buildResultSet(
     ...(info.workers !== undefined ? { workers: info.workers } : {}),
     ...(info.plannedRuns !== undefined ? { plannedRuns: info.plannedRuns } : {}),
     ...(info.limits !== undefined ? { limits: { ...info.limits } } : {}),
+    ...(info.shard !== undefined ? { shard: info.shard } : {}),
     runs: results.filter((r): r is RunResult => r !== undefined),
   };
   return set;

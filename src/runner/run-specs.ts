@@ -4,6 +4,7 @@ import { Piscina } from 'piscina';
 import type { RunResult } from '../results/types.js';
 import { executeRun } from './execute-run.js';
 import { DEFAULT_LIMITS, type RunLimits } from './limits.js';
+import type { TraceTask } from './trace-files.js';
 import type { RunSpec, RunTask, TimingOptions } from './types.js';
 
 /** The piscina worker entry (this file is dist/src/runner/run-specs.js). */
@@ -39,6 +40,8 @@ export interface RunSpecsOptions {
   onResult?: (result: RunResult, index: number) => void;
   /** Called as each run starts. */
   onStart?: (spec: RunSpec, index: number) => void;
+  /** The trace to write for the run at `index` (`run --trace`), or undefined for none. */
+  traceFor?: (index: number) => TraceTask | undefined;
 }
 
 /** The outcome of a pass: `results[i]` belongs to `specs[i]`, undefined when it did not finish. */
@@ -56,12 +59,16 @@ export async function runSpecs(specs: readonly RunSpec[], options: RunSpecsOptio
   const order = options.order ?? specs.map((_, i) => i);
   const results = new Array<RunResult | undefined>(specs.length).fill(undefined);
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const task = (spec: RunSpec): RunTask => ({
-    spec,
-    strategyModules: [...options.strategyModules],
-    timing: options.timing,
-    limits,
-  });
+  const task = (spec: RunSpec, index: number): RunTask => {
+    const trace = options.traceFor?.(index);
+    return {
+      spec,
+      strategyModules: [...options.strategyModules],
+      timing: options.timing,
+      limits,
+      ...(trace === undefined ? {} : { trace }),
+    };
+  };
   const finish = (index: number, result: RunResult): void => {
     results[index] = result;
     options.onResult?.(result, index);
@@ -77,7 +84,7 @@ export async function runSpecs(specs: readonly RunSpec[], options: RunSpecsOptio
         // Sliced: Ctrl-C is heard during a long run, which then gets ABORT_GRACE_MS to finish and be kept.
         finish(
           index,
-          await executeRun(task(specs[index]), { signal: options.signal, graceMs: options.graceMs ?? ABORT_GRACE_MS }),
+          await executeRun(task(specs[index], index), { signal: options.signal, graceMs: options.graceMs ?? ABORT_GRACE_MS }),
         );
       } catch (error) {
         if (options.signal?.aborted) break; // stopped after its grace: the run did not finish
@@ -103,7 +110,7 @@ export async function runSpecs(specs: readonly RunSpec[], options: RunSpecsOptio
     const started = performance.now();
     const margin = Math.min(WALL_LIMIT_MARGIN_MS, 1000 + 2 * limits.maxWallMs);
     const backstop = AbortSignal.timeout(limits.maxWallMs + options.timing.budgetMs + margin);
-    const done = pool.run(task(spec), { signal: backstop }).then(
+    const done = pool.run(task(spec, index), { signal: backstop }).then(
       (result) => finish(index, result),
       (error: unknown) => {
         if (options.signal?.aborted) return; // destroyed after the grace period: the run did not finish

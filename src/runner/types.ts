@@ -1,5 +1,6 @@
 import type { ForkExitParams } from '../scenarios/types.js';
 import type { RunLimits } from './limits.js';
+import type { TraceTask } from './trace-files.js';
 
 /** One scenario run to execute: resolved parameters and a stable id. */
 export interface ScenarioRunSpec {
@@ -74,4 +75,6 @@ export interface RunTask {
   timing: TimingOptions;
   /** Per-run limits (limits.ts); DEFAULT_LIMITS when absent. */
   limits?: RunLimits;
+  /** Write a Chrome trace of the run (`run --trace`, trace-files.ts). */
+  trace?: TraceTask;
 }
