@@ -141,12 +141,9 @@ export const scenarioRunSchema = z.looseObject({
   wall: wallSchema,
   trace: z
     .looseObject({
-      file: z
-        .string()
-        .nullable()
-        .meta({
-          description: 'The trace file, relative to the directory of this results.json; null when it could not be written.',
-        }),
+      file: z.string().nullable().meta({
+        description: 'The trace file, relative to the directory of this results.json; null when it could not be written.',
+      }),
       events: count.meta({ description: 'Trace events in the file.' }),
       bytes: count,
       truncated: z

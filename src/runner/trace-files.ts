@@ -1,7 +1,9 @@
 import { join, relative, sep } from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 import type { CostEstimator } from './cost-estimate.js';
-import type { RunSpec } from './types.js';
+import type { RunSpec, TraceTask } from './types.js';
+
+export type { TraceTask } from './types.js';
 
 // `run --trace DIR`: one Chrome trace-event file per run (scenarios/trace), written by the thread that ran it. The
 // traces of a matrix are estimated before anything runs, and a matrix whose traces would not fit is refused (exit 2):
@@ -25,18 +27,6 @@ export const TRACE_BYTES_PER_EVENT = 320;
 
 /** The longest one trace event gets (a fault with its pinner description), bytes: sets a trace's event limit. */
 export const TRACE_EVENT_MAX_BYTES = 256;
-
-/** What a worker needs to trace a run. */
-export interface TraceTask {
-  /** Absolute path of the trace file. */
-  path: string;
-  /** Directory of the results.json the run goes into (the run records its trace relative to it). */
-  resultsDir: string;
-  /** Most trace events: the trace stops there (truncated). */
-  maxEvents: number;
-  /** Written into the trace's otherData: what the run is. */
-  meta: Record<string, unknown>;
-}
 
 /**
  * The trace file's name of the run at `position` of the plan: the position (so that names sort in plan order and

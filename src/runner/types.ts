@@ -1,6 +1,5 @@
 import type { ForkExitParams } from '../scenarios/types.js';
 import type { RunLimits } from './limits.js';
-import type { TraceTask } from './trace-files.js';
 
 /** One scenario run to execute: resolved parameters and a stable id. */
 export interface ScenarioRunSpec {
@@ -77,4 +76,16 @@ export interface RunTask {
   limits?: RunLimits;
   /** Write a Chrome trace of the run (`run --trace`, trace-files.ts). */
   trace?: TraceTask;
+}
+
+/** What a worker needs to trace a run. */
+export interface TraceTask {
+  /** Absolute path of the trace file. */
+  path: string;
+  /** Directory of the results.json the run goes into (the run records its trace relative to it). */
+  resultsDir: string;
+  /** Most trace events: the trace stops there (truncated). */
+  maxEvents: number;
+  /** Written into the trace's otherData: what the run is. */
+  meta: Record<string, unknown>;
 }
