@@ -20,6 +20,8 @@ export interface ResultSetInfo {
   limits?: RunLimits;
   /** The part of a plan this set holds (`run --shard`). */
   shard?: ShardRecord;
+  /** The specs whose cost profiles the set embeds, when not `specs` (a part embeds its whole plan's). */
+  profileSpecs?: readonly RunSpec[];
 }
 
 /**
@@ -32,7 +34,7 @@ export function buildResultSet(
   info: ResultSetInfo,
 ): ResultSet {
   const profiles: Record<string, unknown> = {};
-  for (const spec of specs) {
+  for (const spec of info.profileSpecs ?? specs) {
     if (spec.kind !== 'scenario') continue;
     const profile = COST_PROFILES[spec.params.profile];
     if (profile !== undefined) profiles[profile.name] = { ...profile };

@@ -11,7 +11,7 @@ import { buildResultSet } from '../../../runner/result-set.js';
 import { runSpecs } from '../../../runner/run-specs.js';
 import { longestFirst } from '../../../runner/schedule.js';
 import { loadStrategyModules } from '../../../runner/strategy-modules.js';
-import type { TimingOptions } from '../../../runner/types.js';
+import type { RunSpec, TimingOptions } from '../../../runner/types.js';
 import { ConfigError } from '../../../shared/errors.js';
 import type { CommandContext } from '../../command.js';
 import type { RunLimits } from '../../../runner/limits.js';
@@ -44,6 +44,8 @@ interface RunRequest {
   shard?: ShardRecord;
   /** `--trace`: the absolute directory of the traces. */
   traceDir?: string;
+  /** With --shard, the whole plan's specs: every part embeds the same cost profiles. */
+  profileSpecs?: RunSpec[];
 }
 
 /**
@@ -82,6 +84,7 @@ export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext)
     plannedRuns: plan.specs.length,
     limits: request.limits,
     ...(request.shard === undefined ? {} : { shard: request.shard }),
+    ...(request.profileSpecs === undefined ? {} : { profileSpecs: request.profileSpecs }),
   };
   if (plan.specs.length === 0) {
     // An empty part (more parts than runs): a CI job of the matrix has nothing to do, and says so.
@@ -197,6 +200,7 @@ async function checkRequest(args: RunArgs): Promise<RunRequest> {
   if (plan.specs.length === 0) throw new ConfigError(`suite ${plan.suiteName}: the matrix is empty, nothing to run`, 'SUITE');
   const estimator = shardSpec !== undefined || args.trace !== undefined ? new CostEstimator() : undefined;
   let shard: ShardRecord | undefined;
+  const wholePlan = plan.specs;
   if (shardSpec !== undefined) ({ plan, record: shard } = shardPlan(plan, shardSpec, estimator));
   let traceDir: string | undefined;
   if (args.trace !== undefined) {
@@ -222,6 +226,7 @@ async function checkRequest(args: RunArgs): Promise<RunRequest> {
     limits: args.limits,
     ...(shard === undefined ? {} : { shard }),
     ...(traceDir === undefined ? {} : { traceDir }),
+    ...(shard === undefined ? {} : { profileSpecs: wholePlan }),
   };
 }
 
