@@ -179,11 +179,13 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineO
   for (const lane of ordered) {
     // Nesting depth: a slice sits one row below every slice still open at its start (parents first at equal ts).
     lane.slices.sort((a, b) => a.e.ts - b.e.ts || (b.e.dur ?? 0) - (a.e.dur ?? 0));
+    // Compared in whole ns, as viewers round the format's µs: 2.632 + 0.3 must end where 2.932 starts.
     const open: number[] = [];
     for (const s of lane.slices) {
-      while (open.length > 0 && (open[open.length - 1] ?? 0) <= s.e.ts) open.pop();
+      const start = Math.round(s.e.ts * 1000);
+      while (open.length > 0 && (open[open.length - 1] ?? 0) <= start) open.pop();
       s.depth = open.length;
-      open.push(s.e.ts + (s.e.dur ?? 0));
+      open.push(start + Math.round((s.e.dur ?? 0) * 1000));
       lane.depth = Math.max(lane.depth, s.depth + 1);
     }
   }

@@ -1,3 +1,5 @@
+import type { TimelineExcerpt } from './traces.js';
+
 // Types of the report layer. The page's data model (ReportData) is embedded in the HTML as JSON and read
 // by the in-page script, so everything here must survive JSON.stringify.
 
@@ -18,6 +20,10 @@ export interface ReportOptions {
   labels?: string[];
   /** compare's verdicts, shown with the first comparison (`compare --html`). */
   verdicts?: CompareVerdicts;
+  /** Per result set, its results.json's directory as seen from the page (posix, '' when the same): trace links. */
+  traceDirs?: string[];
+  /** The race timelines to draw (write.ts reads the traces: traces.ts). */
+  timelines?: TimelineExcerpt[];
 }
 
 /** `pinbench compare`'s own verdicts for the page of `compare --html`, as display strings. */
@@ -44,6 +50,8 @@ export interface WriteReportOptions {
   view?: 'full' | 'comparison';
   /** A short name per result set, e.g. its file. */
   labels?: string[];
+  /** Per result set, the directory of its results.json (trace links are relative to it). Default: the report's own. */
+  resultsDirs?: string[];
 }
 
 /** A distribution pooled over the seeds of a group (results' seed rule), ns. */
