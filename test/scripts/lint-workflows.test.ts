@@ -18,10 +18,12 @@ describe('scripts/lint-workflows.mjs', () => {
   });
 
   it('fails a workflow with an unknown key, a missing job and an undefined matrix value, naming each line', () => {
+    // A GitHub expression, written in pieces so that it is not mistaken for a JavaScript template placeholder.
+    const expression = ['$', '{{ matrix.nope }}'].join('');
     const bad = writeFixture(
       tempDir(),
       'bad.yml',
-      'name: bad\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n  b:\n    needs: [zzz]\n    runs-on: ubuntu-latest\n    stepz: []\n',
+      `name: bad\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${expression}\n  b:\n    needs: [zzz]\n    runs-on: ubuntu-latest\n    stepz: []\n`,
     );
     const r = lint(bad);
     assert.equal(r.status, 1);
