@@ -24,10 +24,12 @@ export const PROBE_PTE_PAGES = [16, 64] as const;
 export const WRITER_LOOP_NS = 600;
 
 /**
- * Wall ns per simulated event assumed for every machine (the estimate's unit; a real machine runs 150-3,000 ns per
- * event, by strategy and load: docs/scaling-out.md). Only ratios between runs matter for a partition.
+ * Wall ns per simulated event assumed for every machine (the estimate's unit). Measured on this project's 2-core
+ * machine, warm samples of the default and contention suites: median 86-130 ns, 55 alone, 100-230 with racing
+ * writers; 150 balanced those suites best (docs/scaling-out.md, benchmarks/speed/shard-balance.ts). It matters only
+ * where the timing budget caps a run's repetitions: below it, cost is proportional to events whatever the unit.
  */
-export const NOMINAL_NS_PER_EVENT = 500;
+export const NOMINAL_NS_PER_EVENT = 150;
 
 /** Wall ms a run costs besides its events (the pool task, the calibration loop, the result message). */
 export const RUN_OVERHEAD_MS = 3;
