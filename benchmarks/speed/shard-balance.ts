@@ -28,7 +28,9 @@ if (file === undefined) {
   process.exit(2);
 }
 const set = JSON.parse(readFileSync(file, 'utf8')) as ResultSet;
-const runs = set.runs.filter((r): r is Extract<RunResult, { kind: 'scenario'; status: 'ok' | 'invalid' }> => r.kind === 'scenario' && r.status !== 'error');
+const runs = set.runs.filter(
+  (r): r is Extract<RunResult, { kind: 'scenario'; status: 'ok' | 'invalid' }> => r.kind === 'scenario' && r.status !== 'error',
+);
 const specs: RunSpec[] = runs.map((r) => ({ kind: 'scenario', id: r.id, params: r.params as never }));
 /** Measured wall ms of a run in a job: its timed samples, and the first (metrics) run when it was not among them. */
 const measured = runs.map((r) => {
@@ -43,8 +45,12 @@ const estimateMs = performance.now() - t0;
 
 const ratios = runs.map((r, i) => (estimates[i]?.events ?? 0) / r.metrics.counts.events).sort((a, b) => a - b);
 const q = (f: number) => (ratios[Math.floor(f * (ratios.length - 1))] ?? Number.NaN).toFixed(2);
-console.log(`${file}: ${runs.length} runs, ${(measured.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s of measured wall time in all`);
-console.log(`estimate of the whole plan: ${estimateMs.toFixed(0)} ms (probe cycles of ${new Set(specs.map((s) => (s.kind === 'scenario' ? `${s.params.strategy} ${s.params.mode} ${s.params.vcpus} ${s.params.writerThinkNs}` : ''))).size} configurations)`);
+console.log(
+  `${file}: ${runs.length} runs, ${(measured.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s of measured wall time in all`,
+);
+console.log(
+  `estimate of the whole plan: ${estimateMs.toFixed(0)} ms (probe cycles of ${new Set(specs.map((s) => (s.kind === 'scenario' ? `${s.params.strategy} ${s.params.mode} ${s.params.vcpus} ${s.params.writerThinkNs}` : ''))).size} configurations)`,
+);
 console.log(`estimated / real simulated events: min ${q(0)}, p10 ${q(0.1)}, median ${q(0.5)}, p90 ${q(0.9)}, max ${q(1)}`);
 
 function imbalance(parts: number[][]): string {
@@ -55,9 +61,16 @@ function imbalance(parts: number[][]): string {
 
 for (const n of (values.parts ?? '4,20').split(',').map(Number)) {
   const roundRobin: number[][] = Array.from({ length: n }, () => []);
-  runs.forEach((_, i) => roundRobin[i % n]?.push(i));
+  for (let i = 0; i < runs.length; i++) roundRobin[i % n]?.push(i);
   console.log(`\n${n} parts: largest part / mean part, measured wall time`);
-  console.log(`  estimate     ${imbalance(partition(estimates.map((e) => e.wallMs), n))}`);
+  console.log(
+    `  estimate     ${imbalance(
+      partition(
+        estimates.map((e) => e.wallMs),
+        n,
+      ),
+    )}`,
+  );
   console.log(`  size         ${imbalance(partition(specs.map(estimatedCost), n))}`);
   console.log(`  round-robin  ${imbalance(roundRobin)}`);
   console.log(`  ideal        ${imbalance(partition(measured, n))}`);
