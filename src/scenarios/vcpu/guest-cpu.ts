@@ -209,6 +209,14 @@ export class GuestCpu implements Process, PinContext {
     this.programIsGenerator = program !== null && program.next === generatorNext;
   }
 
+  /**
+   * The batch whose trap, entries or callbacks run now (the oldest taken one), or null: read-only, for observers
+   * that describe an ACTION_MC_* event (trace export). Its contents stay valid until its last callback has run.
+   */
+  get flushingBatch(): McBuffer | null {
+    return this.takenHead !== this.takenCount ? this.taken[this.takenHead].buf : null;
+  }
+
   /** What the vCPU is doing now, for fault reports. */
   describe(): string {
     if (this.takenHead !== this.takenCount) {
