@@ -10,6 +10,7 @@ import { getStrategy } from '../strategies/registry.js';
 import type { PinContext, Program, Strategy } from '../strategies/types.js';
 import type { ActionObserver, GuestCpu } from './vcpu/index.js';
 import { Machine } from './machine.js';
+import { TraceRecorder, type TraceOptions } from './trace/recorder.js';
 import { RacingWriter } from './racing-writer.js';
 import type { ForkExitParams, LockClassStats, RunMetrics } from './types.js';
 
@@ -20,6 +21,8 @@ export interface ScenarioOutput {
   metrics: RunMetrics;
   /** Simulated events (engine steps), for events-per-second figures. */
   events: number;
+  /** The run's trace, when `ScenarioOptions.trace` asked for one. */
+  trace?: TraceRecorder;
 }
 
 /** Options of a run of the scenario. */
@@ -30,6 +33,8 @@ export interface ScenarioOptions {
   observer?: ActionObserver;
   /** The engine's watch: run limits and interrupts (runner/limits.ts). It observes only. */
   watch?: EngineWatch;
+  /** Record the run as Chrome trace events (scenarios/trace); the recorder comes back in the output. Observes only. */
+  trace?: TraceOptions;
 }
 
 /**
@@ -98,7 +103,9 @@ export function* scenarioSteps(params: ForkExitParams, options: ScenarioOptions 
   const storesPerUpdate = m.mm.mode.storesPerPteUpdate;
   const writer = (ctx: PinContext, rng: RngStream): Program => new RacingWriter(ctx, rng, m, params.writerThinkNs, storesPerUpdate);
 
-  if (options.observer !== undefined) for (const c of m.cpus) c.observer = options.observer;
+  const recorder = options.trace === undefined ? undefined : new TraceRecorder(m, options.trace);
+  const observer = bothObservers(options.observer, recorder);
+  if (observer !== undefined) for (const c of m.cpus) c.observer = observer;
   // vCPU 0 pins; every other vCPU (the machine has params.vcpus of them) is a racing writer.
   const [pinnerCpu, ...writerCpus] = m.cpus;
   if (pinnerCpu === undefined) throw new ModelError('fork-exit: the machine has no vCPU');
@@ -106,9 +113,21 @@ export function* scenarioSteps(params: ForkExitParams, options: ScenarioOptions 
   for (const cpu of writerCpus) cpu.start(writer(cpu, new RngStream(params.seed, `writer-${cpu.vcpu}`)));
   if (options.watch !== undefined) m.engine.watch = options.watch;
   while (!m.run()) yield;
-  const output = { metrics: collectMetrics(m, counts, pinnerEndNs), events: m.engine.events };
+  const output: ScenarioOutput = { metrics: collectMetrics(m, counts, pinnerEndNs), events: m.engine.events };
+  if (recorder !== undefined) output.trace = recorder;
   checkInvariants(m, strategy, output);
   return output;
+}
+
+/** One observer that calls both (or the one given, or none). */
+function bothObservers(a: ActionObserver | undefined, b: ActionObserver | undefined): ActionObserver | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return {
+    action(vcpu, kind, atNs, durationNs, x, y) {
+      a.action(vcpu, kind, atNs, durationNs, x, y);
+      b.action(vcpu, kind, atNs, durationNs, x, y);
+    },
+  };
 }
 
 /** The end-of-run invariants of the scenario; every breach is listed in one InvariantBreach. */

@@ -211,10 +211,18 @@ export class GuestCpu implements Process, PinContext {
     this.programIsGenerator = program !== null && program.next === generatorNext;
   }
 
+  /**
+   * The batch whose trap, entries or callbacks run now (the oldest taken one), or null: read-only, for observers
+   * that describe an ACTION_MC_* event (trace export). Its contents stay valid until its last callback has run.
+   */
+  get flushingBatch(): McBuffer | null {
+    return this.takenHead !== this.takenCount ? (this.taken[this.takenHead]?.buf ?? null) : null;
+  }
+
   /** What the vCPU is doing now, for fault reports. */
   describe(): string {
-    const b = this.takenHead !== this.takenCount ? this.taken[this.takenHead]?.buf : null;
-    if (b != null) {
+    const b = this.flushingBatch;
+    if (b !== null) {
       return this.flushEntry < 0
         ? 'trapping into a multicall'
         : this.flushEntry < b.entries
