@@ -14,6 +14,7 @@ describe('kernel eras', () => {
 
   it('differ in every rule the issue names: coalescing, accounting, bypass, lock annotation, lockdep depth', () => {
     const [old, now] = KERNEL_VERSIONS.map((k) => KERNEL_ERAS[k]);
+    assert.ok(old !== undefined && now !== undefined, 'two kernel eras');
     assert.deepEqual(
       [old.coalesce, old.argAccounting, old.singletonBypass, old.nestLock, old.maxLockDepth, old.paeKernelPmdInWalk],
       [false, 'u64-slots', false, false, 30, true],

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FRAME_RW, GUEST_LOWMEM_BYTES, Mm, PAGING_MODES, PT_PGD, PT_PMD, PT_PTE, PT_PUD } from '../../src/mmu/index.js';
 import { ConfigError } from '../../src/shared/errors.js';
+import { defined } from '../../src/shared/defined.js';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
 const names = ['pgd', 'pud', 'pmd', 'pte'];
-const walk = (mm: Mm) => [...mm.walkFrames].map((f, i) => `${names[mm.walkLevels[i]]}:${f}`);
+const walk = (mm: Mm) => [...mm.walkFrames].map((f, i) => `${names[defined(mm.walkLevels[i])]}:${f}`);
 
 describe('Mm: walk order', () => {
   it('4level: depth-first pre-order PUD, PMD, its PTE pages; pgd last; user pgd outside the walk', () => {
@@ -43,7 +44,7 @@ describe('Mm: walk order', () => {
     assert.equal(mm.kernelPmdInWalk, false);
     assert.equal(mm.frameCount, 6);
     // The pgd refers to all four PMDs.
-    assert.deepEqual([...mm.children.subarray(mm.childStart[0], mm.childStart[0] + mm.childCount[0])], [1, 3, 4, 5]);
+    assert.deepEqual([...mm.children.subarray(mm.childStart[0], defined(mm.childStart[0]) + defined(mm.childCount[0]))], [1, 3, 4, 5]);
   });
 
   it('2level: PTE pages only, 4 MiB each, pgd last', () => {

@@ -3,12 +3,13 @@ import { test } from 'node:test';
 import { renderReport } from '../../src/report/index.js';
 import type { ReportData } from '../../src/report/types.js';
 import { makeResultSet } from '../../benchmarks/speed/synthetic-results.js';
+import { defined } from '../../src/shared/defined.js';
 
 /** The data model embedded in a rendered page. */
 function embeddedData(html: string): ReportData {
   const m = /<script type="application\/json" id="pinbench-data">(.*?)<\/script>/s.exec(html);
   assert.ok(m, 'no embedded data');
-  return JSON.parse(m[1]) as ReportData;
+  return JSON.parse(defined(m[1])) as ReportData;
 }
 
 const CHART_IDS = [
@@ -97,7 +98,7 @@ test('embedded data cannot close its script element', () => {
     5,
     'only the plotly mark, the plotly script, the data, the plotly location and the client script close',
   );
-  assert.equal(embeddedData(html).errors[0].error, '</script><script>alert(1)</script>');
+  assert.equal(defined(embeddedData(html).errors[0]).error, '</script><script>alert(1)</script>');
 });
 
 test('the same result set renders the same bytes', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BLOCKED, DONE, Engine, RngStream, type Process } from '../../src/sim/index.js';
+import { defined } from '../../src/shared/defined.js';
 
 /** A process that logs (name, time) and sleeps the given durations in turn. */
 function sleeper(name: string, sleeps: number[], log: string[]): Process {
@@ -8,7 +9,7 @@ function sleeper(name: string, sleeps: number[], log: string[]): Process {
   return {
     step(e) {
       log.push(`${name}@${e.now}`);
-      return i < sleeps.length ? sleeps[i++] : DONE;
+      return sleeps[i++] ?? DONE;
     },
   };
 }
@@ -70,7 +71,7 @@ describe('Engine', () => {
           for (;;) {
             log.push(`a@${en.now}`);
             if (i === sleeps.length) return DONE;
-            const d = sleeps[i++];
+            const d = defined(sleeps[i++]);
             if (!eager || !en.continueAfter(d)) return d;
           }
         },

@@ -6,6 +6,7 @@ import { KERNEL_ERAS } from '../../src/mmu/kernel-era.js';
 import { PAGING_MODES } from '../../src/mmu/paging-mode.js';
 import { getStrategy } from '../../src/strategies/registry.js';
 import type { PinContext, Program } from '../../src/strategies/types.js';
+import { defined } from '../../src/shared/defined.js';
 
 /**
  * G, U, N of a dense layout: on 4level PMD pages hold 512 PTE pages and PUD pages 512 PMDs; on pae pgd_alloc
@@ -57,7 +58,7 @@ export function unbatchedTraps(mode: PagingMode, ptePages: number): { pin: numbe
 /** A machine for `params` whose vCPU 0 runs `program` (e.g. one pin alone), run to the end. */
 export function runProgram(params: Partial<ForkExitParams>, program: (ctx: PinContext) => Program): Machine {
   const m = makeMachine(params);
-  m.cpus[0].start(program(m.cpus[0]));
+  defined(m.cpus[0]).start(program(defined(m.cpus[0])));
   m.run();
   return m;
 }
@@ -65,7 +66,7 @@ export function runProgram(params: Partial<ForkExitParams>, program: (ctx: PinCo
 /** A machine for `params`, not yet started. */
 export function makeMachine(params: Partial<ForkExitParams>): Machine {
   const p = resolveParams(params);
-  return new Machine(p, COST_PROFILES[p.profile], getStrategy(p.strategy).splitPtlocks !== false);
+  return new Machine(p, defined(COST_PROFILES[p.profile]), getStrategy(p.strategy).splitPtlocks !== false);
 }
 
 /** One pin of the strategy, under page_table_lock, as dup_mmap does it. */

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolveParams, runScenario } from '../../src/scenarios/index.js';
 import { claimsRaceFree, getStrategy, loadStrategyModule } from '../../src/strategies/index.js';
+import { defined } from '../../src/shared/defined.js';
 
 // The example of docs/strategies.md ("Adding your own"), run as a user would load it, with its imports pointed
 // at this build instead of the installed package.
@@ -22,7 +23,7 @@ describe('the documented plug-in example', () => {
   it('loads, pins race-free under racing writers and leaves the mm as it found it, in both kernel eras', async () => {
     const dist = pathToFileURL(join(repo, 'dist', 'src')).href;
     const file = join(dir, 'flush-per-pte.mjs');
-    writeFileSync(file, block![1].replaceAll("from 'pinbench'", `from '${dist}/index.js'`));
+    writeFileSync(file, defined(block![1]).replaceAll("from 'pinbench'", `from '${dist}/index.js'`));
     assert.deepEqual(await loadStrategyModule(file), ['flush-per-pte']);
     assert.equal(claimsRaceFree(getStrategy('flush-per-pte')), true);
     for (const era of [{ mode: '4level' }, { mode: 'pae', kernel: '2.6.24', profile: 'xeon-2007' }] as const) {
