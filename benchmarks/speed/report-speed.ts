@@ -14,6 +14,7 @@ import { loadResultSet } from '../../src/results/load.js';
 import type { ResultSet } from '../../src/results/types.js';
 import { makeLargeResultSet } from './synthetic-results.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+import { defined } from '../../src/shared/defined.js';
 
 const REPEATS = 5;
 const GENERATE_BUDGET_MS = 2000;
@@ -21,7 +22,7 @@ const LOAD_BUDGET_MS = 3000;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return defined(s[Math.floor(s.length / 2)], 'median of a non-empty sample');
 }
 
 async function main(): Promise<void> {
