@@ -142,7 +142,10 @@ describe('MulticallBatcher', () => {
       if (b.tryExtend(__HYPERVISOR_mmuext_op, MMUEXT_OP_BYTES_I386)) ops++;
       else {
         reason = b.entryFlushReason(MMUEXT_OP_BYTES_I386);
-        if (reason === null) (b.queueNewSubopEntry(__HYPERVISOR_mmuext_op, MMUEXT_OP_BYTES_I386), ops++);
+        if (reason === null) {
+          b.queueNewSubopEntry(__HYPERVISOR_mmuext_op, MMUEXT_OP_BYTES_I386);
+          ops++;
+        }
       }
       if (reason === null) b.setLastSubop(MMUEXT_PIN_L1_TABLE, ops);
     }
@@ -179,8 +182,14 @@ describe('MulticallBatcher', () => {
       const now = new MulticallBatcher({ mcBatch: 8, mcArgs: 64, coalesce: false });
       let oldOps = 0;
       let nowOps = 0;
-      while (old.entryFlushReason(MMU_UPDATE_BYTES) === null) (old.queueNewSubopEntry(__HYPERVISOR_mmu_update, MMU_UPDATE_BYTES), oldOps++);
-      while (now.entryFlushReason(MMU_UPDATE_BYTES) === null) (now.queueNewSubopEntry(__HYPERVISOR_mmu_update, MMU_UPDATE_BYTES), nowOps++);
+      while (old.entryFlushReason(MMU_UPDATE_BYTES) === null) {
+        old.queueNewSubopEntry(__HYPERVISOR_mmu_update, MMU_UPDATE_BYTES);
+        oldOps++;
+      }
+      while (now.entryFlushReason(MMU_UPDATE_BYTES) === null) {
+        now.queueNewSubopEntry(__HYPERVISOR_mmu_update, MMU_UPDATE_BYTES);
+        nowOps++;
+      }
       assert.equal(oldOps, 64 / 8 / (MMU_UPDATE_BYTES / 8));
       assert.equal(nowOps, 64 / MMU_UPDATE_BYTES - 1);
     });

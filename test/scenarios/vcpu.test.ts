@@ -59,7 +59,9 @@ describe('GuestCpu: where programs interleave', () => {
     assert.deepEqual(kinds.slice(0, 34), [ACTION_NAMES[ACTION_MC_TRAP], ...Array(32).fill(ACTION_NAMES[ACTION_MC_ENTRY]), ACTION_NAMES[ACTION_LOCK]]);
     assert.equal(defined(obs.seen[0]).atNs, 0);
     assert.equal(defined(obs.seen[0]).durationNs, c.hypercallTrapNs);
-    obs.seen.slice(1, 33).forEach((s, k) => assert.equal(s.atNs, c.hypercallTrapNs + k * entryNs, `entry ${k}`));
+    obs.seen.slice(1, 33).forEach((s, k) => {
+      assert.equal(s.atNs, c.hypercallTrapNs + k * entryNs, `entry ${k}`);
+    });
     assert.equal(defined(obs.seen[33]).atNs, c.hypercallTrapNs + 32 * entryNs, 'the lock comes after the whole batch');
     assert.deepEqual(defined(m.cpus[0]).batcher.stats.flushReasons, { slots: 1, args: 0, callbacks: 0 });
     // The 33rd entry went out with mcIssue: a singleton today (a trap, no dispatch).

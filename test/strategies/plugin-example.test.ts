@@ -23,7 +23,7 @@ describe('the documented plug-in example', () => {
   it('loads, pins race-free under racing writers and leaves the mm as it found it, in both kernel eras', async () => {
     const dist = pathToFileURL(join(repo, 'dist', 'src')).href;
     const file = join(dir, 'flush-per-pte.mjs');
-    writeFileSync(file, defined(block![1]).replaceAll("from 'pinbench'", `from '${dist}/index.js'`));
+    writeFileSync(file, defined(block?.[1], 'the example block').replaceAll("from 'pinbench'", `from '${dist}/index.js'`));
     assert.deepEqual(await loadStrategyModule(file), ['flush-per-pte']);
     assert.equal(claimsRaceFree(getStrategy('flush-per-pte')), true);
     for (const era of [{ mode: '4level' }, { mode: 'pae', kernel: '2.6.24', profile: 'xeon-2007' }] as const) {
