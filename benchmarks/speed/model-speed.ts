@@ -62,7 +62,9 @@ function mb(bytes: number): string {
     events = runScenario(params).events;
   });
   await bench.run();
-  const r = defined(bench.tasks[0]).result as unknown as { latency: { mean: number; p50: number; rme: number; samplesCount?: number } };
+  const r = defined(bench.tasks[0]).result as unknown as {
+    latency: { mean: number; p50: number; rme: number; samplesCount?: number };
+  };
   console.log(
     `per-pte-deferred pin+unpin 32,768 PTE pages, 1 vCPU: ${(r.latency.mean / iterations).toFixed(2)} ms/cycle mean, ` +
       `${(r.latency.p50 / iterations).toFixed(2)} ms/cycle median (rme ${r.latency.rme.toFixed(1)}%; target <= 40 ms); ` +

@@ -62,7 +62,9 @@ export function renderComparisonText(
 
 /** Columns padded to their widest cell, two spaces apart, indented by two. */
 function textTable(table: Table): string[] {
-  const widths = table.headers.map((header, column) => Math.max(header.length, ...table.rows.map((row) => row[column]?.length ?? 0)));
+  const widths = table.headers.map((header, column) =>
+    Math.max(header.length, ...table.rows.map((row) => row[column]?.length ?? 0)),
+  );
   const format = (cells: string[]) =>
     '  ' +
     cells

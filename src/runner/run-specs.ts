@@ -213,7 +213,8 @@ async function runRound(
   };
   const aborted = abortPromise(options.signal);
   while (next < order.length || inFlight.size > 0) {
-    while (!options.signal?.aborted && inFlight.size < options.workers && next < order.length) submit(elementAt(order, next++, 'run'));
+    while (!options.signal?.aborted && inFlight.size < options.workers && next < order.length)
+      submit(elementAt(order, next++, 'run'));
     if (options.signal?.aborted) {
       // unref: a grace timer must not keep the process alive once the runs are in.
       await Promise.race([Promise.all(inFlight), delay(graceMs, undefined, { ref: false })]);
