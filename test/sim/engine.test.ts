@@ -134,7 +134,8 @@ describe('Engine', () => {
       assert.equal(e.run(), false, 'the watch paused the run');
       // Each check comes at most one step after its due count (a step of `forever` stops exactly at the count).
       assert.equal(checkedAt.length, 3);
-      for (const [k, events] of checkedAt.entries()) assert.ok(events >= 1000 * (k + 1) && events <= 1000 * (k + 1) + processes + 1, `check ${k} at ${events} events`);
+      for (const [k, events] of checkedAt.entries())
+        assert.ok(events >= 1000 * (k + 1) && events <= 1000 * (k + 1) + processes + 1, `check ${k} at ${events} events`);
     });
   }
 
@@ -152,8 +153,14 @@ describe('RngStream', () => {
     const b = new RngStream(7, 'writer-1');
     const c = new RngStream(7, 'writer-2');
     const da = Array.from({ length: 5 }, () => a.int(0, 1e6));
-    assert.deepEqual(da, Array.from({ length: 5 }, () => b.int(0, 1e6)));
-    assert.notDeepEqual(da, Array.from({ length: 5 }, () => c.int(0, 1e6)));
+    assert.deepEqual(
+      da,
+      Array.from({ length: 5 }, () => b.int(0, 1e6)),
+    );
+    assert.notDeepEqual(
+      da,
+      Array.from({ length: 5 }, () => c.int(0, 1e6)),
+    );
   });
 
   it('draws exponential times with about the requested mean', () => {
