@@ -253,7 +253,8 @@ export class Mm {
       this.pteContents = pages;
     }
     let page = pages[frame];
-    if (page === undefined) throw new ModelError(`writePte: frame ${frame} is not a frame of this mm (${this.frameCount} frames)`);
+    if (page === undefined)
+      throw new ModelError(`writePte: frame ${frame} is not a frame of this mm (${this.frameCount} frames)`);
     if (page === null) {
       page = this.newPtePage();
       pages[frame] = page;
@@ -396,14 +397,18 @@ function presentPtePages(spec: PagingModeSpec, layout: MmLayout): { pages: Float
     }
   }
   if (pages.length > spec.maxPtePages) {
-    throw new ConfigError(`vmas: need ${pages.length} PTE pages, more than mode ${spec.name} allows (${spec.maxPtePages})`, 'vmas');
+    throw new ConfigError(
+      `vmas: need ${pages.length} PTE pages, more than mode ${spec.name} allows (${spec.maxPtePages})`,
+      'vmas',
+    );
   }
   return { pages: Float64Array.from(pages), present: Uint16Array.from(present) };
 }
 
 /** Check, sort and merge overlapping or touching VMAs. */
 function mergeVmas(spec: PagingModeSpec, vmas: VmaSpec[]): VmaSpec[] {
-  if (!Array.isArray(vmas) || vmas.length === 0) throw new ConfigError('vmas: expected a non-empty list of {start, length}', 'vmas');
+  if (!Array.isArray(vmas) || vmas.length === 0)
+    throw new ConfigError('vmas: expected a non-empty list of {start, length}', 'vmas');
   vmas.forEach((v, i) => {
     const ok = (x: number) => Number.isInteger(x) && x >= 0 && x % PAGE_SIZE === 0;
     if (!ok(v.start) || !ok(v.length) || v.length === 0 || v.start + v.length > spec.userLimitBytes) {

@@ -83,7 +83,8 @@ export class SpinLockTable {
     const cls = this.classOf(id);
     const owner = this.owner[id];
     if (owner === undefined) throw new ModelError(`no lock ${id}: the lock table has ${this.owner.length}`);
-    if (owner === vcpu) throw new ModelError(`vCPU ${vcpu} takes ${LOCK_CLASS_NAMES[cls]} ${id} that it holds: it would spin forever`);
+    if (owner === vcpu)
+      throw new ModelError(`vCPU ${vcpu} takes ${LOCK_CLASS_NAMES[cls]} ${id} that it holds: it would spin forever`);
     // Every per-lock array has the length of `owner`, which `id` indexes (checked above); `held` has two slots per
     // vCPU and a vCPU id is below the count it was built with: the `as number` reads below are in range.
     if (owner < 0) {
@@ -123,7 +124,9 @@ export class SpinLockTable {
     // `id` indexes owner (its owner is `vcpu`), so it indexes every per-lock array of the same length; `held` has
     // the slots of `vcpu`, which holds this lock.
     const cls = this.classOf(id);
-    (cls === LOCK_CLASS_PTL ? this.ptlStats : this.pageTableLockStats).hold.record(this.clock.now - (this.acquiredAt[id] as number));
+    (cls === LOCK_CLASS_PTL ? this.ptlStats : this.pageTableLockStats).hold.record(
+      this.clock.now - (this.acquiredAt[id] as number),
+    );
     const k = vcpu * 2 + cls;
     this.held[k] = (this.held[k] as number) - 1;
     if (this.waiting[id] === 0) {
