@@ -151,7 +151,8 @@ export class Hypervisor {
     this.stolenNs = new Float64Array(this.vcpus);
     this.tlbRw = new Array<Float64Array | null>(this.vcpus).fill(null);
     this.slots = new Uint16Array(n).fill(mm.mode.entriesPerTable);
-    const top = mm.mode.name === '2level' ? XEN_GUEST_SLOTS.pgd2level : mm.mode.name === 'pae' ? this.xen.paeL3Slots : XEN_GUEST_SLOTS.l4;
+    const top =
+      mm.mode.name === '2level' ? XEN_GUEST_SLOTS.pgd2level : mm.mode.name === 'pae' ? this.xen.paeL3Slots : XEN_GUEST_SLOTS.l4;
     this.slots[mm.pgd] = top;
     if (mm.userPgd >= 0) this.slots[mm.userPgd] = top;
     if (mm.kernelPmd >= 0) this.slots[mm.kernelPmd] = XEN_GUEST_SLOTS.paeXenL2;
@@ -177,7 +178,11 @@ export class Hypervisor {
   /** Whether `frame` is a validated L1 (pinned, or referenced by a validated L2, and its validation done): ptwr emulates stores. */
   isValidatedL1(frame: number): boolean {
     // typeLevel[frame] === 1 only for a frame of this mm, whose other per-frame entries exist.
-    return this.typeLevel[frame] === 1 && (this.typeCount[frame] as number) > 0 && this.clock.now >= (this.validatedAtNs[frame] as number);
+    return (
+      this.typeLevel[frame] === 1 &&
+      (this.typeCount[frame] as number) > 0 &&
+      this.clock.now >= (this.validatedAtNs[frame] as number)
+    );
   }
 
   /** The TLB clock (tlbflush_clock). */

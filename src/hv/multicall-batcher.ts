@@ -1,10 +1,5 @@
 import { ModelError } from '../shared/errors.js';
-import {
-  __HYPERVISOR_mmu_update,
-  __HYPERVISOR_mmuext_op,
-  __HYPERVISOR_update_va_mapping,
-  MMUEXT_NAMES,
-} from './abi.js';
+import { __HYPERVISOR_mmu_update, __HYPERVISOR_mmuext_op, __HYPERVISOR_update_va_mapping, MMUEXT_NAMES } from './abi.js';
 import type { FlushReason } from './types.js';
 
 /** MC_BATCH: entry slots per batch (arch/x86/xen/multicalls.c, 2.6.24 and today). */
@@ -145,7 +140,16 @@ export class MulticallBatcher {
   /** argidx, in the era's unit (bytes or u64 slots). */
   private argidx = 0;
   private readonly counters = {
-    batches: 0, multicalls: 0, singletons: 0, entries: 0, argBytes: 0, slots: 0, args: 0, callbacks: 0, uvm: 0, mmuUpdate: 0,
+    batches: 0,
+    multicalls: 0,
+    singletons: 0,
+    entries: 0,
+    argBytes: 0,
+    slots: 0,
+    args: 0,
+    callbacks: 0,
+    uvm: 0,
+    mmuUpdate: 0,
   };
   private readonly batchHisto: Float64Array;
   private readonly hypercallHisto = new Float64Array(64);

@@ -30,7 +30,11 @@ const UNIT: CostProfile = {
 const E = 512;
 
 /** A dense mm of n PTE pages with every frame remapped RO (as the pin walk leaves it). */
-function roMm(n: number, mode: PagingMode = '4level', options: { vcpus?: number; costs?: CostProfile } = {}): { mm: Mm; hv: Hypervisor } {
+function roMm(
+  n: number,
+  mode: PagingMode = '4level',
+  options: { vcpus?: number; costs?: CostProfile } = {},
+): { mm: Mm; hv: Hypervisor } {
   const mm = new Mm(mode, { kind: 'dense', ptePages: n });
   const hv = new Hypervisor(mm, options.costs ?? UNIT, { vcpus: options.vcpus });
   for (let f = 0; f < mm.frameCount; f++) assert.equal(hv.updateVaMapping(f, false, 0).state, 'ok');
@@ -92,7 +96,10 @@ describe('Hypervisor: pins', () => {
     // finds the vCPU's TLB older than the stamps of the RO remaps.
     const kernelRefs = PAGING_MODES['4level'].kernelRefs;
     assert.equal(XEN_GUEST_SLOTS.l4, E - 16);
-    assert.equal(r.costNs, UNIT.mmuextOpNs + UNIT.tlbFlushNs + (5 * E + XEN_GUEST_SLOTS.l4) * UNIT.validateEntryNs + kernelRefs * UNIT.typeRefNs);
+    assert.equal(
+      r.costNs,
+      UNIT.mmuextOpNs + UNIT.tlbFlushNs + (5 * E + XEN_GUEST_SLOTS.l4) * UNIT.validateEntryNs + kernelRefs * UNIT.typeRefNs,
+    );
     for (const f of mm.pteFrames) assert.equal(hv.isValidatedL1(f), true);
   });
 
@@ -101,7 +108,10 @@ describe('Hypervisor: pins', () => {
     for (const f of mm.pteFrames) hv.mmuextOp(MMUEXT_PIN_L1_TABLE, f);
     const r = hv.mmuextOp(MMUEXT_PIN_L4_TABLE, mm.pgd);
     const kernelRefs = PAGING_MODES['4level'].kernelRefs;
-    assert.equal(r.costNs, UNIT.mmuextOpNs + (2 * E + XEN_GUEST_SLOTS.l4) * UNIT.validateEntryNs + (3 + kernelRefs) * UNIT.typeRefNs);
+    assert.equal(
+      r.costNs,
+      UNIT.mmuextOpNs + (2 * E + XEN_GUEST_SLOTS.l4) * UNIT.validateEntryNs + (3 + kernelRefs) * UNIT.typeRefNs,
+    );
     for (const f of mm.pteFrames) assert.equal(hv.typeCount[f], 2);
   });
 
@@ -157,7 +167,10 @@ describe('Hypervisor: slots validated and the kernel half of the top level', () 
     assert.equal(XEN_GUEST_SLOTS.paeXenL2, (0xf5800000 - 0xc0000000) / (2 * 2 ** 20));
     const checked = XEN_VERSIONS['3.1'].paeL3Slots + 3 * E + XEN_GUEST_SLOTS.paeXenL2 + E;
     assert.equal(XEN_VERSIONS['3.1'].paeL3Slots, 4);
-    assert.equal(r.costNs, UNIT.mmuextOpNs + UNIT.tlbFlushNs + checked * UNIT.validateEntryNs + PAGING_MODES.pae.kernelRefs * UNIT.typeRefNs);
+    assert.equal(
+      r.costNs,
+      UNIT.mmuextOpNs + UNIT.tlbFlushNs + checked * UNIT.validateEntryNs + PAGING_MODES.pae.kernelRefs * UNIT.typeRefNs,
+    );
   });
 
   it("pae under today's Xen checks all 512 pgd slots (compat mode clears the 508 above the fourth)", () => {
@@ -172,14 +185,25 @@ describe('Hypervisor: slots validated and the kernel half of the top level', () 
     const { mm, hv } = roMm(2, '2level');
     const r = hv.mmuextOp(MMUEXT_PIN_L2_TABLE, mm.pgd);
     assert.equal(XEN_GUEST_SLOTS.pgd2level, 0xfc000000 / (4 * 2 ** 20));
-    assert.equal(r.costNs, UNIT.mmuextOpNs + UNIT.tlbFlushNs + (2 * 1024 + XEN_GUEST_SLOTS.pgd2level) * UNIT.validateEntryNs + PAGING_MODES['2level'].kernelRefs * UNIT.typeRefNs);
+    assert.equal(
+      r.costNs,
+      UNIT.mmuextOpNs +
+        UNIT.tlbFlushNs +
+        (2 * 1024 + XEN_GUEST_SLOTS.pgd2level) * UNIT.validateEntryNs +
+        PAGING_MODES['2level'].kernelRefs * UNIT.typeRefNs,
+    );
   });
 
   it('the kernel half is released too: UNPIN drops the kernel references (not the last ones)', () => {
     const { mm, hv } = roMm(1, '2level');
     hv.mmuextOp(MMUEXT_PIN_L2_TABLE, mm.pgd);
     const r = hv.mmuextOp(MMUEXT_UNPIN_TABLE, mm.pgd);
-    assert.equal(r.costNs, UNIT.mmuextOpNs + (1024 + XEN_GUEST_SLOTS.pgd2level) * UNIT.validateEntryNs + PAGING_MODES['2level'].kernelRefs * UNIT.typeRefNs);
+    assert.equal(
+      r.costNs,
+      UNIT.mmuextOpNs +
+        (1024 + XEN_GUEST_SLOTS.pgd2level) * UNIT.validateEntryNs +
+        PAGING_MODES['2level'].kernelRefs * UNIT.typeRefNs,
+    );
   });
 });
 

@@ -17,7 +17,13 @@ import { KERNEL_ERAS } from '../../src/mmu/kernel-era.js';
 /** The 2.6.24 batcher: u64-slot accounting with the strict `>` test, no coalescing, no singleton bypass. */
 function batcher2624(mcBatch = MC_BATCH_SLOTS, mcArgs = mcBatch * 16): MulticallBatcher {
   const era = KERNEL_ERAS['2.6.24'];
-  return new MulticallBatcher({ mcBatch, mcArgs, argAccounting: era.argAccounting, coalesce: era.coalesce, singletonBypass: era.singletonBypass });
+  return new MulticallBatcher({
+    mcBatch,
+    mcArgs,
+    argAccounting: era.argAccounting,
+    coalesce: era.coalesce,
+    singletonBypass: era.singletonBypass,
+  });
 }
 
 /** xen_extend_mmuext_op as Linux writes it: extend, else a new entry; returns the flush reason it hit, if any. */
