@@ -28,7 +28,12 @@ export const pinsL1 = (strategy: string): boolean => strategy === 'per-pte-defer
  * pgd's remap and pin; the unpin starts with the top-level UNPIN. Today's kernel coalesces the user pgd's UNPIN
  * into the pgd's (4level), and on 2level would coalesce the first PTE page's UNPIN too; 2.6.24 coalesces nothing.
  */
-export function slots(strategy: string, mode: PagingMode, ptePages: number, kernel: KernelVersion): { pin: number; unpin: number } {
+export function slots(
+  strategy: string,
+  mode: PagingMode,
+  ptePages: number,
+  kernel: KernelVersion,
+): { pin: number; unpin: number } {
   const { g, u, n } = shape(mode, ptePages);
   const perPte = pinsL1(strategy) ? 2 : 1;
   const walked = g + u + perPte * n + 1; // every table of the walk, the pgd included
@@ -41,7 +46,11 @@ export function slots(strategy: string, mode: PagingMode, ptePages: number, kern
  * Flushes of S entries in batches of MC_BATCH: every flush but the last is full ('slots'). Under a kernel with
  * the singleton bypass a last batch of exactly one entry is a direct hypercall, not a multicall.
  */
-export function flushes(s: number, kernel: KernelVersion, mcBatch = 32): { flushes: number; multicalls: number; singletons: number } {
+export function flushes(
+  s: number,
+  kernel: KernelVersion,
+  mcBatch = 32,
+): { flushes: number; multicalls: number; singletons: number } {
   const f = Math.ceil(s / mcBatch);
   const last = s - mcBatch * (f - 1);
   const singleton = KERNEL_ERAS[kernel].singletonBypass && last === 1 ? 1 : 0;

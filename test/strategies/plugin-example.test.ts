@@ -27,7 +27,15 @@ describe('the documented plug-in example', () => {
     assert.deepEqual(await loadStrategyModule(file), ['flush-per-pte']);
     assert.equal(claimsRaceFree(getStrategy('flush-per-pte')), true);
     for (const era of [{ mode: '4level' }, { mode: 'pae', kernel: '2.6.24', profile: 'xeon-2007' }] as const) {
-      const params = resolveParams({ ...era, strategy: 'flush-per-pte', ptePages: 100, vcpus: 4, iterations: 3, dwellNs: 20_000, writerThinkNs: 1_000 });
+      const params = resolveParams({
+        ...era,
+        strategy: 'flush-per-pte',
+        ptePages: 100,
+        vcpus: 4,
+        iterations: 3,
+        dwellNs: 20_000,
+        writerThinkNs: 1_000,
+      });
       const { metrics: m } = runScenario(params); // throws on a broken end-of-run invariant
       assert.equal(m.faults.writeProtect, 0, era.mode);
       assert.equal(m.faults.hypercallErrors, 0, era.mode);
