@@ -101,7 +101,8 @@ export function* scenarioSteps(params: ForkExitParams, options: ScenarioOptions 
   }
 
   const storesPerUpdate = m.mm.mode.storesPerPteUpdate;
-  const writer = (ctx: PinContext, rng: RngStream): Program => new RacingWriter(ctx, rng, m, params.writerThinkNs, storesPerUpdate);
+  const writer = (ctx: PinContext, rng: RngStream): Program =>
+    new RacingWriter(ctx, rng, m, params.writerThinkNs, storesPerUpdate);
 
   const recorder = options.trace === undefined ? undefined : new TraceRecorder(m, options.trace);
   const observer = bothObservers(options.observer, recorder);
@@ -137,7 +138,8 @@ function checkInvariants(m: Machine, strategy: Strategy, output: ScenarioOutput)
   if (held.length > 0) problems.push(`locks still held: ${held.slice(0, 5).join(', ')}${held.length > 5 ? ', ...' : ''}`);
   for (const c of m.cpus) {
     if (c.preempt.value !== 0) problems.push(`vCPU ${c.vcpu} preempt count is ${c.preempt.value}, not 0`);
-    if (c.batcher.queuedEntries !== 0 || c.batcher.queuedCallbacks !== 0) problems.push(`vCPU ${c.vcpu} left entries or callbacks unflushed`);
+    if (c.batcher.queuedEntries !== 0 || c.batcher.queuedCallbacks !== 0)
+      problems.push(`vCPU ${c.vcpu} left entries or callbacks unflushed`);
   }
   const { mm, hv } = m;
   // The type references each frame should hold: its pin, and one from each validated parent table.
@@ -165,13 +167,18 @@ function checkInvariants(m: Machine, strategy: Strategy, output: ScenarioOutput)
     const typeCount = at(hv.typeCount, f);
     const typeLevel = at(hv.typeLevel, f);
     if (rw && (pinned || pgPinned)) report(`frame ${f} is both writable and pinned`);
-    if (typeCount !== expected[f]) report(`frame ${f} type count ${typeCount}, expected ${expected[f]} (pins + validated parents)`);
+    if (typeCount !== expected[f])
+      report(`frame ${f} type count ${typeCount}, expected ${expected[f]} (pins + validated parents)`);
     if (typeCount > 0 && typeLevel !== mm.xenLevel[f]) report(`frame ${f} typed L${typeLevel}, is an L${mm.xenLevel[f]}`);
     if (pgPinned || pinned) report(`frame ${f} still pinned after the last unpin (PG_pinned ${pgPinned ? 1 : 0}, Xen ${pinned})`);
     else if (!rw) report(`frame ${f} left read-only after the last unpin`);
   }
   if (problems.length > 0) {
-    throw new InvariantBreach(`strategy ${strategy.name}: invariants broken at the end of the run: ${problems.join('; ')}`, problems, output);
+    throw new InvariantBreach(
+      `strategy ${strategy.name}: invariants broken at the end of the run: ${problems.join('; ')}`,
+      problems,
+      output,
+    );
   }
 }
 

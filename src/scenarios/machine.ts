@@ -41,9 +41,13 @@ export class Machine implements VcpuHost {
     readonly splitPtlocks: boolean,
   ) {
     this.era = KERNEL_ERAS[params.kernel];
-    this.mm = new Mm(params.mode, params.vmas ? { kind: 'vmas', vmas: params.vmas } : { kind: 'dense', ptePages: params.ptePages }, {
-      kernel: params.kernel,
-    });
+    this.mm = new Mm(
+      params.mode,
+      params.vmas ? { kind: 'vmas', vmas: params.vmas } : { kind: 'dense', ptePages: params.ptePages },
+      {
+        kernel: params.kernel,
+      },
+    );
     this.hv = new Hypervisor(this.mm, costs, { vcpus: params.vcpus, clock: this.engine });
     this.domainLock = this.hv.xen.domainBigLock ? new DomainLock() : null;
     this.locks = new SpinLockTable(this.mm.frameCount, params.vcpus, this.engine);

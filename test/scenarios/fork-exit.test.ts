@@ -102,12 +102,21 @@ describe('invariants and misuse', () => {
       unpin: (ctx) => getStrategy('unlocked').unpin(ctx),
     };
     registerStrategy(leaky, { replace: true });
-    assert.throws(() => runScenario(resolveParams({ strategy: 'test-leaky', ptePages: 4, iterations: 1 })), (e: Error) => e instanceof ModelError && /locks still held/.test(e.message) && /preempt count is 1/.test(e.message));
+    assert.throws(
+      () => runScenario(resolveParams({ strategy: 'test-leaky', ptePages: 4, iterations: 1 })),
+      (e: Error) => e instanceof ModelError && /locks still held/.test(e.message) && /preempt count is 1/.test(e.message),
+    );
   });
 
   it('a strategy that never unpins makes the run an error: frames left pinned', () => {
-    registerStrategy({ name: 'test-no-unpin', description: '', pin: (ctx) => getStrategy('per-pte-deferred').pin(ctx), *unpin() {} }, { replace: true });
-    assert.throws(() => runScenario(resolveParams({ strategy: 'test-no-unpin', ptePages: 4, iterations: 1 })), /still pinned after the last unpin/);
+    registerStrategy(
+      { name: 'test-no-unpin', description: '', pin: (ctx) => getStrategy('per-pte-deferred').pin(ctx), *unpin() {} },
+      { replace: true },
+    );
+    assert.throws(
+      () => runScenario(resolveParams({ strategy: 'test-no-unpin', ptePages: 4, iterations: 1 })),
+      /still pinned after the last unpin/,
+    );
   });
 
   it('a Xen failure is counted, not thrown: RW remap of a pinned L1', () => {
@@ -153,7 +162,10 @@ describe('invariants and misuse', () => {
 
 describe('parameters', () => {
   const bad: [Record<string, unknown>, RegExp][] = [
-    [{ strategy: 'nope' }, /strategy: unknown strategy 'nope'; allowed: unlocked, mm-lock, whole-lock, per-pte-deferred, unbatched, per-pte-early-unlock/],
+    [
+      { strategy: 'nope' },
+      /strategy: unknown strategy 'nope'; allowed: unlocked, mm-lock, whole-lock, per-pte-deferred, unbatched, per-pte-early-unlock/,
+    ],
     [{ mode: '5level' }, /mode: "5level" is not allowed; expected 2level, pae, 4level/],
     [{ kernel: '2.6.23' }, /kernel: "2.6.23" is not allowed; expected 2.6.24, current/],
     [{ mode: '2level', ptePages: 769 }, /ptePages: 769 exceeds the maximum for mode 2level; allowed: 1 to 768/],
@@ -164,11 +176,17 @@ describe('parameters', () => {
   ];
   for (const [input, message] of bad) {
     it(`rejects ${JSON.stringify(input)} with a ConfigError naming the field`, () => {
-      assert.throws(() => resolveParams(input as never), (e: Error) => e instanceof ConfigError && message.test(e.message));
+      assert.throws(
+        () => resolveParams(input as never),
+        (e: Error) => e instanceof ConfigError && message.test(e.message),
+      );
     });
   }
 
-  for (const [kernel, mode] of [['2.6.24', '4level'], ['current', '2level']] as const) {
+  for (const [kernel, mode] of [
+    ['2.6.24', '4level'],
+    ['current', '2level'],
+  ] as const) {
     it(`rejects kernel ${kernel} with mode ${mode}, which never shipped, naming both and the allowed pairs`, () => {
       assert.throws(
         () => resolveParams({ kernel, mode }),

@@ -56,7 +56,11 @@ describe('GuestCpu: where programs interleave', () => {
     const entryNs = c.mcEntryDispatchNs + c.remapNs;
     const kinds = obs.seen.map((s) => s.kind);
     // trap, 32 entries, then the lock; no guest work owed (no walk steps).
-    assert.deepEqual(kinds.slice(0, 34), [ACTION_NAMES[ACTION_MC_TRAP], ...Array(32).fill(ACTION_NAMES[ACTION_MC_ENTRY]), ACTION_NAMES[ACTION_LOCK]]);
+    assert.deepEqual(kinds.slice(0, 34), [
+      ACTION_NAMES[ACTION_MC_TRAP],
+      ...Array(32).fill(ACTION_NAMES[ACTION_MC_ENTRY]),
+      ACTION_NAMES[ACTION_LOCK],
+    ]);
     assert.equal(defined(obs.seen[0]).atNs, 0);
     assert.equal(defined(obs.seen[0]).durationNs, c.hypercallTrapNs);
     obs.seen.slice(1, 33).forEach((s, k) => {
@@ -88,16 +92,27 @@ describe('GuestCpu: where programs interleave', () => {
     const entries = obs.seen.filter((s) => s.vcpu === 0 && s.kind === ACTION_NAMES[ACTION_MC_ENTRY]);
     const first = defined(entries[0]).atNs;
     const last = defined(entries[31]).atNs;
-    const between = obs.seen.filter((s) => s.vcpu === 1 && s.kind === ACTION_NAMES[ACTION_SLEEP] && s.atNs > first && s.atNs < last);
+    const between = obs.seen.filter(
+      (s) => s.vcpu === 1 && s.kind === ACTION_NAMES[ACTION_SLEEP] && s.atNs > first && s.atNs < last,
+    );
     assert.ok(between.length > 0, 'vCPU 1 acted while the batch was executing');
     // And the order of actions is the order of their instants.
-    for (let i = 1; i < obs.seen.length; i++) assert.ok(defined(obs.seen[i]).atNs >= defined(obs.seen[i - 1]).atNs, `action ${i} in time order`);
+    for (let i = 1; i < obs.seen.length; i++)
+      assert.ok(defined(obs.seen[i]).atNs >= defined(obs.seen[i - 1]).atNs, `action ${i} in time order`);
   });
 
   it('reports every simulated event to the observer exactly once', () => {
     for (const strategy of ['per-pte-deferred', 'unlocked', 'whole-lock', 'unbatched', 'mm-lock']) {
       const obs = recorder();
-      const params = resolveParams({ strategy, ptePages: 64, vcpus: 3, iterations: 2, dwellNs: 20_000, writerThinkNs: 1_000, seed: 4 });
+      const params = resolveParams({
+        strategy,
+        ptePages: 64,
+        vcpus: 3,
+        iterations: 2,
+        dwellNs: 20_000,
+        writerThinkNs: 1_000,
+        seed: 4,
+      });
       const out = runScenario(params, { observer: obs });
       assert.equal(obs.seen.length, out.events, strategy);
       assert.equal(obs.seen.filter((s) => s.kind === ACTION_NAMES[ACTION_EXIT]).length, 3, `${strategy}: each vCPU exits once`);
@@ -111,7 +126,9 @@ describe('GuestCpu: where programs interleave', () => {
         runProgram({ ptePages: 2 }, function* (ctx) {
           yield ctx.mcMmuextOp(MMUEXT_PIN_L1_TABLE, defined(ctx.mm.pteFrames[0])) as never;
         }),
-      (e: Error) => e instanceof ModelError && /yielded undefined \(queueing calls such as mcUpdateVaMapping are not yielded\)/.test(e.message),
+      (e: Error) =>
+        e instanceof ModelError &&
+        /yielded undefined \(queueing calls such as mcUpdateVaMapping are not yielded\)/.test(e.message),
     );
   });
 

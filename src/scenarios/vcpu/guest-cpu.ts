@@ -255,7 +255,8 @@ export class GuestCpu implements Process, PinContext {
   /** The guest flags of `frame`, which a strategy names: a clear error if it is not a frame of the mm. */
   private frameFlags(frame: number, call: string): number {
     const flags = this.flags[frame];
-    if (flags === undefined) throw new ModelError(`vCPU ${this.vcpu}: ${call}(${frame}): not a frame of this mm (${this.flags.length} frames)`);
+    if (flags === undefined)
+      throw new ModelError(`vCPU ${this.vcpu}: ${call}(${frame}): not a frame of this mm (${this.flags.length} frames)`);
     return flags;
   }
 
@@ -275,7 +276,8 @@ export class GuestCpu implements Process, PinContext {
     const batcher = this.batcher;
     if (!batcher.tryQueueMmuextOp(cmd, frame, this.mmuextBytes)) {
       this.take(batcher.entryFlushReason(this.mmuextBytes));
-      if (!batcher.tryQueueMmuextOp(cmd, frame, this.mmuextBytes)) throw new ModelError('mmuext_op does not fit in an empty batch');
+      if (!batcher.tryQueueMmuextOp(cmd, frame, this.mmuextBytes))
+        throw new ModelError('mmuext_op does not fit in an empty batch');
     }
   }
 
@@ -340,7 +342,9 @@ export class GuestCpu implements Process, PinContext {
 
   private effect(kind: number, a: number, b: number, c: number, flag: boolean): Effect {
     if (this.requested) {
-      throw new ModelError(`vCPU ${this.vcpu}: ${EFFECT_NAMES[kind]} requested before the previous ${EFFECT_NAMES[this.eff.kind]} was yielded`);
+      throw new ModelError(
+        `vCPU ${this.vcpu}: ${EFFECT_NAMES[kind]} requested before the previous ${EFFECT_NAMES[this.eff.kind]} was yielded`,
+      );
     }
     const e = this.eff;
     e.kind = kind;
@@ -433,7 +437,8 @@ export class GuestCpu implements Process, PinContext {
     const n = this.programIsGenerator ? generatorNext.call(program) : program.next();
     this.inline = null;
     if (n.done === true) {
-      if (this.requested) throw new ModelError(`vCPU ${this.vcpu}: ${EFFECT_NAMES[this.eff.kind]} was requested but never yielded`);
+      if (this.requested)
+        throw new ModelError(`vCPU ${this.vcpu}: ${EFFECT_NAMES[this.eff.kind]} was requested but never yielded`);
       const caller = this.callers.pop();
       if (caller !== undefined) this.setProgram(caller);
       else {
@@ -443,7 +448,7 @@ export class GuestCpu implements Process, PinContext {
     } else {
       if (n.value !== this.eff || !this.requested) {
         throw new ModelError(
-          `vCPU ${this.vcpu}: a program yielded ${n.value === undefined ? 'undefined (queueing calls such as mcUpdateVaMapping are not yielded)' : 'something that is not this vCPU\'s effect'}`,
+          `vCPU ${this.vcpu}: a program yielded ${n.value === undefined ? 'undefined (queueing calls such as mcUpdateVaMapping are not yielded)' : "something that is not this vCPU's effect"}`,
         );
       }
       this.parked = PARK_EFFECT;
