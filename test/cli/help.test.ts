@@ -59,7 +59,7 @@ test('pinbench without a command prints the usage and exits 2 naming the command
   assert.equal(code, 2);
   assert.equal(stdout, '');
   assert.match(stderr, /^pinbench COMMAND \[options\]/);
-  assert.match(stderr, /^pinbench: error: name a command: run, list, report, compare, ab, baseline, profile/m);
+  assert.match(stderr, /^pinbench: error: name a command: run, list, merge, report, compare, ab, baseline, profile/m);
 });
 
 test('an unknown command says "unknown command", suggests the nearest and exits 2', async () => {
@@ -67,7 +67,7 @@ test('an unknown command says "unknown command", suggests the nearest and exits 
   assert.equal(code, 2);
   assert.equal(
     stderr,
-    'pinbench: error: unknown command "frobnicate"; commands: run, list, report, compare, ab, baseline, profile (pinbench --help)\n',
+    'pinbench: error: unknown command "frobnicate"; commands: run, list, merge, report, compare, ab, baseline, profile (pinbench --help)\n',
   );
   assert.match((await runCli(['lst'])).stderr, /unknown command "lst"; did you mean list\?/);
 });
