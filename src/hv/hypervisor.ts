@@ -157,10 +157,11 @@ export class Hypervisor {
     if (mm.userPgd >= 0) this.slots[mm.userPgd] = top;
     if (mm.kernelPmd >= 0) this.slots[mm.kernelPmd] = XEN_GUEST_SLOTS.paeXenL2;
     const checkNs = new Float64Array(n);
+    const slots = this.slots;
     const externalRefs = mm.externalRefs;
-    this.slots.forEach((slots, f) => {
-      checkNs[f] = slots * costs.validateEntryNs + (externalRefs[f] as number) * costs.typeRefNs; // both have n entries
-    });
+    // f < n, the length of both.
+    for (let f = 0; f < n; f++)
+      checkNs[f] = (slots[f] as number) * costs.validateEntryNs + (externalRefs[f] as number) * costs.typeRefNs;
     this.checkNs = checkNs;
     this.flags = mm.flags;
     this.xenLevel = mm.xenLevel;

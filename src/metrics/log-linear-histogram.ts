@@ -37,8 +37,9 @@ export class LogLinearHistogram {
     if (this.count === 0) return 0;
     const rank = Math.max(1, Math.ceil(q * this.count));
     let seen = 0;
-    for (const [b, n] of this.counts.entries()) {
-      seen += n;
+    // b < BUCKETS, the length of `counts` (an index loop: an entries() iterator allocates a pair per bucket).
+    for (let b = 0; b < BUCKETS; b++) {
+      seen += this.counts[b] as number;
       if (seen >= rank) {
         const [lo, width] = bucketRange(b);
         const mid = lo + Math.floor((width - 1) / 2);
@@ -51,9 +52,9 @@ export class LogLinearHistogram {
   /** Add every value of `other` into this histogram. */
   merge(other: LogLinearHistogram): void {
     const counts = this.counts;
-    other.counts.forEach((n, b) => {
-      counts[b] = (counts[b] as number) + n; // both have BUCKETS entries
-    });
+    const others = other.counts;
+    // Both have BUCKETS entries.
+    for (let b = 0; b < BUCKETS; b++) counts[b] = (counts[b] as number) + (others[b] as number);
     this.count += other.count;
     this.total += other.total;
     if (other.min < this.min) this.min = other.min;

@@ -219,21 +219,25 @@ export class Mm {
     // Children in CSR form, in frame order (which is walk order). Every array here has `frames` entries and a
     // parent is a frame: the reads are in range.
     const childCount = new Int32Array(frames);
-    for (const p of parent) if (p >= 0) childCount[p] = (childCount[p] as number) + 1;
+    for (let f = 0; f < frames; f++) {
+      const p = parent[f] as number;
+      if (p >= 0) childCount[p] = (childCount[p] as number) + 1;
+    }
     const childStart = new Int32Array(frames);
     let s = 0;
-    childCount.forEach((count, f) => {
+    for (let f = 0; f < frames; f++) {
       childStart[f] = s;
-      s += count;
-    });
+      s += childCount[f] as number;
+    }
     const children = new Int32Array(s);
     const fill = new Int32Array(frames);
-    parent.forEach((p, f) => {
-      if (p < 0) return;
+    for (let f = 0; f < frames; f++) {
+      const p = parent[f] as number;
+      if (p < 0) continue;
       const k = fill[p] as number;
       fill[p] = k + 1;
       children[(childStart[p] as number) + k] = f;
-    });
+    }
     // The user pgd's user half maps the same PUD pages as the kernel pgd (xen_set_pgd writes both).
     if (this.userPgd >= 0) {
       childStart[this.userPgd] = childStart[this.pgd] as number;

@@ -158,9 +158,7 @@ export class SpinLockTable {
   /** Ids of locks still held or waited for (for the end-of-run invariant check). */
   stillHeld(): number[] {
     const out: number[] = [];
-    this.owner.forEach((owner, i) => {
-      if (owner >= 0) out.push(i);
-    });
+    for (let i = 0; i < this.owner.length; i++) if ((this.owner[i] as number) >= 0) out.push(i); // i < length
     return out;
   }
 
