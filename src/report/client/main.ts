@@ -17,7 +17,7 @@ function pageJson<T>(id: string): T {
 
 /**
  * Build the filter bar, the summary table and every chart; redraw on every filter change. `plotlySrc` is
- * the URL of plotly.js beside the page (an async script in <head>, compiled off the main thread while the table
+ * the URL of plotly.js beside the page (a deferred script in <head>, parsed off the main thread while the table
  * is drawn), or null when the page has plotly inlined before this script.
  */
 function clientMain(data: ReportData, plotlySrc: string | null): void {
@@ -953,7 +953,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     plotly = Plotly;
     void drawAll();
   };
-  // plotly.js is an async script of the page's <head>: it may have loaded (or failed) before this script ran.
+  // plotly.js is a deferred script of the page's <head>: it runs after this script, but may have failed already.
   const loadState = (window as unknown as { pinbenchPlotly?: 'loaded' | 'failed' }).pinbenchPlotly;
   const script = document.getElementById('plotly-script');
   if (typeof Plotly !== 'undefined' || plotlySrc === null || script === null) start();
