@@ -1,5 +1,4 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join, relative, resolve, sep } from 'node:path';
 import type { TraceDocument } from '../scenarios/trace/types.js';
 import type { ResultSet } from '../results/types.js';
