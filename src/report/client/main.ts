@@ -17,7 +17,7 @@ function pageJson<T>(id: string): T {
 
 /**
  * Build the filter bar, the summary table and every chart; redraw on every filter change. `plotlySrc` is
- * the URL of plotly.js beside the page (an async script in <head>, compiled off the main thread while the table
+ * the URL of plotly.js beside the page (a deferred script in <head>, parsed off the main thread while the table
  * is drawn), or null when the page has plotly inlined before this script.
  */
 function clientMain(data: ReportData, plotlySrc: string | null): void {
@@ -83,19 +83,9 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     // rows: an invalid row is drawn apart, under its own legend entry, never mixed into a correct line.
     return data.series.map((s): [string, Row[]] => [s, rows.filter((r) => r.series === s)]).filter(([, rs]) => rs.length > 0);
   }
-  /** The last of a list that is never empty here (byStrategy drops empty series): an Error rather than undefined. */
-  function lastOf<T>(xs: readonly T[]): T {
-    const x = xs.at(-1);
-    if (x === undefined) throw new Error('the report expected a non-empty list');
-    return x;
-  }
-  /** The label of result set `i` (an index the page data was built with). */
-  function setLabel(i: number): string {
-    return data.sets[i]?.label ?? `result set #${i + 1}`;
-  }
   function appliedText(free: string[]): string {
     const parts = data.filters.filter((f) => !free.includes(f.name)).map((f) => `${f.label} = ${state[f.name]}`);
-    if (data.sets.length > 1) parts.unshift(`result set ${setLabel(currentSet)}`);
+    if (data.sets.length > 1) parts.unshift(`result set ${data.sets[currentSet]?.label ?? ''}`);
     return parts.length > 0 ? `Showing ${parts.join(', ')}.` : '';
   }
 
@@ -202,8 +192,8 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     // Many sizes: keep ticks at least a quarter of a decade apart so their labels do not overlap.
     const ticks: number[] = [];
     for (const size of sizes) {
-      const lastTick = ticks.at(-1);
-      if (sizes.length <= 8 || lastTick === undefined || Math.log10(size / lastTick) >= 0.25) ticks.push(size);
+      if (sizes.length <= 8 || ticks.length === 0 || Math.log10(size / (ticks[ticks.length - 1] ?? size)) >= 0.25)
+        ticks.push(size);
     }
     return {
       title: { text: axisTitle.ptePages },
@@ -231,13 +221,19 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     ptePages: 'PTE pages in the mm (log scale)',
     vcpus: 'vCPUs (vCPU 0 pins, the others write PTEs)',
   };
+  /** The last row of a non-empty group (byStrategy never yields an empty one). */
+  function lastRow(rs: Row[]): Row {
+    const r = rs[rs.length - 1];
+    if (r === undefined) throw new Error('pinbench report: an empty group of rows');
+    return r;
+  }
 
   // ---- charts --------------------------------------------------------------------------------------------
   function lockGlyphs(rows: Row[], pick: (r: Row) => LockAgg, lockName: string): Trace[] {
     const traces: Trace[] = [];
     for (const [s, rs] of byStrategy(rows)) {
       // Several rows per strategy only when a free parameter differs; take the largest mm (the last).
-      const r = lastOf(rs);
+      const r = lastRow(rs);
       const h = pick(r).hold;
       if (h.count === 0) continue;
       const c = data.colours[s];
@@ -285,7 +281,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
   }
   function unusedNote(rows: Row[], pick: (r: Row) => LockAgg): string {
     const unused = byStrategy(rows)
-      .filter(([, rs]) => pick(lastOf(rs)).hold.count === 0)
+      .filter(([, rs]) => pick(lastRow(rs)).hold.count === 0)
       .map(([s]) => s);
     return unused.length > 0 ? `not taken by: ${unused.join(', ')}` : '';
   }
@@ -322,7 +318,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
       const traces: Trace[] = [];
       const none: string[] = [];
       for (const [s, rs] of byStrategy(rows)) {
-        const r = lastOf(rs);
+        const r = lastRow(rs);
         if (r.multicallsPerCycle === 0) {
           none.push(s);
           continue;
@@ -372,8 +368,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     'flush-reasons': (spec, rows) => {
       const strategies = byStrategy(rows).map(([s]) => s);
       const last = (s: string): Row => {
-        const rs = rows.filter((r) => r.series === s);
-        return lastOf(rs);
+        return lastRow(rows.filter((r) => r.series === s));
       };
       const traces: Trace[] = (['slots', 'args', 'callbacks'] as const).map((reason) => ({
         type: 'bar',
@@ -641,7 +636,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
       const ratios = cmp.ratios.map((c) => c.ratio).filter((r) => r > 0);
       const span = Math.max(2, ...ratios.map((r) => Math.max(r, 1 / r)));
       const l = layout(
-        `${setLabel(cmp.current)} against ${setLabel(cmp.baseline)}`,
+        `${data.sets[cmp.current]?.label ?? ''} against ${data.sets[cmp.baseline]?.label ?? ''}`,
         'metric (exact ones first; the last is wall clock, noisy)',
         'current ÷ baseline (log scale)',
         'category',
@@ -961,7 +956,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     plotly = Plotly;
     void drawAll();
   };
-  // plotly.js is an async script of the page's <head>: it may have loaded (or failed) before this script ran.
+  // plotly.js is a deferred script of the page's <head>: it runs after this script, but may have failed already.
   const loadState = (window as unknown as { pinbenchPlotly?: 'loaded' | 'failed' }).pinbenchPlotly;
   const script = document.getElementById('plotly-script');
   if (typeof Plotly !== 'undefined' || plotlySrc === null || script === null) start();
