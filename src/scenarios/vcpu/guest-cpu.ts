@@ -209,6 +209,19 @@ export class GuestCpu implements Process, PinContext {
     this.programIsGenerator = program !== null && program.next === generatorNext;
   }
 
+  /** Guest work this vCPU owes before its next visible action (walk steps, flushes forced by other vCPUs' IPIs), ns. */
+  get owedWorkNs(): number {
+    return this.debtNs + this.stolenNs;
+  }
+
+  /**
+   * The batch this vCPU is flushing (its trap, entries and callbacks are the vCPU's next actions), or null: what an
+   * ActionObserver reads to say which sub-ops a multicall entry ran (traces). Read it, never change it.
+   */
+  get flushingBatch(): McBuffer | null {
+    return this.takenHead !== this.takenCount ? this.taken[this.takenHead].buf : null;
+  }
+
   /** What the vCPU is doing now, for fault reports. */
   describe(): string {
     if (this.takenHead !== this.takenCount) {
