@@ -50,7 +50,10 @@ describe('trace events of a counterexample', () => {
   });
 
   it('is a trace document Perfetto reads: traceEvents, with the time base stated', () => {
-    const doc = traceDocument(params, replay.records, replay.violation) as { traceEvents: TraceEvent[]; otherData: { timeBase: string } };
+    const doc = traceDocument(params, replay.records, replay.violation) as {
+      traceEvents: TraceEvent[];
+      otherData: { timeBase: string };
+    };
     assert.equal(doc.traceEvents.length, events.length);
     assert.match(doc.otherData.timeBase, /step N starts at N us/);
     for (const e of doc.traceEvents) {
