@@ -1,6 +1,6 @@
 /** Default `--out` of `pinbench run`. */
 export const DEFAULT_OUT_DIR = 'reports/latest';
-/** Default `--samples`: most timed repetitions of one run. */
+/** Default `--samples`: most wall-clock samples of one run (one per round of the pass; at least 5). */
 export const DEFAULT_MAX_SAMPLES = 10;
 /** Default `--budget-ms`: wall time after which a run is not repeated again, ms. */
 export const DEFAULT_BUDGET_MS = 250;

@@ -8,6 +8,7 @@ import {
   VERDICT_LABELS,
   VERDICT_ORDER,
 } from './format-values.js';
+import { describeChangeRange, summariseExactChanges } from './exact-summary.js';
 import type { Comparison, NoisyVerdict, RunRef } from './types.js';
 
 /** A table ready to render as text or Markdown: cells are display strings. */
@@ -20,6 +21,10 @@ export interface Table {
 
 /** Every table of a comparison, shared by the text and Markdown renderers. */
 export interface ComparisonTables {
+  /** What differs between the result sets as a whole: `kind: text` lines. */
+  causes: string[];
+  /** Per changed metric: runs, and the range of the change. */
+  perMetric: Table;
   exact: Table;
   noisy: Table;
   /** Noisy figures not judged for want of samples: one line per distinct reason with its count. */
@@ -43,6 +48,9 @@ export function comparisonTables(comparison: Comparison, maxRows = MAX_TABLE_ROW
     }
   }
 
+  const summary = summariseExactChanges(comparison.runs.map((run) => ({ changes: run.exactChanges })));
+  const perMetricRows = summary.map((m) => [m.metric, String(m.runs), describeChangeRange(m)]);
+
   const judged: { id: string; verdict: Exclude<NoisyVerdict, { state: 'no-samples' }> }[] = [];
   const notJudged = new Map<string, number>();
   for (const run of comparison.runs) {
@@ -61,14 +69,16 @@ export function comparisonTables(comparison: Comparison, maxRows = MAX_TABLE_ROW
     `${formatMedian(verdict.metric, verdict.baselineMedian)} (n=${verdict.baselineSamples})`,
     `${formatMedian(verdict.metric, verdict.currentMedian)} (n=${verdict.currentSamples})`,
     formatRatio(verdict.ratio),
-    verdict.state === 'not-comparable' ? '' : `${formatP(verdict.p)} (${verdict.method})`,
+    verdict.state === 'not-comparable' ? '' : `${formatP(verdict.pAdjusted)} (${verdict.method}, raw ${formatP(verdict.p)})`,
     VERDICT_LABELS[verdict.state],
   ]);
 
   return {
+    causes: comparison.causes.map((c) => `${c.kind}: ${c.text}`),
+    perMetric: cap(['exact metric', 'runs', 'change (min to max)'], perMetricRows, maxRows),
     exact: cap(['run', 'exact metric', 'baseline', 'current', 'change'], exactRows, maxRows),
     noisy: cap(
-      ['run', 'noisy metric', 'baseline median', 'current median', 'change', 'p (Mann-Whitney)', 'verdict'],
+      ['run', 'noisy metric', 'baseline median', 'current median', 'change', 'p (Mann-Whitney, corrected)', 'verdict'],
       noisyRows,
       maxRows,
     ),

@@ -8,6 +8,7 @@ export const VERDICT_LABELS: Readonly<Record<NoisyVerdict['state'], string>> = {
   regressed: 'REGRESSED',
   improved: 'improved',
   'within-noise': 'within noise',
+  'insufficient-samples': 'insufficient samples',
   'not-comparable': 'not comparable',
   'no-samples': 'no samples',
 };
@@ -17,9 +18,14 @@ export const VERDICT_ORDER: Readonly<Record<NoisyVerdict['state'], number>> = {
   regressed: 0,
   improved: 1,
   'within-noise': 2,
-  'not-comparable': 3,
-  'no-samples': 4,
+  'insufficient-samples': 3,
+  'not-comparable': 4,
+  'no-samples': 5,
 };
+
+/** Said under every wall-clock table of `compare`: what two result sets cannot tell, and what can. */
+export const SEPARATE_JOBS_NOTE =
+  "Two result sets are two jobs: the drift of the machine between them is not measured, only each run's spread within its own job. For a verdict on a code change, run both versions interleaved in one job: pinbench ab BASE HEAD.";
 
 /** Longest text value (a status, a fault’s pinner phase) shown in a table cell before it is cut. */
 export const MAX_TEXT_CELL = 60;
@@ -79,8 +85,10 @@ export function describeMachines(comparison: Comparison): string {
 /** One sentence on what the comparison calls for. */
 export function describeOutcome(comparison: Comparison, outcome: ComparisonOutcome): string {
   const s = comparison.summary;
-  const exact = `${s.exactChanges} exact metric change(s) in ${s.runsWithExactChanges} run(s), ${s.missing} missing and ${s.added} new run(s)`;
-  const noisy = `${s.regressed} regressed, ${s.improved} improved, ${s.withinNoise} within noise, ${s.notComparable} not comparable`;
+  const params = s.paramChanged > 0 ? `, ${s.paramChanged} run(s) with changed parameters` : '';
+  const exact = `${s.exactChanges} exact metric change(s) in ${s.runsWithExactChanges} run(s), ${s.missing} missing and ${s.added} new run(s)${params}`;
+  const insufficient = s.insufficientSamples > 0 ? `, ${s.insufficientSamples} insufficient samples` : '';
+  const noisy = `${s.regressed} regressed, ${s.improved} improved, ${s.withinNoise} within noise${insufficient}, ${s.notComparable} not comparable`;
   switch (outcome) {
     case 'exact-change':
       return `EXACT CHANGE: ${exact}; wall clock: ${noisy}`;

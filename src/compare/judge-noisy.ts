@@ -1,6 +1,7 @@
 import type { WallStats } from '../results/types.js';
 import { describeDifferences } from './compare-environments.js';
-import { mannWhitneyU } from './mann-whitney.js';
+import { mannWhitneyMinP, mannWhitneyU } from './mann-whitney.js';
+import { adjustPValues } from './p-adjust.js';
 import type { EnvironmentComparison, NoisyFigures, NoisyMetricName, NoisyVerdict, ResolvedCompareOptions } from './types.js';
 
 /**
@@ -61,9 +62,10 @@ export function judgeWall(
 }
 
 /**
- * asv's rule: a change is a regression (improvement) only when the median moved by more than the
- * threshold in that direction AND the Mann-Whitney U test finds the samples different (p < alpha).
- * Improvement mirrors regression multiplicatively: ratio < 1 / (1 + threshold).
+ * asv's rule, on one run alone: a change is a regression (improvement) only when the median moved by more
+ * than the threshold in that direction AND the Mann-Whitney U test finds the samples different (p < alpha).
+ * Improvement mirrors regression multiplicatively: ratio < 1 / (1 + threshold). `compareResultSets` then
+ * corrects the p-values over the runs (correctNoisyVerdicts) and decides again.
  */
 export function judge(
   metric: NoisyMetricName,
@@ -74,10 +76,14 @@ export function judge(
 ): NoisyVerdict {
   const facts = figures(metric, baseline, current);
   const { p, method } = mannWhitneyU(current, baseline);
-  let state: 'regressed' | 'improved' | 'within-noise' = 'within-noise';
-  if (p < alpha && facts.ratio > 1 + threshold) state = 'regressed';
-  else if (p < alpha && facts.ratio < 1 / (1 + threshold)) state = 'improved';
-  return { ...facts, state, p, method, threshold };
+  return { ...facts, state: decide(facts.ratio, p, threshold, alpha), p, pAdjusted: p, method, threshold };
+}
+
+/** asv's rule on one (adjusted) p-value: beyond the threshold AND significant. */
+export function decide(ratio: number, p: number, threshold: number, alpha: number): 'regressed' | 'improved' | 'within-noise' {
+  if (p < alpha && ratio > 1 + threshold) return 'regressed';
+  if (p < alpha && ratio < 1 / (1 + threshold)) return 'improved';
+  return 'within-noise';
 }
 
 /** Median of a non-empty sample (mean of the two middle values for an even count). */
@@ -114,4 +120,32 @@ function ratioOf(current: number, baseline: number): number {
 function scaleToMedian(samples: readonly number[], target: number): number[] {
   const m = median(samples);
   return m === 0 ? samples.map(() => target) : samples.map((value) => (value * target) / m);
+}
+
+/** States of a verdict that carries a test. */
+type Tested = Extract<NoisyVerdict, { state: 'regressed' | 'improved' | 'within-noise' | 'insufficient-samples' }>;
+
+/**
+ * Correct the Mann-Whitney p-values of each noisy metric over the runs of a comparison (the family: one test
+ * per paired run), then decide each verdict again on its adjusted p. A verdict whose sample sizes cannot
+ * give an adjusted p below alpha at all (asv's `p_min` check, corrected: Holm multiplies the smallest
+ * possible p by the family's size) becomes `insufficient-samples`. Mutates the verdicts.
+ */
+export function correctNoisyVerdicts(verdicts: readonly NoisyVerdict[], options: ResolvedCompareOptions): void {
+  for (const metric of ['wall.samplesMs', 'wall.normalisedPerEvent'] as const) {
+    const family = verdicts.filter(
+      (v): v is Tested => v.metric === metric && v.state !== 'no-samples' && v.state !== 'not-comparable',
+    );
+    if (family.length === 0) continue;
+    const adjusted = adjustPValues(
+      family.map((v) => v.p),
+      options.correction,
+    );
+    const factor = options.correction === 'holm' ? family.length : 1;
+    family.forEach((v, i) => {
+      v.pAdjusted = adjusted[i] ?? 1;
+      if (mannWhitneyMinP(v.baselineSamples, v.currentSamples) * factor >= options.alpha) v.state = 'insufficient-samples';
+      else v.state = decide(v.ratio, v.pAdjusted, v.threshold, options.alpha);
+    });
+  }
 }

@@ -35,6 +35,23 @@ export function mannWhitneyU(x: readonly number[], y: readonly number[]): MannWh
   return { u, p: Math.min(1, Math.max(0, 2 * normalSf(z))), method: 'asymptotic' };
 }
 
+/**
+ * The smallest two-sided p-value the test can give for samples of sizes m and n: the samples completely
+ * separated (U = 0). Exact, 2 / C(m + n, m), within MWU_EXACT_MAX_SIZE (asv's `p_min`, doubled for two sides);
+ * the normal approximation's above. With 5 samples a side it is 0.0079; with 3, 0.1.
+ */
+export function mannWhitneyMinP(m: number, n: number): number {
+  if (m === 0 || n === 0) return 1;
+  if (Math.max(m, n) <= MWU_EXACT_MAX_SIZE) {
+    let combinations = 1;
+    for (let k = 1; k <= Math.min(m, n); k++) combinations = (combinations * (m + n - Math.min(m, n) + k)) / k;
+    return Math.min(1, 2 / combinations);
+  }
+  const mn = m * n;
+  const z = (mn / 2 - 0.5) / Math.sqrt((mn * (m + n + 1)) / 12);
+  return Math.min(1, 2 * normalSf(z));
+}
+
 /** Sum of the midranks of `x` in the pooled sample, and the tie term sum(t^3 - t) over groups of t equal values. */
 function rankSum(x: readonly number[], y: readonly number[]): { rankSumX: number; tieTerm: number } {
   const pooled = [...x.map((value) => ({ value, fromX: true })), ...y.map((value) => ({ value, fromX: false }))];

@@ -1,5 +1,6 @@
 import { comparisonTables, type Table } from './comparison-tables.js';
-import { describeMachines, describeOutcome, describeSide, percent } from './format-values.js';
+import { describeMachines, describeOutcome, describeSide, percent, SEPARATE_JOBS_NOTE } from './format-values.js';
+import { P_ADJUST_LABELS } from './p-adjust.js';
 import type { Comparison, ComparisonOutcome } from './types.js';
 
 /** The comparison as GitHub-flavoured Markdown (a job summary, a PR comment, a file). */
@@ -18,25 +19,32 @@ export function renderComparisonMarkdown(comparison: Comparison, outcome: Compar
     `- machines: ${escapeCell(describeMachines(comparison))}`,
     `- runs: ${s.paired} paired, ${s.missing} missing, ${s.added} new`,
     '',
-    '### Exact metrics',
-    '',
   ];
+  if (tables.causes.length > 0)
+    out.push('### What differs between the result sets', '', ...tables.causes.map((c) => `- ${escapeCell(c)}`), '');
+  out.push('### Exact metrics', '');
   if (tables.exact.rows.length === 0) out.push(`All ${unchanged} exact metrics identical.`);
   else
     out.push(
-      `${s.exactChanges} changed in ${s.runsWithExactChanges} run(s), ${unchanged} identical.`,
+      `${s.exactChanges} changed in ${s.runsWithExactChanges} run(s), ${unchanged} identical. Per metric:`,
+      '',
+      ...markdownTable(tables.perMetric),
+      '',
+      'Cell by cell:',
       '',
       ...markdownTable(tables.exact),
     );
   out.push('', '### Wall clock', '');
   if (tables.noisy.rows.length === 0) out.push('Nothing judged.');
   else {
-    const { threshold, alpha, normalisedThreshold } = comparison.options;
+    const { threshold, alpha, normalisedThreshold, correction } = comparison.options;
     out.push(
       `Regressed or improved only when the median moved by more than ${percent(threshold)} (normalised figure: ${percent(normalisedThreshold)}) ` +
-        `and a two-sided Mann-Whitney U test gives p < ${alpha}.`,
+        `and a two-sided Mann-Whitney U test gives p < ${alpha} after ${P_ADJUST_LABELS[correction]} correction over the runs.`,
       '',
       ...markdownTable(tables.noisy),
+      '',
+      SEPARATE_JOBS_NOTE,
     );
   }
   if (tables.notJudged.length > 0) out.push('', ...tables.notJudged.map((line) => `- not judged: ${escapeCell(line)}`));

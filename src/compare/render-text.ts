@@ -1,5 +1,6 @@
 import { comparisonTables, type Table } from './comparison-tables.js';
-import { describeMachines, describeOutcome, describeSide, percent } from './format-values.js';
+import { describeMachines, describeOutcome, describeSide, percent, SEPARATE_JOBS_NOTE } from './format-values.js';
+import { P_ADJUST_LABELS } from './p-adjust.js';
 import type { Comparison, ComparisonOutcome } from './types.js';
 
 /** Options of renderComparisonText. */
@@ -27,21 +28,28 @@ export function renderComparisonText(
     '',
   ];
   const unchanged = comparison.runs.reduce((sum, run) => sum + run.exactUnchanged, 0);
+  if (tables.causes.length > 0) {
+    lines.push('What differs between the result sets:', ...tables.causes.map((c) => `  ${c}`), '');
+  }
   if (tables.exact.rows.length === 0) lines.push(`Exact metrics: all ${unchanged} identical.`);
   else {
-    lines.push(`Exact metrics: ${s.exactChanges} changed in ${s.runsWithExactChanges} run(s), ${unchanged} identical.`);
+    lines.push(
+      `Exact metrics: ${s.exactChanges} changed in ${s.runsWithExactChanges} run(s), ${unchanged} identical. Per metric:`,
+    );
+    lines.push(...textTable(tables.perMetric), 'Cell by cell:');
     lines.push(...textTable(tables.exact));
   }
   if (wall) {
     lines.push('');
     if (tables.noisy.rows.length === 0) lines.push('Wall clock: nothing judged.');
     else {
-      const { threshold, alpha, normalisedThreshold } = comparison.options;
+      const { threshold, alpha, normalisedThreshold, correction } = comparison.options;
       lines.push(
         `Wall clock (regressed or improved: median moved by more than ${percent(threshold)} ` +
-          `(normalised: ${percent(normalisedThreshold)}) and Mann-Whitney p < ${alpha}):`,
+          `(normalised: ${percent(normalisedThreshold)}) and Mann-Whitney p < ${alpha} after ${P_ADJUST_LABELS[correction]} correction over the runs):`,
       );
       lines.push(...textTable(tables.noisy));
+      lines.push(`  ${SEPARATE_JOBS_NOTE}`);
     }
     for (const line of tables.notJudged) lines.push(`  not judged: ${line}`);
   }

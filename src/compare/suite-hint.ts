@@ -6,13 +6,15 @@ import type { Comparison } from './types.js';
  * sentence, or undefined when most runs are paired.
  */
 export function pairingHint(comparison: Comparison): string | undefined {
-  const { paired, missing, added } = comparison.summary;
+  const { paired, missing, added, paramChanged } = comparison.summary;
   const base = comparison.baseline.suite;
   const current = comparison.current.suite;
   if (base !== current) {
     return (
       `the result sets come from different suites (baseline ${base}, current ${current}): runs are paired by their ` +
-      `parameters, so only the ${paired} run(s) the two matrices share are compared; compare a result set with a ` +
+      `parameters, so only the ${paired} run(s) that could be paired are compared` +
+      (paramChanged > 0 ? ` (${paramChanged} of them despite a changed parameter: see what differs)` : '') +
+      '; compare a result set with a ' +
       `baseline of the same suite (pinbench baseline update ${current})`
     );
   }

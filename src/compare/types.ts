@@ -1,5 +1,6 @@
 import type { ExactChange } from '../results/diff-exact.js';
 import type { Environment, ResultSet } from '../results/types.js';
+import type { PAdjustMethod } from './p-adjust.js';
 
 export type { ExactChange } from '../results/diff-exact.js';
 export type { ExactValue } from '../results/types.js';
@@ -12,6 +13,10 @@ export interface CompareOptions {
   alpha?: number;
   /** Relative change of `wall.normalisedPerEvent` that may count (wider: it crosses machines). */
   normalisedThreshold?: number;
+  /** Multiple-testing correction of the per-run tests of one noisy metric (the runs are the family). */
+  correction?: PAdjustMethod;
+  /** Judge the wall clock at all (false: exact metrics only, as CI does against a committed baseline). */
+  wall?: boolean;
 }
 
 /** Options resolved once, every field present. */
@@ -19,6 +24,8 @@ export interface ResolvedCompareOptions {
   readonly threshold: number;
   readonly alpha: number;
   readonly normalisedThreshold: number;
+  readonly correction: PAdjustMethod;
+  readonly wall: boolean;
 }
 
 /** How a Mann-Whitney p-value was computed. */
@@ -50,9 +57,15 @@ export interface NoisyFigures {
 /** Verdict on one noisy metric of one run, tagged by `state`. */
 export type NoisyVerdict =
   | (NoisyFigures & {
-      state: 'regressed' | 'improved' | 'within-noise';
+      /**
+       * `insufficient-samples`: with these sample sizes no Mann-Whitney p, once corrected over the runs, can
+       * fall below alpha, whatever the samples say; it is not evidence of "no change".
+       */
+      state: 'regressed' | 'improved' | 'within-noise' | 'insufficient-samples';
       /** Two-sided Mann-Whitney p-value of the samples. */
       p: number;
+      /** `p` corrected over the runs of the comparison (Holm or Benjamini-Hochberg): what is held against alpha. */
+      pAdjusted: number;
       method: MannWhitneyMethod;
       /** Threshold the ratio was held against. */
       threshold: number;
@@ -68,10 +81,22 @@ export interface RunRef {
   id: string;
 }
 
+/** A run parameter whose value differs between a run and the baseline run it was paired with. */
+export interface ParamChange {
+  name: string;
+  baseline: unknown;
+  current: unknown;
+}
+
 /** The comparison of one run present on both sides. */
 export interface RunComparison extends RunRef {
   /** The run's `id` in the baseline (normally equal to `id`). */
   baselineId: string;
+  /**
+   * Parameters that differ from the baseline run's: empty for runs paired by equal parameters; set when a
+   * parameter changed in every run of the suite (a new default), and the runs were paired on the others.
+   */
+  paramChanges: ParamChange[];
   exactChanges: ExactChange[];
   /** Number of exact metrics present on both sides with equal values. */
   exactUnchanged: number;
@@ -108,14 +133,25 @@ export interface ComparisonSummary {
   paired: number;
   missing: number;
   added: number;
+  /** Paired runs whose parameters differ (a changed default): a change of the experiment, counted like an exact change. */
+  paramChanged: number;
   /** Exact metric changes over all paired runs. */
   exactChanges: number;
   runsWithExactChanges: number;
   regressed: number;
   improved: number;
   withinNoise: number;
+  insufficientSamples: number;
   notComparable: number;
   noSamples: number;
+}
+
+/** Something that differs between the two result sets as a whole, and may explain exact changes. */
+export interface Cause {
+  /** What differs: `parameter`, `cost profile`, `pinbench version`, `commit`, `working tree`, `argv`, `suite`, `determinism`. */
+  kind: string;
+  /** One line: `mcBatch: 32 -> 16 in 84 runs`, `modern.hypercallTrapNs: 700 -> 750`. */
+  text: string;
 }
 
 /** Baseline x current: every verdict, ready to render. */
@@ -130,6 +166,8 @@ export interface Comparison {
   missing: RunRef[];
   /** In current, not in the baseline. */
   added: RunRef[];
+  /** What differs between the result sets as a whole (parameters, cost profiles, version, commit, argv, ...). */
+  causes: Cause[];
   summary: ComparisonSummary;
 }
 

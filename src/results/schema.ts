@@ -83,6 +83,14 @@ export const wallSchema = z
       .optional()
       .meta({ description: 'Wall ns per simulated event divided by the calibration loop’s ns per iteration.' }),
     samplesMs: z.array(z.number().min(0)).optional().meta({ description: 'Raw wall-clock samples, ms.' }),
+    sampleOrder: z
+      .enum(['time', 'sorted'])
+      .optional()
+      .meta({
+        description:
+          'Order of samplesMs: "time", as taken (pinbench 0.2: one sample per round of the pass, spread over the job); ' +
+          'absent or "sorted" in older files, whose samples were back-to-back repeats stored sorted.',
+      }),
     meanMs: z.number().min(0).optional(),
     p50Ms: z.number().min(0).optional(),
     p99Ms: z.number().min(0).optional(),
@@ -188,6 +196,10 @@ export const toolSchema = z.looseObject({
   name: z.literal('pinbench'),
   version: z.string().min(1),
   commit: z.string().nullable().meta({ description: 'git commit of pinbench, null outside a git checkout.' }),
+  dirty: z
+    .boolean()
+    .optional()
+    .meta({ description: "Whether pinbench's tracked files had uncommitted changes (absent when unknown, or in older files)." }),
 });
 
 /** The whole document. */
@@ -209,6 +221,21 @@ export const resultSetSchema = z
       .looseObject({ maxEvents: count, maxVirtualNs: ns, maxWallMs: ns })
       .optional()
       .meta({ description: 'Per-run limits in force (run --max-events, --max-virtual-ns, --max-wall-ms).' }),
+    determinism: z
+      .looseObject({
+        checked: z.boolean(),
+        passed: z.boolean(),
+        differences: count.meta({ description: 'Exact values that differed between the two passes.' }),
+        examples: z
+          .array(z.looseObject({ id: z.string(), metric: z.string(), first: z.unknown(), second: z.unknown() }))
+          .optional()
+          .meta({ description: 'The first differences, run by run.' }),
+      })
+      .optional()
+      .meta({
+        description:
+          'The outcome of `--check-determinism` (every run twice, in reverse order on a fresh pool). passed: false means the exact metrics are not reproducible.',
+      }),
     runs: z.array(runResultSchema),
   })
   .meta({

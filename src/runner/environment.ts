@@ -20,10 +20,29 @@ export function collectEnvironment(): Environment {
   };
 }
 
-/** pinbench's version (package.json) and git commit (null outside a git checkout). */
+/**
+ * pinbench's version (package.json), git commit (null outside a git checkout) and whether its tracked files
+ * had uncommitted changes (`dirty`; absent when unknown): a baseline measured on a dirty tree describes no commit.
+ */
 export function toolInfo(): ResultSet['tool'] {
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
-  return { name: 'pinbench', version: pkg.version, commit: gitCommit() };
+  const commit = gitCommit();
+  const dirty = commit === null ? undefined : gitDirty();
+  return { name: 'pinbench', version: pkg.version, commit, ...(dirty === undefined ? {} : { dirty }) };
+}
+
+/** Whether tracked files of pinbench's checkout differ from its commit; undefined when git cannot say. */
+function gitDirty(): boolean | undefined {
+  try {
+    const out = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: PACKAGE_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return out.trim() !== '';
+  } catch {
+    return undefined;
+  }
 }
 
 /**

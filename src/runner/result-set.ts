@@ -17,6 +17,8 @@ export interface ResultSetInfo {
   plannedRuns?: number;
   /** Per-run limits in force. */
   limits?: RunLimits;
+  /** The outcome of --check-determinism, when it ran. */
+  determinism?: ResultSet['determinism'];
 }
 
 /**
@@ -46,6 +48,7 @@ export function buildResultSet(
     ...(info.workers !== undefined ? { workers: info.workers } : {}),
     ...(info.plannedRuns !== undefined ? { plannedRuns: info.plannedRuns } : {}),
     ...(info.limits !== undefined ? { limits: { ...info.limits } } : {}),
+    ...(info.determinism !== undefined ? { determinism: info.determinism } : {}),
     runs: results.filter((r): r is RunResult => r !== undefined),
   };
   return set;

@@ -2,9 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop, setTimeout as delay } from 'node:timers/promises';
 import { Piscina } from 'piscina';
 import type { RunResult } from '../results/types.js';
-import { executeRun } from './execute-run.js';
+import { executeRun, executeSample, MIN_WALL_SAMPLES, wallFromSamples } from './execute-run.js';
 import { DEFAULT_LIMITS, type RunLimits } from './limits.js';
-import type { RunSpec, RunTask, TimingOptions } from './types.js';
+import type { RunSpec, SampleTask, ScenarioRunSpec, TimingOptions, WallSample, WorkerTask } from './types.js';
 
 /** The piscina worker entry (this file is dist/src/runner/run-specs.js). */
 export const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -14,9 +14,9 @@ export const ABORT_GRACE_MS = 2000;
 
 /**
  * A pool task still running this long (at most; twice the limit plus a second when that is less) after its
- * run's wall-time limit is stopped from outside (its worker is
- * terminated): a run that never reaches the engine's limit check (a strategy looping inside one step) cannot hang
- * the pool. The margin covers the timed repetitions and the worker's start.
+ * run's wall-time limit is stopped from outside (its worker is terminated): a run that never reaches the engine's
+ * limit check (a strategy looping inside one step) cannot hang the pool. The margin covers the warm-up, the timed
+ * sample and the worker's start.
  */
 export const WALL_LIMIT_MARGIN_MS = 30_000;
 
@@ -35,9 +35,9 @@ export interface RunSpecsOptions {
   signal?: AbortSignal;
   /** How long runs in progress may take to finish after an abort, ms. Default ABORT_GRACE_MS. */
   graceMs?: number;
-  /** Called as each run finishes, in completion order. */
+  /** Called as each run finishes (its first round: metrics and first sample), in completion order. */
   onResult?: (result: RunResult, index: number) => void;
-  /** Called as each run starts. */
+  /** Called as each run starts (its first round). */
   onStart?: (spec: RunSpec, index: number) => void;
 }
 
@@ -48,90 +48,169 @@ export interface RunSpecsOutcome {
 }
 
 /**
+ * Samples a scenario run gets: at least `min(MIN_WALL_SAMPLES, maxSamples)` whatever its length, and more,
+ * up to `maxSamples`, while `samples x firstSampleMs` stays within the budget.
+ */
+export function targetSamples(firstSampleMs: number, timing: TimingOptions): number {
+  const floor = Math.min(MIN_WALL_SAMPLES, timing.maxSamples);
+  const affordable = Math.floor(timing.budgetMs / Math.max(firstSampleMs, 1e-3));
+  return Math.max(floor, Math.min(timing.maxSamples, affordable));
+}
+
+/**
  * Run every spec and collect the results in spec order. With workers > 0 the specs go to a piscina pool of
  * exactly that many threads; a worker that dies (or a task that cannot be sent) turns into an `error`
  * result for its spec, and the others continue.
+ *
+ * The first round runs each spec for its exact metrics and first wall-clock sample; each later round takes one
+ * more sample of every scenario run that wants one (`targetSamples`), in the same order. A run's samples are so
+ * spread over the whole pass, each after other runs, and recorded in time order: a comparison sees the drift
+ * of the machine, not only the jitter of back-to-back repeats. On abort, no new task starts.
  */
 export async function runSpecs(specs: readonly RunSpec[], options: RunSpecsOptions): Promise<RunSpecsOutcome> {
   const order = options.order ?? specs.map((_, i) => i);
   const results = new Array<RunResult | undefined>(specs.length).fill(undefined);
+  const samples: WallSample[][] = specs.map(() => []);
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const task = (spec: RunSpec): RunTask => ({
-    spec,
+  const toTask = (index: number): WorkerTask => ({
+    spec: specs[index],
     strategyModules: [...options.strategyModules],
     timing: options.timing,
     limits,
   });
-  const finish = (index: number, result: RunResult): void => {
-    results[index] = result;
-    options.onResult?.(result, index);
-  };
+  const pool =
+    options.workers === 0
+      ? undefined
+      : new Piscina<WorkerTask, RunResult | WallSample>({
+          filename: WORKER_URL.href,
+          minThreads: options.workers,
+          maxThreads: options.workers,
+          idleTimeout: 1000,
+        });
+  try {
+    await runRound(order, toTask, pool, limits, options, (index, outcome) => {
+      const result = outcome as RunResult;
+      results[index] = result;
+      if (result.status === 'ok' && result.kind === 'scenario') {
+        samples[index] = [{ ms: result.wall.durationMs, calibrationNsPerIter: result.wall.calibrationNsPerIter ?? 1 }];
+      }
+      options.onResult?.(result, index);
+    });
+    // Later rounds: one more sample of each scenario run that wants one, until every run has its count.
+    const target = results.map((r) =>
+      r?.status === 'ok' && r.kind === 'scenario' ? targetSamples(r.wall.durationMs, options.timing) : 0,
+    );
+    const sampleTask = (index: number): SampleTask => {
+      const run = results[index] as Extract<RunResult, { kind: 'scenario'; status: 'ok' }>;
+      return {
+        kind: 'sample',
+        spec: specs[index] as ScenarioRunSpec,
+        strategyModules: [...options.strategyModules],
+        events: run.metrics.counts.events,
+      };
+    };
+    for (;;) {
+      const wanting = order.filter((i) => samples[i].length > 0 && samples[i].length < target[i]);
+      if (wanting.length === 0 || options.signal?.aborted) break;
+      await runRound(wanting, sampleTask, pool, limits, options, (index, outcome) => {
+        if ('ms' in outcome) samples[index].push(outcome);
+        else {
+          results[index] = outcome; // the sample failed (a ModelError, a dead worker): the run becomes an error
+          samples[index] = [];
+          target[index] = 0;
+        }
+      });
+    }
+  } finally {
+    await pool?.destroy();
+  }
+  results.forEach((result, i) => {
+    if (result?.status === 'ok' && result.kind === 'scenario' && samples[i].length > 1) {
+      result.wall = wallFromSamples(samples[i], result.metrics.counts.events);
+    }
+  });
+  return { results, aborted: options.signal?.aborted ?? false };
+}
 
-  if (options.workers === 0) {
+/**
+ * One round: `toTask(i)` for each index of `order`, in this thread or on the pool (at most one task per worker
+ * in flight, fed in order). `done` gets each outcome in completion order; a failed task becomes an `error`
+ * result for its spec. A pool task that outlives its run's wall-time limit by WALL_LIMIT_MARGIN_MS is stopped
+ * with its worker (a strategy looping without yielding). On abort, no new task starts; tasks in progress get
+ * `graceMs`.
+ */
+async function runRound(
+  order: readonly number[],
+  toTask: (index: number) => WorkerTask,
+  pool: Piscina<WorkerTask, RunResult | WallSample> | undefined,
+  limits: RunLimits,
+  options: RunSpecsOptions,
+  done: (index: number, outcome: RunResult | WallSample) => void,
+): Promise<void> {
+  const graceMs = options.graceMs ?? ABORT_GRACE_MS;
+  const failed = (index: number, message: string): RunResult => {
+    const spec = toTask(index).spec;
+    return { id: spec.id, kind: spec.kind, params: { ...spec.params }, status: 'error', error: message };
+  };
+  if (pool === undefined) {
     for (const index of order) {
       // Let a pending SIGINT handler run between two synchronous runs.
       await yieldToEventLoop();
       if (options.signal?.aborted) break;
-      options.onStart?.(specs[index], index);
+      const task = toTask(index);
+      if (task.kind === 'sample') {
+        try {
+          done(index, executeSample(task.spec, task.events));
+        } catch (error) {
+          done(index, failed(index, error instanceof Error ? `${error.name}: ${error.message}` : String(error)));
+        }
+        continue;
+      }
+      options.onStart?.(task.spec, index);
       try {
-        // Sliced: Ctrl-C is heard during a long run, which then gets ABORT_GRACE_MS to finish and be kept.
-        finish(
-          index,
-          await executeRun(task(specs[index]), { signal: options.signal, graceMs: options.graceMs ?? ABORT_GRACE_MS }),
-        );
+        // Sliced: Ctrl-C is heard during a long run, which then gets `graceMs` to finish and be kept.
+        done(index, await executeRun(task, { signal: options.signal, graceMs }));
       } catch (error) {
         if (options.signal?.aborted) break; // stopped after its grace: the run did not finish
         throw error;
       }
     }
-    return { results, aborted: options.signal?.aborted ?? false };
+    return;
   }
-
-  const pool = new Piscina<RunTask, RunResult>({
-    filename: WORKER_URL.href,
-    minThreads: options.workers,
-    maxThreads: options.workers,
-    idleTimeout: 1000,
-  });
-  // The pool gets at most one run per worker at a time, fed from `order` as runs finish. On abort no new
-  // run is fed, and the runs in progress get ABORT_GRACE_MS to finish and be kept before the pool is destroyed.
+  // The pool gets at most one task per worker at a time, fed from `order` as tasks finish. On abort no new
+  // task is fed, and the tasks in progress get `graceMs` to finish and be kept before the pool is destroyed.
   let next = 0;
   const inFlight = new Set<Promise<void>>();
   const submit = (index: number): void => {
-    const spec = specs[index];
-    options.onStart?.(spec, index);
+    const task = toTask(index);
+    if (task.kind !== 'sample') options.onStart?.(task.spec, index);
     const started = performance.now();
     const margin = Math.min(WALL_LIMIT_MARGIN_MS, 1000 + 2 * limits.maxWallMs);
     const backstop = AbortSignal.timeout(limits.maxWallMs + options.timing.budgetMs + margin);
-    const done = pool.run(task(spec), { signal: backstop }).then(
-      (result) => finish(index, result),
+    const running = pool.run(task, { signal: backstop }).then(
+      (outcome) => done(index, outcome),
       (error: unknown) => {
-        if (options.signal?.aborted) return; // destroyed after the grace period: the run did not finish
+        if (options.signal?.aborted) return; // destroyed after the grace period: the task did not finish
         const message = backstop.aborted
           ? `RunLimitError: ${wallBackstopMessage(limits, performance.now() - started)}`
           : `worker: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
-        finish(index, { id: spec.id, kind: spec.kind, params: { ...spec.params }, status: 'error', error: message });
+        done(index, failed(index, message));
       },
     );
-    const tracked = done.finally(() => inFlight.delete(tracked));
+    const tracked = running.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
-  try {
-    const aborted = abortPromise(options.signal);
-    while (next < order.length || inFlight.size > 0) {
-      while (!options.signal?.aborted && inFlight.size < options.workers && next < order.length) submit(order[next++]);
-      if (options.signal?.aborted) {
-        // unref: a grace timer must not keep the process alive once the runs are in.
-        await Promise.race([Promise.all(inFlight), delay(options.graceMs ?? ABORT_GRACE_MS, undefined, { ref: false })]);
-        break;
-      }
-      if (inFlight.size === 0) break;
-      await Promise.race([...inFlight, aborted]);
+  const aborted = abortPromise(options.signal);
+  while (next < order.length || inFlight.size > 0) {
+    while (!options.signal?.aborted && inFlight.size < options.workers && next < order.length) submit(order[next++]);
+    if (options.signal?.aborted) {
+      // unref: a grace timer must not keep the process alive once the runs are in.
+      await Promise.race([Promise.all(inFlight), delay(graceMs, undefined, { ref: false })]);
+      break;
     }
-  } finally {
-    await pool.destroy();
+    if (inFlight.size === 0) break;
+    await Promise.race([...inFlight, aborted]);
   }
-  return { results, aborted: options.signal?.aborted ?? false };
 }
 
 /** Resolves when `signal` aborts (never, without a signal). */

@@ -60,14 +60,20 @@ export type Suite = ScenarioSuite | MicroSuite;
 
 /** How a run is timed. */
 export interface TimingOptions {
-  /** Most timed repetitions of a scenario run (tinybench samples), the metrics run included. */
+  /**
+   * Most timed samples of a scenario run (for a micro task: its tinybench samples). A scenario run gets at least
+   * `min(MIN_WALL_SAMPLES, maxSamples)` samples whatever its length, and more, up to this, while its samples
+   * stay within `budgetMs`.
+   */
   maxSamples: number;
-  /** Stop repeating once this much wall time is spent on one run, ms. */
+  /** Samples beyond the minimum only while this much wall time is spent on one run's samples, ms. */
   budgetMs: number;
 }
 
 /** A task sent to a worker (or run in-process): the spec, the modules to import first and the timing. */
 export interface RunTask {
+  /** `run` (the default): the run's exact metrics and its first timed sample. */
+  kind?: 'run';
   spec: RunSpec;
   /** Absolute paths of strategy modules (`--strategy-module`), imported before the run. */
   strategyModules: string[];
@@ -75,3 +81,23 @@ export interface RunTask {
   /** Per-run limits (limits.ts); DEFAULT_LIMITS when absent. */
   limits?: RunLimits;
 }
+
+/** One more timed sample of a scenario run, in a later round of the pass (the samples of a run are spread over time). */
+export interface SampleTask {
+  kind: 'sample';
+  spec: ScenarioRunSpec;
+  strategyModules: string[];
+  /** Events the run's first run simulated: a sample that simulates another number is a ModelError. */
+  events: number;
+}
+
+/** One timed sample of a scenario run. */
+export interface WallSample {
+  /** Wall time of one run of the scenario, ms. */
+  ms: number;
+  /** ns per iteration of the calibration loop timed just before the sample, in the same thread. */
+  calibrationNsPerIter: number;
+}
+
+/** What a worker is sent. */
+export type WorkerTask = RunTask | SampleTask;

@@ -1,4 +1,4 @@
 // piscina worker entry: message glue only. Everything it calls also runs in-process (`--workers 0`).
-import { executeRun } from './execute-run.js';
+import { executeTask } from './execute-run.js';
 
-export default executeRun;
+export default executeTask;

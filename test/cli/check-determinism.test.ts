@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FAST, FIXTURES, runCli, tempDir } from '../support/cli.js';
+import type { ResultSet } from '../../src/results/types.js';
+import { FAST, FIXTURES, readResults, runCli, tempDir } from '../support/cli.js';
 
 test('--check-determinism passes on the built-in strategies', async () => {
   const { code, stderr } = await runCli([
@@ -21,8 +22,8 @@ test('--check-determinism passes on the built-in strategies', async () => {
   assert.equal(code, 0, stderr);
 });
 
-test('--check-determinism exits 4 naming the run and the metric when a strategy keeps hidden state', async () => {
-  const { code, stderr } = await runCli([
+function flakyRun(out: string) {
+  return runCli([
     'run',
     '--strategy',
     'flaky',
@@ -34,15 +35,53 @@ test('--check-determinism exits 4 naming the run and the metric when a strategy 
     '--workers',
     '0',
     '--out',
-    tempDir(),
+    out,
     ...FAST,
   ]);
+}
+
+test('--check-determinism exits 4 listing every differing metric with its run count and a first example', async () => {
+  const { code, stderr } = await flakyRun(tempDir());
   assert.equal(code, 4);
-  assert.match(stderr, /^pinbench: not deterministic: \d+ exact value\(s\) differ in 2 run\(s\) between the two passes:$/m);
-  // The flaky strategy sleeps longer on every program: the run's virtual end moves, on both runs.
   assert.match(
     stderr,
-    /^ {2}run "flaky 4level ptePages=16 vcpus=1 seed=1" metric virtualNs: \d+ on the first pass, \d+ on the second$/m,
+    /^pinbench: not deterministic: \d+ exact value\(s\) of \d+ metric\(s\) differ in 2 run\(s\) between the two passes; results\.json records it/m,
   );
-  assert.match(stderr, /^ {2}\.\.\. and \d+ more$/m);
+  // The flaky strategy sleeps longer on every program: the run's virtual end moves, in both runs.
+  assert.match(
+    stderr,
+    /^ {2}virtualNs: 2 run\(s\); e\.g\. "flaky 4level ptePages=16 vcpus=1 seed=1": \d+ on the first pass, \d+ on the second$/m,
+  );
+});
+
+test('a run that is not deterministic leaves a results file that says so, not one that looks good', async () => {
+  const out = tempDir();
+  await flakyRun(out);
+  const set = readResults(out) as ResultSet & { determinism?: { passed: boolean; differences: number; examples: unknown[] } };
+  assert.equal(set.determinism?.passed, false);
+  assert.ok((set.determinism?.differences ?? 0) > 0);
+  assert.ok((set.determinism?.examples.length ?? 0) > 0);
+});
+
+test('a deterministic run records that the check passed', async () => {
+  const out = tempDir();
+  const { code } = await runCli([
+    'run',
+    '--strategy',
+    'unlocked',
+    '--pte-pages',
+    '16',
+    '--check-determinism',
+    '--workers',
+    '0',
+    '--out',
+    out,
+    ...FAST,
+  ]);
+  assert.equal(code, 0);
+  assert.deepEqual((readResults(out) as ResultSet & { determinism?: unknown }).determinism, {
+    checked: true,
+    passed: true,
+    differences: 0,
+  });
 });

@@ -6,7 +6,7 @@ import { runCli } from '../support/cli.js';
 test('pinbench --help (rendered by yargs) lists every command with one line and the exit codes', async () => {
   const { code, stdout } = await runCli(['--help']);
   assert.equal(code, 0);
-  for (const command of ['run', 'list', 'report', 'compare', 'baseline', 'profile'])
+  for (const command of ['run', 'list', 'report', 'compare', 'ab', 'baseline', 'profile'])
     assert.match(stdout, new RegExp(`^  pinbench ${command}\\s+\\S`, 'm'), command);
   assert.match(stdout, /^ {2}-V, --version\s+print the version\s+\[boolean\]$/m);
   assert.match(stdout, /Exit codes: 0 ok; 1 .*; 2 bad input/);
@@ -59,7 +59,7 @@ test('pinbench without a command prints the usage and exits 2 naming the command
   assert.equal(code, 2);
   assert.equal(stdout, '');
   assert.match(stderr, /^pinbench COMMAND \[options\]/);
-  assert.match(stderr, /^pinbench: error: name a command: run, list, report, compare, baseline, profile/m);
+  assert.match(stderr, /^pinbench: error: name a command: run, list, report, compare, ab, baseline, profile/m);
 });
 
 test('an unknown command says "unknown command", suggests the nearest and exits 2', async () => {
@@ -67,7 +67,7 @@ test('an unknown command says "unknown command", suggests the nearest and exits 
   assert.equal(code, 2);
   assert.equal(
     stderr,
-    'pinbench: error: unknown command "frobnicate"; commands: run, list, report, compare, baseline, profile (pinbench --help)\n',
+    'pinbench: error: unknown command "frobnicate"; commands: run, list, report, compare, ab, baseline, profile (pinbench --help)\n',
   );
   assert.match((await runCli(['lst'])).stderr, /unknown command "lst"; did you mean list\?/);
 });

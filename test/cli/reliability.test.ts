@@ -304,7 +304,7 @@ test('compare of two different suites says why few runs paired', async () => {
   assert.equal(code, 3);
   assert.match(
     stdout,
-    /^Note: the result sets come from different suites \(baseline ci, current default\): runs are paired by their parameters, so only the 0 run\(s\) the two matrices share are compared/m,
+    /^Note: the result sets come from different suites \(baseline ci, current default\): runs are paired by their parameters, so only the 20 run\(s\) that could be paired are compared \(20 of them despite a changed parameter: see what differs\)/m,
   );
   const html = execFileSync('cat', [join(dir, 'html', 'index.html')], { encoding: 'utf8' });
   assert.match(html, /<strong>Few runs paired:<\/strong> the result sets come from different suites/);

@@ -9,7 +9,15 @@ import { clone, MACHINE_B, resultSet, slower, tempDir, writeFixture } from './fi
 
 // runCompare is the command's implementation: these tests drive it with files, as the CLI does.
 
-const DEFAULTS = { threshold: 0.05, alpha: 0.01, normalisedThreshold: 0.25, acceptExactChanges: false, quiet: false };
+const DEFAULTS = {
+  threshold: 0.05,
+  alpha: 0.01,
+  normalisedThreshold: 0.25,
+  correction: 'holm',
+  wall: true,
+  acceptExactChanges: false,
+  quiet: false,
+} as const;
 const SILENT = { stdout: () => undefined, stderr: () => undefined, env: {}, stderrIsTty: false };
 
 async function compareFiles(baseline: unknown, current: unknown, extra: Partial<CompareArgs> = {}, env: NodeJS.ProcessEnv = {}) {
@@ -20,6 +28,8 @@ async function compareFiles(baseline: unknown, current: unknown, extra: Partial<
     threshold: 0.05,
     alpha: 0.01,
     normalisedThreshold: 0.25,
+    correction: 'holm',
+    wall: true,
     acceptExactChanges: false,
     quiet: false,
     ...extra,
@@ -50,6 +60,12 @@ test('one changed exact metric exits 3, and 0 with --accept-exact-changes', asyn
 
 test('a 20% slowdown with low noise exits 1', async () => {
   assert.equal((await compareFiles(resultSet(), slower(resultSet(), 1.2))).code, 1);
+});
+
+test('--no-wall ignores a 20% slowdown: exit 0, and the text says the wall clock was not judged', async () => {
+  const { code, output } = await compareFiles(resultSet(), slower(resultSet(), 1.2), { wall: false });
+  assert.equal(code, 0);
+  assert.doesNotMatch(output, /REGRESSED/);
 });
 
 test('a 2% slowdown exits 0', async () => {

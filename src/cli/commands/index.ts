@@ -22,6 +22,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./compare/command.js'),
   },
   {
+    name: 'ab',
+    summary: 'Interleaved A/B of two revisions (or strategy modules) on this machine: a wall-clock verdict you can gate on',
+    load: () => import('./ab/command.js'),
+  },
+  {
     name: 'baseline',
     summary: 'Manage the committed baselines (reports/baselines/SUITE.json) that compare checks against',
     load: () => import('./baseline/command.js'),

@@ -50,14 +50,14 @@ export const baselineUpdateSpec: CommandSpec = {
       kind: 'integer',
       min: 1,
       default: DEFAULT_MAX_SAMPLES,
-      describe: 'most timed repetitions of each run (wall-clock samples)',
+      describe: 'most wall-clock samples of each run, one per round of the pass (at least 5)',
     },
     'budget-ms': {
       kind: 'number',
       min: 0,
       hint: 'milliseconds',
       default: DEFAULT_BUDGET_MS,
-      describe: 'stop repeating a run for wall-clock samples after this much wall time on it, ms',
+      describe: 'samples of a run beyond the fifth only while all its samples fit in this much wall time, ms',
     },
     'check-determinism': {
       kind: 'boolean',

@@ -55,6 +55,11 @@ export async function runBaselineUpdate(args: BaselineUpdateArgs, context: Comma
     const previous = existsSync(target) ? await loadPrevious(target, io) : undefined;
     await writeResultSet(target, fresh);
     write(`baseline: ${target} (${fresh.runs.length} runs, suite ${fresh.suite})\n`);
+    if (fresh.tool.dirty === true) {
+      io.stderr(
+        `pinbench: note: pinbench's working tree has uncommitted changes; the baseline records it (tool.dirty: true) and describes no commit\n`,
+      );
+    }
     if (previous !== undefined && !args.quiet) {
       const comparison = compareResultSets(
         { source: `${target} (previous)`, resultSet: previous },

@@ -1,4 +1,5 @@
-import { DEFAULT_ALPHA, DEFAULT_NORMALISED_THRESHOLD, DEFAULT_THRESHOLD } from '../../../compare/options.js';
+import { DEFAULT_ALPHA, DEFAULT_CORRECTION, DEFAULT_NORMALISED_THRESHOLD, DEFAULT_THRESHOLD } from '../../../compare/options.js';
+import { P_ADJUST_METHODS, type PAdjustMethod } from '../../../compare/p-adjust.js';
 import type { CommandSpec, ParsedCommandLine } from '../../options.js';
 
 /** Arguments of `pinbench compare`. */
@@ -8,6 +9,9 @@ export interface CompareArgs {
   threshold: number;
   alpha: number;
   normalisedThreshold: number;
+  correction: PAdjustMethod;
+  /** Judge the wall clock (`--no-wall`: exact metrics only). */
+  wall: boolean;
   acceptExactChanges: boolean;
   markdown?: string;
   html?: string;
@@ -18,10 +22,15 @@ const EPILOGUE = `Runs are paired by their parameters (kind and params), not by 
 only are listed as missing or new.
 
 Exact metrics (the model's counts and virtual times, every value under "metrics"): any difference is
-a change, shown baseline -> current. Noisy metrics (the wall clock): the raw samples
-(wall.samplesMs) are "regressed" only when the median grew by more than --threshold AND a two-sided
-Mann-Whitney U test gives p < --alpha (the rule asv uses); "improved" symmetrically; otherwise
-"within noise". When the CPU model or the Node version differ, raw times are "not comparable" and
+a change, summarised per metric (runs, smallest and largest change), then shown baseline -> current;
+above them, what differs between the two sets (parameters, cost profile numbers, version, commit,
+uncommitted changes, argv). A parameter changed in every run (a new default) pairs the runs on the
+others. Noisy metrics (the wall clock): the raw samples (wall.samplesMs) are "regressed" only when the
+median grew by more than --threshold AND a two-sided Mann-Whitney U test gives p < --alpha after
+--correction over the runs (asv's rule, with the family of runs controlled); "improved"
+symmetrically; "insufficient samples" when the sample sizes cannot reach --alpha after correction;
+otherwise "within noise". Two result sets are two jobs: for a verdict on a code change that the
+machine's drift cannot fake, use pinbench ab. When the CPU model or the Node version differ, raw times are "not comparable" and
 not judged; the machine-normalised wall.normalisedPerEvent (wall ns per simulated event / ns per
 iteration of a calibration loop) is judged on any machines, at --normalised-threshold.
 
@@ -63,6 +72,19 @@ export const compareSpec: CommandSpec = {
       default: DEFAULT_NORMALISED_THRESHOLD,
       describe: 'relative change of wall.normalisedPerEvent (judged across machines too) that may count',
     },
+    correction: {
+      kind: 'string',
+      choices: P_ADJUST_METHODS,
+      default: DEFAULT_CORRECTION,
+      describe:
+        'multiple-testing correction of the per-run Mann-Whitney tests over the runs: holm (family-wise error) or bh (false discovery rate)',
+    },
+    wall: {
+      kind: 'boolean',
+      default: true,
+      describe:
+        'judge the wall clock; --no-wall compares exact metrics only (CI against a committed baseline: the wall clock of another job is judged by pinbench ab)',
+    },
     'accept-exact-changes': {
       kind: 'boolean',
       describe: 'report exact-metric changes and missing or new runs without failing (no exit 3)',
@@ -97,6 +119,8 @@ export function compareArgs(parsed: ParsedCommandLine): CompareArgs {
     threshold: o.threshold as number,
     alpha: o.alpha as number,
     normalisedThreshold: o.normalisedThreshold as number,
+    correction: o.correction as PAdjustMethod,
+    wall: o.wall as boolean,
     acceptExactChanges: o.acceptExactChanges as boolean,
     markdown: o.markdown as string | undefined,
     html: o.html as string | undefined,

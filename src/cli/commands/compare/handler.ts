@@ -31,6 +31,8 @@ export async function runCompare(args: CompareArgs, io: Io): Promise<ExitCode> {
     threshold: args.threshold,
     alpha: args.alpha,
     normalisedThreshold: args.normalisedThreshold,
+    correction: args.correction,
+    wall: args.wall,
   });
   const baseline = await loadResultSet(args.baseline);
   const current = await loadResultSet(args.current);
@@ -54,7 +56,7 @@ export async function runCompare(args: CompareArgs, io: Io): Promise<ExitCode> {
   const hint = pairingHint(comparison);
   if (args.html !== undefined) await writeHtml(baseline, current, args.html, comparison, hint);
 
-  const text = renderComparisonText(comparison, outcome).trimEnd();
+  const text = renderComparisonText(comparison, outcome, { wall: args.wall }).trimEnd();
   if (hint !== undefined && !args.quiet) io.stdout(`Note: ${hint}.\n\n`);
   io.stdout(`${args.quiet ? (text.split('\n').at(-1) ?? '') : text} (exit ${exitCode})\n`);
   if (args.markdown !== undefined) io.stdout(`markdown: ${args.markdown}\n`);

@@ -98,7 +98,9 @@ runs that ad-hoc matrix (axes not given take the scenario's defaults; every regi
 
 Every run's exact metrics (hypercalls, locks, preempt depth, faults, virtual throughput) are reproducible
 from its parameters and seed, whatever --workers is. Wall-clock figures (durationMs, eventsPerSec,
-normalisedPerEvent) are noisy: each run is repeated up to --samples times within --budget-ms.
+normalisedPerEvent) are noisy: each run is warmed up, then timed once per round of the pass (its samples
+spread over the whole job, kept in time order), at least 5 times and up to --samples while its samples fit
+in --budget-ms; each sample is divided by a calibration loop timed just before it.
 
 A run that completes but is not a result is "invalid": a hypercall failed, an end-of-run invariant broke, or a
 strategy that claims to be race-free let a write-protect fault through. It is kept with its metrics, marked in
@@ -131,14 +133,14 @@ export const runSpec: CommandSpec = {
       min: 1,
       defaultDescription: `${DEFAULT_MAX_SAMPLES}; micro suites ${DEFAULT_MICRO_SAMPLES}`,
       describe:
-        'most timed repetitions of each run (wall-clock samples, tinybench), the first included; for a micro suite, the samples of each task',
+        'most wall-clock samples of each run, one per round of the pass (at least 5, or this many when fewer; 1: the metrics run itself, cold, no warm-up); for a micro suite, the tinybench samples of each task',
     },
     'budget-ms': {
       kind: 'number',
       min: 0,
       hint: 'milliseconds',
       default: DEFAULT_BUDGET_MS,
-      describe: 'stop repeating a run for wall-clock samples once this much wall time is spent on it, ms',
+      describe: 'samples of a run beyond the fifth only while all its samples fit in this much wall time, ms',
     },
     'check-determinism': {
       kind: 'boolean',

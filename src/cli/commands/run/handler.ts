@@ -25,8 +25,10 @@ import type { RunArgs } from './args.js';
 const DETERMINISM_PASS_TIMING: TimingOptions = { maxSamples: 1, budgetMs: 0 };
 /** Failed runs named in the closing line before "and N more". */
 const FAILED_RUNS_NAMED = 5;
-/** Determinism differences named before "and N more". */
-const DIFFERENCES_NAMED = 10;
+/** Differing metrics listed one per line before "and N more metrics". */
+const METRICS_NAMED = 30;
+/** Differences recorded in results.json as examples. */
+const DIFFERENCES_RECORDED = 50;
 
 /** Everything `run` needs, checked at the edge before anything runs. */
 interface RunRequest {
@@ -129,8 +131,29 @@ export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext)
     progress.stop();
   }
 
+  const checked = args.checkDeterminism && plan.kind === 'scenario' && !firstPass.aborted && !checkInterrupted;
   await checkpoint.settled();
-  const set = buildResultSet(plan.specs, firstPass.results, { ...info, partial: firstPass.aborted });
+  const set = buildResultSet(plan.specs, firstPass.results, {
+    ...info,
+    partial: firstPass.aborted,
+    // A set whose exact metrics were not reproducible says so in the file itself: it must not look good.
+    ...(checked
+      ? {
+          determinism: {
+            checked: true,
+            passed: differences.length === 0,
+            differences: differences.length,
+            ...(differences.length > 0
+              ? {
+                  examples: differences
+                    .slice(0, DIFFERENCES_RECORDED)
+                    .map((d) => ({ id: d.id, metric: d.metric, first: d.baseline ?? null, second: d.current ?? null })),
+                }
+              : {}),
+          },
+        }
+      : {}),
+  });
   await writeResultSet(resultsPath, set);
   const reportPath = args.report ? await writeReportBeside(set, request.outDir, io) : undefined;
 
@@ -201,15 +224,19 @@ function closingVerdict(
   }
   if (differences.length > 0) {
     const runs = new Set(differences.map((d) => d.id)).size;
+    const byMetric = new Map<string, DeterminismDifference[]>();
+    for (const d of differences) byMetric.set(d.metric, [...(byMetric.get(d.metric) ?? []), d]);
     io.stderr(
-      `pinbench: not deterministic: ${differences.length} exact value(s) differ in ${runs} run(s) between the two passes:\n`,
+      `pinbench: not deterministic: ${differences.length} exact value(s) of ${byMetric.size} metric(s) differ in ${runs} run(s) between the two passes; ` +
+        'results.json records it (determinism.passed: false). Per metric, with the first run that differs:\n',
     );
-    for (const d of differences.slice(0, DIFFERENCES_NAMED)) {
+    for (const [metric, list] of [...byMetric].slice(0, METRICS_NAMED)) {
+      const d = list[0] as DeterminismDifference;
       io.stderr(
-        `  run "${d.id}" metric ${d.metric}: ${String(d.baseline)} on the first pass, ${String(d.current)} on the second\n`,
+        `  ${metric}: ${list.length} run(s); e.g. "${d.id}": ${String(d.baseline)} on the first pass, ${String(d.current)} on the second\n`,
       );
     }
-    if (differences.length > DIFFERENCES_NAMED) io.stderr(`  ... and ${differences.length - DIFFERENCES_NAMED} more\n`);
+    if (byMetric.size > METRICS_NAMED) io.stderr(`  ... and ${byMetric.size - METRICS_NAMED} more metric(s)\n`);
   }
   if (set.partial || checkInterrupted) return EXIT_INTERRUPTED;
   if (differences.length > 0) return EXIT_NONDETERMINISTIC;
