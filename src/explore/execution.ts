@@ -7,6 +7,7 @@ import { BLOCKED, DONE } from '../sim/engine.js';
 import { ModelError } from '../shared/errors.js';
 import { claimsRaceFree, getStrategy } from '../strategies/registry.js';
 import type { Strategy } from '../strategies/types.js';
+import { at } from './checked.js';
 import { ExploreEngine } from './explore-engine.js';
 import { exploreWriter } from './explore-writer.js';
 import { IntervalTime, MAX_STEPS_PER_SCHEDULE } from './interval-time.js';
@@ -27,6 +28,11 @@ const CHOICE_IN_HISTORY = -1;
 
 /** Names of the statuses, for traces. */
 export const STATUS_NAMES = ['runnable', 'spinning', 'waiting for the big lock', 'finished'] as const;
+
+/** The name of a vCPU's status (STATUS_NAMES), `status N` for one that is not. */
+function statusName(status: number | undefined): string {
+  return (status === undefined ? undefined : STATUS_NAMES[status]) ?? `status ${status}`;
+}
 
 /** One action a vCPU performed, as the engine's ActionObserver reported it. */
 export interface ObservedAction {
@@ -129,7 +135,8 @@ export class Execution implements ActionObserver {
         options.listener?.choice?.(this, v, value, alternatives);
         return value;
       };
-      m.cpus[v].start(workload(m.cpus[v], choose, m));
+      const cpu = at(m.cpus, v, 'vCPU');
+      cpu.start(workload(cpu, choose, m));
     }
   }
 
@@ -169,14 +176,14 @@ export class Execution implements ActionObserver {
    * fault, a failed sub-op, a preempt-count overflow), or null.
    */
   advance(v: number): Violation | null {
-    if (this.status[v] !== RUNNABLE) throw new ModelError(`vCPU ${v} cannot take a step: it is ${STATUS_NAMES[this.status[v]]}`);
+    if (this.status[v] !== RUNNABLE) throw new ModelError(`vCPU ${v} cannot take a step: it is ${statusName(this.status[v])}`);
     if (this.steps >= MAX_STEPS_PER_SCHEDULE) {
       throw new ModelError(`a schedule longer than ${MAX_STEPS_PER_SCHEDULE} steps: a program that never ends?`);
     }
     const preemption = this.lastCanGoOn() && v !== this.last;
     if (preemption) this.preemptions++;
     const m = this.machine;
-    const cpu = m.cpus[v];
+    const cpu = at(m.cpus, v, 'vCPU');
     const faults = m.writes.faults;
     const errors = cpu.hypercallErrors;
     const overflows = cpu.preempt.overflows;
@@ -229,7 +236,7 @@ export class Execution implements ActionObserver {
   finish(): Violation | null {
     if (!this.allFinished()) {
       const stuck = [...this.status]
-        .map((s, v) => (s === FINISHED ? '' : `vCPU ${v} ${STATUS_NAMES[s]}`))
+        .map((s, v) => (s === FINISHED ? '' : `vCPU ${v} ${statusName(s)}`))
         .filter(Boolean)
         .join(', ');
       return { kind: 'deadlock', message: `deadlock: ${stuck}, and no vCPU can run`, step: this.steps, expected: false };
@@ -259,12 +266,12 @@ export class Execution implements ActionObserver {
     out.length = 0;
     const m = this.machine;
     out.push(lastKey);
-    for (let v = 0; v < this.status.length; v++) {
-      const c = m.cpus[v];
-      out.push(this.status[v], this.history[2 * v], this.history[2 * v + 1], c.owedWorkNs, c.preempt.value);
-    }
-    const flags = m.mm.flags;
-    for (let f = 0; f < flags.length; f++) out.push(flags[f]);
+    const history = this.history;
+    this.status.forEach((status, v) => {
+      const c = at(m.cpus, v, 'vCPU');
+      out.push(status, history[2 * v] ?? 0, history[2 * v + 1] ?? 0, c.owedWorkNs, c.preempt.value);
+    });
+    for (const flag of m.mm.flags) out.push(flag);
     m.hv.writeState(out);
     m.locks.writeState(out);
     out.push(m.debugLocks.on ? 1 : 0);
@@ -281,9 +288,8 @@ export class Execution implements ActionObserver {
     const { mm, hv } = m;
     const parts: string[] = [];
     for (let f = 0; f < mm.frameCount; f++) {
-      parts.push(
-        `${f}:${mm.flags[f] & FRAME_RW ? 'RW' : 'RO'},${mm.flags[f]},${hv.typeLevel[f]}/${hv.typeCount[f]}/${hv.pinned[f]}`,
-      );
+      const flags = at(mm.flags, f, 'frame');
+      parts.push(`${f}:${flags & FRAME_RW ? 'RW' : 'RO'},${flags},${hv.typeLevel[f]}/${hv.typeCount[f]}/${hv.pinned[f]}`);
     }
     for (const frame of mm.pteFrames) {
       for (let i = 0; i < mm.mode.entriesPerTable; i++) {

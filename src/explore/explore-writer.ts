@@ -1,4 +1,5 @@
 import type { MmView } from '../mmu/types.js';
+import { ModelError } from '../shared/errors.js';
 import type { PinContext, Program } from '../strategies/types.js';
 
 /**
@@ -24,7 +25,9 @@ export function* exploreWriter(
   const pages = writerPages(ctx.mm);
   if (pages.length === 0) return;
   for (let u = 1; u <= updates; u++) {
-    const frame = pages[choose(pages.length)];
+    const pick = choose(pages.length);
+    const frame = pages[pick];
+    if (frame === undefined) throw new ModelError(`a writer's choice ${pick} is not one of its ${pages.length} PTE pages`);
     const ptl = ctx.ptl(frame);
     yield ctx.lock(ptl);
     for (let s = 0; s < storesPerUpdate; s++) yield ctx.store(frame, 0, u);
@@ -35,6 +38,9 @@ export function* exploreWriter(
 /** The PTE pages a writer chooses among (those with a present PTE), in walk order: choice k is the k-th. */
 export function writerPages(mm: Pick<MmView, 'pteFrames' | 'ptePresent'>): number[] {
   const pages: number[] = [];
-  for (let i = 0; i < mm.pteFrames.length; i++) if (mm.ptePresent[i] > 0) pages.push(mm.pteFrames[i]);
+  for (let i = 0; i < mm.pteFrames.length; i++) {
+    const frame = mm.pteFrames[i];
+    if (frame !== undefined && (mm.ptePresent[i] ?? 0) > 0) pages.push(frame);
+  }
   return pages;
 }

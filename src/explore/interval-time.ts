@@ -50,7 +50,7 @@ export class IntervalTime {
 
   /** The vCPU whose running action validates `frame`, or -1. */
   validator(frame: number): number {
-    return this.validating[frame];
+    return this.validating[frame] ?? -1;
   }
 
   /**
@@ -85,11 +85,11 @@ export class IntervalTime {
     const limit = start + STEP_NS;
     const at = this.hv.validatedAtNs;
     for (let f = 0; f < at.length; f++) {
-      const t = at[f];
+      const t = at[f] ?? Number.POSITIVE_INFINITY;
       if (t < start || t === Number.POSITIVE_INFINITY) continue;
       if (t >= limit) throw new ModelError(`an action of vCPU ${v} lasts more than ${STEP_NS} ns: too long to explore`);
       at[f] = Number.POSITIVE_INFINITY;
-      if (this.validating[f] < 0) this.pendingCount++;
+      if ((this.validating[f] ?? -1) < 0) this.pendingCount++;
       this.validating[f] = v;
     }
     const lock = this.domainLock;
@@ -103,7 +103,9 @@ export class IntervalTime {
   /** Append the open intervals to a state fingerprint: who validates what, who holds the big lock. */
   writeState(out: number[]): void {
     if (this.pendingCount > 0) {
-      for (let f = 0; f < this.validating.length; f++) if (this.validating[f] >= 0) out.push(f, this.validating[f]);
+      this.validating.forEach((v, f) => {
+        if (v >= 0) out.push(f, v);
+      });
     }
     out.push(-1, this.bigLockHolder, this.domainLock?.spinning ?? 0);
   }

@@ -21,8 +21,8 @@ function fmix(input: number): number {
 export function hashNumbers(values: readonly number[]): string {
   let a = 0x9747b28c;
   let b = 0x1b873593;
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i];
+  let i = 0;
+  for (const x of values) {
     let lo: number;
     let hi: number;
     if (Number.isInteger(x) && x >= -0x80000000 && x <= 0x7fffffff) {
@@ -30,11 +30,12 @@ export function hashNumbers(values: readonly number[]): string {
       hi = 0x5bd1e995;
     } else {
       scratch[0] = x;
-      lo = words[0];
-      hi = words[1];
+      lo = words[0] ?? 0;
+      hi = words[1] ?? 0;
     }
     a = fmix(Math.imul(a ^ lo, 0xcc9e2d51) + hi + i);
     b = fmix(Math.imul(b ^ hi, 0x1b873593) + lo + 0x6b43a9b5);
+    i++;
   }
   a = fmix(a ^ values.length);
   b = fmix(b ^ a);
@@ -44,8 +45,8 @@ export function hashNumbers(values: readonly number[]): string {
 /** Fold one action into a vCPU's history hash (two lanes at `lanes[2v]`, `lanes[2v + 1]`). */
 export function foldAction(lanes: Uint32Array, v: number, kind: number, a: number, b: number, durationNs: number): void {
   const d = durationNs === Number.POSITIVE_INFINITY ? -1 : durationNs;
-  let x = lanes[2 * v];
-  let y = lanes[2 * v + 1];
+  let x = lanes[2 * v] ?? 0;
+  let y = lanes[2 * v + 1] ?? 0;
   x = fmix(Math.imul(x ^ kind, 0xcc9e2d51) + (a | 0));
   x = fmix(Math.imul(x ^ (b | 0), 0x1b873593) + (d | 0));
   y = fmix(Math.imul(y ^ (a | 0), 0x85ebca6b) + kind);
