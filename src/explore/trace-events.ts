@@ -1,4 +1,4 @@
-import type { TraceEvent } from '../report/timeline.js';
+import type { TraceDocument, TraceEvent } from '../scenarios/trace/types.js';
 import type { ForkExitParams } from '../scenarios/types.js';
 import { describeConfig } from './render-trace.js';
 import type { StepRecord } from './step-record.js';
@@ -12,20 +12,23 @@ import type { Violation } from './types.js';
 export const TRACE_TIME_BASE =
   "schedule steps: step N starts at N us; a slice lasts until its vCPU's next step; costNs is the action's virtual cost under the profile";
 
-/** A fixed colour per action (Okabe-Ito and greys), so that every timeline reads the same. */
-export const ACTION_COLOURS: Readonly<Record<string, string>> = {
-  lock: '#56B4E9',
-  'lock wait': '#D55E00',
-  unlock: '#9AD0F0',
-  'multicall trap': '#0072B2',
-  'multicall entry': '#E69F00',
-  'batch callback': '#9AD0F0',
-  hypercall: '#E69F00',
-  'PTE store': '#CC79A7',
-  'guest work': '#BBBBBB',
-  sleep: '#DDDDDD',
-  'big lock spin': '#D55E00',
-  exit: '#888888',
+/**
+ * The trace category of each action (ACTION_NAMES), from the categories of the run traces (src/scenarios/trace,
+ * docs/traces.md), so that a counterexample's timeline is coloured like a run's: a lock is a lock in both.
+ */
+export const ACTION_CATEGORIES: Readonly<Record<string, string>> = {
+  lock: 'lock',
+  'lock wait': 'wait',
+  unlock: 'unlock',
+  'multicall trap': 'trap',
+  'multicall entry': 'entry',
+  'batch callback': 'callback',
+  hypercall: 'hypercall',
+  'PTE store': 'store',
+  'guest work': 'guest',
+  sleep: 'sleep',
+  'big lock spin': 'spin',
+  exit: 'phase',
 };
 
 /** The Chrome trace events of a replayed schedule: one lane per vCPU, a slice per step, instants for preemptions and the violation. */
@@ -56,7 +59,7 @@ export function traceEvents(params: ForkExitParams, records: readonly StepRecord
     const until = next[i] as number;
     events.push({
       name: r.kind,
-      cat: 'explore',
+      cat: ACTION_CATEGORIES[r.kind] ?? 'explore',
       ph: 'X',
       ts,
       dur: Math.max(1, until - ts),
@@ -78,7 +81,7 @@ export function traceEvents(params: ForkExitParams, records: readonly StepRecord
     if (r.preemption) {
       events.push({
         name: 'preemption',
-        cat: 'explore',
+        cat: 'preemption',
         ph: 'i',
         s: 't',
         ts,
@@ -92,7 +95,7 @@ export function traceEvents(params: ForkExitParams, records: readonly StepRecord
     const at = records.find((r) => r.step === violation.step);
     events.push({
       name: violation.kind,
-      cat: 'violation',
+      cat: 'fault',
       ph: 'i',
       s: at === undefined ? 'g' : 't',
       ts: violation.step,
@@ -105,10 +108,13 @@ export function traceEvents(params: ForkExitParams, records: readonly StepRecord
 }
 
 /** A trace file that Perfetto and chrome://tracing open. */
-export function traceDocument(params: ForkExitParams, records: readonly StepRecord[], violation: Violation | null): object {
+export function traceDocument(
+  params: ForkExitParams,
+  records: readonly StepRecord[],
+  violation: Violation | null,
+): TraceDocument {
   return {
     traceEvents: traceEvents(params, records, violation),
-    displayTimeUnit: 'ms',
     otherData: { producer: 'pinbench explore', configuration: describeConfig(params), timeBase: TRACE_TIME_BASE },
   };
 }

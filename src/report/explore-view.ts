@@ -39,8 +39,6 @@ export interface ExploreReportCounterexample {
   trace: string;
   scheduleFile: string;
   traceFile: string;
-  /** Slice colours by event name (the same in every timeline of the page). */
-  colours?: Readonly<Record<string, string>>;
 }
 
 /** Everything the page shows. */
@@ -52,6 +50,11 @@ export interface ExploreReportData {
   settings: ReadonlyArray<readonly [string, string]>;
   rows: readonly ExploreReportRow[];
   counterexamples: readonly ExploreReportCounterexample[];
+}
+
+/** How a time of a counterexample's trace reads (its time base counts schedule steps): `7 steps`. */
+export function formatStepTime(us: number): string {
+  return Number.isInteger(us) ? `${us} step${us === 1 ? '' : 's'}` : '';
 }
 
 const CSS = `
@@ -102,7 +105,7 @@ export function renderExploreReport(data: ExploreReportData): string {
 <h2>${escapeHtml(c.title)}</h2>
 <p>Schedule: <code>${escapeHtml(c.scheduleFile)}</code> (<code>pinbench replay ${escapeHtml(c.scheduleFile)}</code> runs it again); Chrome trace for Perfetto: <code>${escapeHtml(c.traceFile)}</code>.
 One lane per vCPU; one slice per step, lasting until that vCPU's next step (the time axis counts steps: under exploration the schedule orders the actions, not their costs). Hover a slice for the action, the locks held and the PTE pages' state after it; red marks are preemptions and the violation.</p>
-${renderTimeline(c.events, { unit: 'step', ...(c.colours === undefined ? {} : { colours: c.colours }) })}
+${renderTimeline(c.events, { title: c.title, formatTime: formatStepTime })}
 <details><summary>Step-by-step trace</summary><pre class="trace">${escapeHtml(c.trace)}</pre></details>
 </section>`,
     )

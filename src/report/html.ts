@@ -67,6 +67,9 @@ details { margin: 6px 0; }
 summary { cursor: pointer; color: var(--muted); }
 code { font-size: 12.5px; background: #f0f0f3; padding: 0 3px; border-radius: 3px; }
 #plotly-missing { color: #fff; background: var(--bad); padding: 10px 20px; }
+.race-timeline { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; margin: 12px 0; overflow-x: auto; }
+figure.timeline { margin: 0; }
+.timeline-caption { font-size: 13px; padding-top: 4px; max-width: 70em; }
 footer { color: var(--muted); font-size: 13px; border-top: 1px solid var(--line); margin-top: 30px; padding-top: 10px; }
 `;
 
@@ -287,7 +290,12 @@ function scriptText(text: string): string {
  * (client/main.ts); it renders the summary table first, then draws every chart once plotly.js is there (a copied
  * file, loaded by an async script in <head> while the table is drawn, or the inlined one).
  */
-export function renderPage(data: ReportData, plotly: PlotlyTag, client: string): string {
+export function renderPage(
+  data: ReportData,
+  plotly: PlotlyTag,
+  client: string,
+  extras: { race?: string; traces?: string } = {},
+): string {
   const last = data.sets.length - 1;
   const lastRows = data.rows.filter((r) => r.set === last);
   const full = data.view === 'full';
@@ -297,7 +305,12 @@ export function renderPage(data: ReportData, plotly: PlotlyTag, client: string):
     ? SECTIONS.filter((sec) => scenarios || sec.id === 'toolkit')
         .map((sec) => {
           const specs = data.charts.filter((c) => c.section === sec.id);
-          const extra = sec.id === 'race' ? '<div id="fault-examples"></div>' : sec.id === 'toolkit' ? microTable(data) : '';
+          const extra =
+            sec.id === 'race'
+              ? `<div id="fault-examples"></div>${extras.race ?? ''}`
+              : sec.id === 'toolkit'
+                ? microTable(data)
+                : '';
           return `<section id="${sec.id}"><h2>${escapeHtml(sec.title)}</h2><p class="intro">${escapeHtml(sec.intro)}</p>
 <div class="grid">${specs.map(figure).join('\n')}</div>${extra}</section>`;
         })
@@ -350,6 +363,7 @@ ${profilesTable(data.sets)}
 ${summary}
 ${sections}
 ${comparisons}
+${full ? (extras.traces ?? '') : ''}
 ${full ? errorsSection(data.errors, data.sets) : ''}
 <footer>
 <p><strong>How to read this report.</strong> Virtual times are nanoseconds of the model under the named cost profile; throughput is per

@@ -5,7 +5,9 @@ import { clientScript } from './client-script.js';
 import { buildComparison, MAX_CHANGED_ROWS } from './comparison.js';
 import { renderPage } from './html.js';
 import { orderStrategies, strategyStyles } from './palette.js';
-import type { ReportData, ReportOptions } from './types.js';
+import { raceTimelinesHtml, traceRows, tracesSectionHtml } from './traces.js';
+import type { ReportOptions } from './options.js';
+import type { ReportData } from './types.js';
 
 /** Where the page finds plotly.js unless told otherwise: a copy beside index.html (writeReport makes it). */
 export const PLOTLY_FILE = 'plotly.js';
@@ -71,7 +73,15 @@ export function buildReportData(resultSets: readonly ResultSet[], options: Repor
  * beside it) and fetches nothing else.
  */
 export function renderReport(resultSets: readonly ResultSet[], options: ReportOptions = {}): string {
-  return renderPage(buildReportData(resultSets, options), options.plotly ?? { src: PLOTLY_FILE }, clientScript());
+  const data = buildReportData(resultSets, options);
+  const extras = {
+    race: raceTimelinesHtml(options.timelines ?? []),
+    traces: tracesSectionHtml(
+      traceRows(resultSets, options.traceDirs),
+      data.sets.map((s) => s.label),
+    ),
+  };
+  return renderPage(data, options.plotly ?? { src: PLOTLY_FILE }, clientScript(), extras);
 }
 
 /** A page with only the header and the comparison of `current` against `baseline` (for `pinbench compare`). */

@@ -1,25 +1,6 @@
 // Types of the report layer. The page's data model (ReportData) is embedded in the HTML as JSON and read
 // by the in-page script, so everything here must survive JSON.stringify.
 
-/** Options of renderReport. */
-export interface ReportOptions {
-  /** Page title. Default: `pinbench: SUITE` of the last result set. */
-  title?: string;
-  /**
-   * How the page gets plotly.js: `{ src }` a relative URL of a copied file (writeReport copies it),
-   * `{ inline }` the library's source itself. Default: `{ src: 'plotly.js' }`.
-   */
-  plotly?: { src: string } | { inline: string };
-  /** `full` (default) shows everything; `comparison` only the header and the comparison view. */
-  view?: 'full' | 'comparison';
-  /** Most changed-metric rows listed per comparison table. Default: MAX_CHANGED_ROWS. */
-  maxChangedRows?: number;
-  /** A short name per result set, e.g. its file. Default: `#i SUITE (date)`. */
-  labels?: string[];
-  /** compare's verdicts, shown with the first comparison (`compare --html`). */
-  verdicts?: CompareVerdicts;
-}
-
 /** `pinbench compare`'s own verdicts for the page of `compare --html`, as display strings. */
 export interface CompareVerdicts {
   /** The rule the verdicts follow, one sentence. */
@@ -32,18 +13,6 @@ export interface CompareVerdicts {
   notJudged: string[];
   /** Why few runs were paired (different suites, a changed matrix), when that is the likely cause. */
   hint?: string;
-}
-
-/** Options of writeReport. */
-export interface WriteReportOptions {
-  /** compare's verdicts, shown with the first comparison (`compare --html`). */
-  verdicts?: CompareVerdicts;
-  title?: string;
-  /** Inline plotly.js into index.html instead of copying it beside it. Default false. */
-  inlinePlotly?: boolean;
-  view?: 'full' | 'comparison';
-  /** A short name per result set, e.g. its file. */
-  labels?: string[];
 }
 
 /** A distribution pooled over the seeds of a group (results' seed rule), ns. */

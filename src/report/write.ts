@@ -1,10 +1,12 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
+import type { TraceDocument } from '../scenarios/trace/types.js';
 import type { ResultSet } from '../results/types.js';
 import { writeFileAtomic } from '../shared/write-file-atomic.js';
 import { PLOTLY_FILE, renderComparison, renderReport } from './render.js';
-import type { ReportOptions, WriteReportOptions } from './types.js';
+import { excerptAroundFirstFault, MAX_EXCERPT_TRACE_BYTES, type TimelineExcerpt, timelinePicks, traceHref } from './traces.js';
+import type { ReportOptions, WriteReportOptions } from './options.js';
 
 /** Name of the page writeReport writes in its directory. */
 export const REPORT_FILE = 'index.html';
@@ -44,8 +46,41 @@ export async function writeReport(
   options: WriteReportOptions = {},
 ): Promise<void> {
   await mkdir(outDir, { recursive: true });
-  const html = renderReport(resultSets, await pageOptions(outDir, options));
+  const resultsDirs = resultSets.map((_, i) => resolve(options.resultsDirs?.[i] ?? outDir));
+  const traceDirs = resultsDirs.map((dir) => relative(resolve(outDir), dir).split(sep).join('/'));
+  const timelines = await readTimelines(resultSets, resultsDirs, traceDirs);
+  const html = renderReport(resultSets, { ...(await pageOptions(outDir, options)), traceDirs, timelines });
   await writeFileAtomic(join(outDir, REPORT_FILE), html);
+}
+
+/**
+ * The race timelines: for each strategy that faulted in a traced racing run, its first such run's trace, read and cut
+ * around the first fault. A trace that is missing, unreadable or larger than MAX_EXCERPT_TRACE_BYTES gets a sentence
+ * instead of a drawing; the report is written either way.
+ */
+async function readTimelines(
+  sets: readonly ResultSet[],
+  resultsDirs: readonly string[],
+  traceDirs: readonly string[],
+): Promise<TimelineExcerpt[]> {
+  const out: TimelineExcerpt[] = [];
+  for (const pick of timelinePicks(sets)) {
+    const href = traceHref(traceDirs, pick.set, pick.file);
+    const none = (caption: string): TimelineExcerpt => ({ pick, href, events: [], fromUs: 0, toUs: 0, fault: null, caption });
+    const path = join(resultsDirs[pick.set] ?? '.', pick.file);
+    try {
+      const size = (await stat(path)).size;
+      if (size > MAX_EXCERPT_TRACE_BYTES) {
+        out.push(none(`The trace is ${(size / 2 ** 20).toFixed(0)} MiB, too large to draw here: open the trace file.`));
+        continue;
+      }
+      const doc = JSON.parse(await readFile(path, 'utf8')) as TraceDocument;
+      out.push(excerptAroundFirstFault(doc, pick, href));
+    } catch (error) {
+      out.push(none(`The trace could not be read (${error instanceof Error ? error.message : String(error)}).`));
+    }
+  }
+  return out;
 }
 
 /** Write a comparison-only page of `current` against `baseline` to `outDir/index.html`, like writeReport. */

@@ -4,6 +4,12 @@ import { ConfigError } from '../shared/errors.js';
 import { RESULTS_SCHEMA, resultSetSchema } from './schema.js';
 import type { ResultSet } from './types.js';
 
+/** Options of loading a result set. */
+export interface LoadOptions {
+  /** Accept a set without runs (a part of a sharded run can be empty); refused by default. */
+  allowEmpty?: boolean;
+}
+
 /** A UTF-8 byte order mark, as some editors write at the start of a file. */
 const BOM = '\uFEFF';
 
@@ -32,7 +38,7 @@ export function describeIssues(error: z.ZodError): string[] {
  * included (the schema has no transforms, so the document itself is returned, key order and all). `source`
  * names the file in messages. Throws ConfigError with one line: the file, the field at fault, what was expected.
  */
-export function parseResultSet(doc: unknown, source: string): ResultSet {
+export function parseResultSet(doc: unknown, source: string, options: LoadOptions = {}): ResultSet {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new ConfigError(`${source}: not a pinbench result set (expected a JSON object with schema "${RESULTS_SCHEMA}")`);
   }
@@ -50,7 +56,7 @@ export function parseResultSet(doc: unknown, source: string): ResultSet {
     );
   }
   const set = doc as ResultSet;
-  if (set.runs.length === 0) throw new ConfigError(`${source}: empty result set (no runs)`, 'runs');
+  if (set.runs.length === 0 && !options.allowEmpty) throw new ConfigError(`${source}: empty result set (no runs)`, 'runs');
   return set;
 }
 
@@ -59,7 +65,7 @@ export function parseResultSet(doc: unknown, source: string): ResultSet {
  * order mark is skipped. Throws ConfigError naming the file and the problem (missing, a directory, not JSON,
  * another schema, a field of the wrong type, no runs).
  */
-export async function loadResultSet(path: string): Promise<ResultSet> {
+export async function loadResultSet(path: string, options: LoadOptions = {}): Promise<ResultSet> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -75,5 +81,5 @@ export async function loadResultSet(path: string): Promise<ResultSet> {
   } catch (error) {
     throw new ConfigError(`${path}: not JSON (${oneLine((error as Error).message)})`);
   }
-  return parseResultSet(doc, path);
+  return parseResultSet(doc, path, options);
 }

@@ -147,6 +147,22 @@ export const scenarioRunSchema = z.looseObject({
     }),
   metrics: metricsSchema,
   wall: wallSchema,
+  trace: z
+    .looseObject({
+      file: z.string().nullable().meta({
+        description: 'The trace file, relative to the directory of this results.json; null when it could not be written.',
+      }),
+      events: count.meta({ description: 'Trace events in the file.' }),
+      bytes: count,
+      truncated: z
+        .boolean()
+        .meta({ description: 'The trace stopped at its size limit before the run ended (its otherData says where).' }),
+      error: z.string().optional().meta({ description: 'Why the trace was not written.' }),
+    })
+    .optional()
+    .meta({
+      description: 'The Chrome trace-event file of this run (`run --trace DIR`), for Perfetto, chrome://tracing or speedscope.',
+    }),
 });
 
 /**
@@ -235,6 +251,34 @@ export const resultSetSchema = z
       .meta({
         description:
           'The outcome of `--check-determinism` (every run twice, in reverse order on a fresh pool). passed: false means the exact metrics are not reproducible.',
+      }),
+    shard: z
+      .looseObject({
+        index: count.min(1),
+        count: count.min(1),
+        plan: z.string().meta({ description: 'sha256 of the whole plan: suite name, every run id and parameters, in order.' }),
+        planRuns: count.meta({ description: 'Runs of the whole plan, every part together.' }),
+        positions: z.array(count).meta({ description: 'Position in the whole plan of each run assigned to this part.' }),
+        ids: z.array(z.string()).meta({ description: 'Id of each run assigned to this part (same order as positions).' }),
+        estimatedMs: z.number().min(0),
+        largestPartMs: z.number().min(0),
+      })
+      .optional()
+      .meta({
+        description: 'This set is part `index` of `count` of a plan (`run --shard i/n`); `pinbench merge` joins the parts.',
+      }),
+    merged: z
+      .looseObject({
+        plan: z.string(),
+        shards: count.min(1),
+        parts: z.array(
+          z.looseObject({ file: z.string(), index: count.min(1), createdAt: z.string(), partial: z.boolean(), runs: count }),
+        ),
+        missing: z.looseObject({ shards: z.array(count), runs: count }),
+      })
+      .optional()
+      .meta({
+        description: 'This set was merged from the parts of a sharded run (`pinbench merge`): which parts, and what is missing.',
       }),
     runs: z.array(runResultSchema),
   })

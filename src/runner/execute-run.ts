@@ -9,6 +9,7 @@ import { calibrateBesideSample, calibrationNsPerIter } from './calibrate.js';
 import { DEFAULT_LIMITS, type InProcessControl, limitWatch } from './limits.js';
 import { loadStrategyModules } from './strategy-modules.js';
 import type { MicroRunSpec, MicroSuite, RunTask, ScenarioRunSpec, TimingOptions, WallSample, WorkerTask } from './types.js';
+import { recordTrace } from './record-trace.js';
 import { invalidReasons, invariantReasons } from './validity.js';
 
 /** Warm-up time of a micro-benchmark task, ms. */
@@ -72,6 +73,13 @@ export async function executeRun(task: RunTask, inProcess?: InProcessControl): P
  * sample too, and gets no more.
  */
 async function executeScenario(spec: ScenarioRunSpec, task: RunTask, inProcess?: InProcessControl): Promise<RunResult> {
+  const result = await measureScenario(spec, task, inProcess);
+  if (task.trace === undefined || result.status === 'error' || result.kind !== 'scenario') return result;
+  const limits = task.limits ?? DEFAULT_LIMITS;
+  return { ...result, trace: await recordTrace(spec, task.trace, limits, result.metrics.counts.events, inProcess) };
+}
+
+async function measureScenario(spec: ScenarioRunSpec, task: RunTask, inProcess?: InProcessControl): Promise<RunResult> {
   const { timing } = task;
   const limits = task.limits ?? DEFAULT_LIMITS;
   const strategy = getStrategy(spec.params.strategy);

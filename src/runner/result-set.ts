@@ -3,6 +3,7 @@ import { collectEnvironment, toolInfo } from './environment.js';
 import { RESULTS_SCHEMA } from '../results/schema.js';
 import type { ResultSet, RunResult } from '../results/types.js';
 import type { RunLimits } from './limits.js';
+import type { ShardRecord } from './shard.js';
 import type { RunSpec } from './types.js';
 
 /** Inputs of a result set besides the runs. */
@@ -19,6 +20,10 @@ export interface ResultSetInfo {
   limits?: RunLimits;
   /** The outcome of --check-determinism, when it ran. */
   determinism?: ResultSet['determinism'];
+  /** The part of a plan this set holds (`run --shard`). */
+  shard?: ShardRecord;
+  /** The specs whose cost profiles the set embeds, when not `specs` (a part embeds its whole plan's). */
+  profileSpecs?: readonly RunSpec[];
 }
 
 /**
@@ -31,7 +36,7 @@ export function buildResultSet(
   info: ResultSetInfo,
 ): ResultSet {
   const profiles: Record<string, unknown> = {};
-  for (const spec of specs) {
+  for (const spec of info.profileSpecs ?? specs) {
     if (spec.kind !== 'scenario') continue;
     const profile = COST_PROFILES[spec.params.profile];
     if (profile !== undefined) profiles[profile.name] = { ...profile };
@@ -49,6 +54,7 @@ export function buildResultSet(
     ...(info.plannedRuns !== undefined ? { plannedRuns: info.plannedRuns } : {}),
     ...(info.limits !== undefined ? { limits: { ...info.limits } } : {}),
     ...(info.determinism !== undefined ? { determinism: info.determinism } : {}),
+    ...(info.shard !== undefined ? { shard: info.shard } : {}),
     runs: results.filter((r): r is RunResult => r !== undefined),
   };
   return set;

@@ -4,7 +4,7 @@ import { Piscina } from 'piscina';
 import type { RunResult } from '../results/types.js';
 import { executeRun, executeSample, MIN_WALL_SAMPLES, wallFromSamples } from './execute-run.js';
 import { DEFAULT_LIMITS, type RunLimits } from './limits.js';
-import type { RunSpec, SampleTask, ScenarioRunSpec, TimingOptions, WallSample, WorkerTask } from './types.js';
+import type { RunSpec, SampleTask, ScenarioRunSpec, TimingOptions, TraceTask, WallSample, WorkerTask } from './types.js';
 
 /** The piscina worker entry (this file is dist/src/runner/run-specs.js). */
 export const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -39,6 +39,8 @@ export interface RunSpecsOptions {
   onResult?: (result: RunResult, index: number) => void;
   /** Called as each run starts (its first round). */
   onStart?: (spec: RunSpec, index: number) => void;
+  /** The trace to write for the run at `index` (`run --trace`), or undefined for none. */
+  traceFor?: (index: number) => TraceTask | undefined;
 }
 
 /** The outcome of a pass: `results[i]` belongs to `specs[i]`, undefined when it did not finish. */
@@ -72,12 +74,16 @@ export async function runSpecs(specs: readonly RunSpec[], options: RunSpecsOptio
   const results = new Array<RunResult | undefined>(specs.length).fill(undefined);
   const samples: WallSample[][] = specs.map(() => []);
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const toTask = (index: number): WorkerTask => ({
-    spec: specs[index],
-    strategyModules: [...options.strategyModules],
-    timing: options.timing,
-    limits,
-  });
+  const toTask = (index: number): WorkerTask => {
+    const trace = options.traceFor?.(index);
+    return {
+      spec: specs[index],
+      strategyModules: [...options.strategyModules],
+      timing: options.timing,
+      limits,
+      ...(trace === undefined ? {} : { trace }),
+    };
+  };
   const pool =
     options.workers === 0
       ? undefined

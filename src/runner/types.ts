@@ -80,6 +80,20 @@ export interface RunTask {
   timing: TimingOptions;
   /** Per-run limits (limits.ts); DEFAULT_LIMITS when absent. */
   limits?: RunLimits;
+  /** Write a Chrome trace of the run (`run --trace`, trace-files.ts). */
+  trace?: TraceTask;
+}
+
+/** What a worker needs to trace a run. */
+export interface TraceTask {
+  /** Absolute path of the trace file. */
+  path: string;
+  /** Directory of the results.json the run goes into (the run records its trace relative to it). */
+  resultsDir: string;
+  /** Most trace events: the trace stops there (truncated). */
+  maxEvents: number;
+  /** Written into the trace's otherData: what the run is. */
+  meta: Record<string, unknown>;
 }
 
 /** One more timed sample of a scenario run, in a later round of the pass (the samples of a run are spread over time). */

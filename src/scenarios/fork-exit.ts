@@ -10,6 +10,7 @@ import { getStrategy } from '../strategies/registry.js';
 import type { PinContext, Program, Strategy } from '../strategies/types.js';
 import type { ActionObserver, GuestCpu } from './vcpu/index.js';
 import { Machine } from './machine.js';
+import { TraceRecorder, type TraceOptions } from './trace/recorder.js';
 import { RacingWriter } from './racing-writer.js';
 import type { ForkExitParams, LockClassStats, RunMetrics } from './types.js';
 
@@ -20,6 +21,8 @@ export interface ScenarioOutput {
   metrics: RunMetrics;
   /** Simulated events (engine steps), for events-per-second figures. */
   events: number;
+  /** The run's trace, when `ScenarioOptions.trace` asked for one. */
+  trace?: TraceRecorder;
 }
 
 /** Options of a run of the scenario. */
@@ -30,6 +33,8 @@ export interface ScenarioOptions {
   observer?: ActionObserver;
   /** The engine's watch: run limits and interrupts (runner/limits.ts). It observes only. */
   watch?: EngineWatch;
+  /** Record the run as Chrome trace events (scenarios/trace); the recorder comes back in the output. Observes only. */
+  trace?: TraceOptions;
 }
 
 /**
@@ -77,17 +82,31 @@ export function* scenarioSteps(params: ForkExitParams, options: ScenarioOptions 
   const storesPerUpdate = m.mm.mode.storesPerPteUpdate;
   const writer = (ctx: PinContext, rng: RngStream): Program => new RacingWriter(ctx, rng, m, params.writerThinkNs, storesPerUpdate);
 
-  if (options.observer !== undefined) for (const c of m.cpus) c.observer = options.observer;
+  const recorder = options.trace === undefined ? undefined : new TraceRecorder(m, options.trace);
+  const observer = bothObservers(options.observer, recorder);
+  if (observer !== undefined) for (const c of m.cpus) c.observer = observer;
   m.cpus[0].start(forkExitPinner(m.cpus[0], m, strategy, tally));
   for (let v = 1; v < params.vcpus; v++) m.cpus[v].start(writer(m.cpus[v], new RngStream(params.seed, `writer-${v}`)));
   if (options.watch !== undefined) m.engine.watch = options.watch;
   while (!m.run()) yield;
-  const output = { metrics: collectMetrics(m, tally, tally.endNs), events: m.engine.events };
+  const output: ScenarioOutput = { metrics: collectMetrics(m, tally, tally.endNs), events: m.engine.events };
+  if (recorder !== undefined) output.trace = recorder;
   const problems = invariantProblems(m);
   if (problems.length > 0) {
     throw new InvariantBreach(`strategy ${strategy.name}: invariants broken at the end of the run: ${problems.join('; ')}`, problems, output);
   }
   return output;
+}
+
+/** One observer that calls both (or the one given, or none). */
+function bothObservers(a: ActionObserver | undefined, b: ActionObserver | undefined): ActionObserver | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return {
+    action(vcpu, kind, atNs, durationNs, x, y) {
+      a.action(vcpu, kind, atNs, durationNs, x, y);
+      b.action(vcpu, kind, atNs, durationNs, x, y);
+    },
+  };
 }
 
 /** What vCPU 0's fork-exit program has done: pins and unpins completed, and when it finished (virtual ns). */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { explore, replaySchedule } from '../../src/explore/index.js';
-import { traceDocument, traceEvents } from '../../src/explore/trace-events.js';
+import { ACTION_CATEGORIES, traceDocument, traceEvents } from '../../src/explore/trace-events.js';
+import { formatStepTime } from '../../src/report/explore-view.js';
 import { renderTimeline, type TraceEvent } from '../../src/report/timeline.js';
 import { config } from './helpers.js';
 
@@ -63,19 +64,32 @@ describe('trace events of a counterexample', () => {
   });
 });
 
-describe('renderTimeline', () => {
-  const html = renderTimeline(events, { unit: 'step' });
+describe("a counterexample drawn by the report's one timeline (renderTimeline)", () => {
+  const html = renderTimeline(events, { title: 'cx', formatTime: formatStepTime });
 
-  it('draws one lane per vCPU, one rectangle per slice and a marker per instant', () => {
+  it('draws one lane per vCPU, named by the thread_name events', () => {
     assert.equal((html.match(/>vCPU \d \((pinner|writer)\)</g) ?? []).length, 2);
-    assert.equal((html.match(/<rect x="\d/g) ?? []).length - 2, slices.length, 'lane backgrounds start at x="0"');
+  });
+
+  it('draws one slice per step and a mark per instant (the preemption and the violation)', () => {
+    // A slice is a rect inside a titled group; the lane backgrounds are not.
+    assert.equal((html.match(/<g><title>[^<]*<\/title><rect /g) ?? []).length, slices.length);
     assert.equal((html.match(/<path /g) ?? []).length, 2);
   });
 
-  it('escapes what it prints', () => {
-    const out = renderTimeline([{ name: '<b>&', ph: 'X', ts: 0, dur: 100, pid: 1, tid: 0, args: { why: '"quoted"' } }]);
-    assert.doesNotMatch(out, /<b>&/);
-    assert.match(out, /&lt;b&gt;&amp;/);
-    assert.match(out, /&quot;quoted&quot;/);
+  it('colours each step by the category of its action, as a run trace colours it', () => {
+    const kinds = new Set(slices.map((e) => e.name));
+    for (const kind of kinds) assert.ok(ACTION_CATEGORIES[kind] !== undefined, `a category for ${kind}`);
+    assert.ok(slices.every((e) => e.cat === ACTION_CATEGORIES[e.name]));
+    const violation = events.find((e) => e.ph === 'i' && e.name === 'write-protect-fault');
+    assert.equal(violation?.cat, 'fault');
+  });
+
+  it('counts steps on its axis and in its tooltips, not virtual time', () => {
+    assert.match(html, />\d+ steps</);
+    assert.doesNotMatch(html, /\d ns<|µs</);
+    assert.equal(formatStepTime(1), '1 step');
+    assert.equal(formatStepTime(7), '7 steps');
+    assert.equal(formatStepTime(2.5), '');
   });
 });

@@ -12,6 +12,11 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   { name: 'list', summary: 'List strategies, suites, cost profiles or scenarios', load: () => import('./list/command.js') },
   {
+    name: 'merge',
+    summary: 'Merge the parts of a sharded run (run --shard i/n) into one results.json and report',
+    load: () => import('./merge/command.js'),
+  },
+  {
     name: 'report',
     summary: 'Render results.json files as an HTML report that works offline',
     load: () => import('./report/command.js'),

@@ -215,8 +215,8 @@ export class GuestCpu implements Process, PinContext {
   }
 
   /**
-   * The batch this vCPU is flushing (its trap, entries and callbacks are the vCPU's next actions), or null: what an
-   * ActionObserver reads to say which sub-ops a multicall entry ran (traces). Read it, never change it.
+   * The batch whose trap, entries or callbacks run now (the oldest taken one), or null: read-only, for observers
+   * that describe an ACTION_MC_* event (trace export). Its contents stay valid until its last callback has run.
    */
   get flushingBatch(): McBuffer | null {
     return this.takenHead !== this.takenCount ? this.taken[this.takenHead].buf : null;

@@ -5,7 +5,7 @@ import { replaySchedule } from '../../../explore/replay.js';
 import { scheduleFile, writeScheduleFile } from '../../../explore/schedule-file.js';
 import { Search } from '../../../explore/search.js';
 import { EXPLORE_SCHEMA, type ExploreSummary, type ExploreSummaryEntry, summaryEntry } from '../../../explore/summary.js';
-import { ACTION_COLOURS, traceDocument, traceEvents } from '../../../explore/trace-events.js';
+import { traceDocument, traceEvents } from '../../../explore/trace-events.js';
 import type { ExploreOutcome } from '../../../explore/types.js';
 import type { ExploreReportCounterexample } from '../../../report/explore-view.js';
 import { toolInfo } from '../../../runner/environment.js';
@@ -211,7 +211,6 @@ async function finishConfig(
       trace: `${describeConfig(config.params, outcome.writerUpdates)}\n${describeViolation(cx.violation, outcome.raceFree)}\n\n${renderTrace(replay.records, replay.violation)}`,
       scheduleFile: scheduleName,
       traceFile: traceName,
-      colours: ACTION_COLOURS,
     },
   };
 }

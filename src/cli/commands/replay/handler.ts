@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describeConfig, describeRuns, describeViolation, renderTrace } from '../../../explore/render-trace.js';
 import { replaySchedule } from '../../../explore/replay.js';
 import { loadScheduleFile } from '../../../explore/schedule-file.js';
-import { ACTION_COLOURS, traceDocument, traceEvents } from '../../../explore/trace-events.js';
+import { traceDocument, traceEvents } from '../../../explore/trace-events.js';
 import { loadStrategyModules } from '../../../runner/strategy-modules.js';
 import { ConfigError } from '../../../shared/errors.js';
 import { writeFileAtomic } from '../../../shared/write-file-atomic.js';
@@ -58,7 +58,6 @@ export async function runReplayCommand(args: ReplayArgs, io: Io): Promise<ExitCo
           trace: renderTrace(replay.records, replay.violation),
           scheduleFile: args.file,
           traceFile: tracePath ?? '(not written: --trace FILE)',
-          colours: ACTION_COLOURS,
         },
       ],
     });

@@ -13,7 +13,12 @@ export async function runReportCommand(args: ReportArgs, io: Io): Promise<ExitCo
   const sets: ResultSet[] = [];
   for (const file of args.results) sets.push(await loadResultSet(file));
   const outDir = checkOutDir(args.out ?? dirname(args.results[0] ?? '.'), '--out', [REPORT_FILE, PLOTLY_FILE]);
-  await writeReport(sets, outDir, { inlinePlotly: args.inlinePlotly, title: args.title, labels: args.results });
+  await writeReport(sets, outDir, {
+    inlinePlotly: args.inlinePlotly,
+    title: args.title,
+    labels: args.results,
+    resultsDirs: args.results.map((file) => dirname(file)),
+  });
   io.stdout(`report: ${join(outDir, REPORT_FILE)}\n`);
   return EXIT_OK;
 }

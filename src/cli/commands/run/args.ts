@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os';
 import { matrixOptions } from '../../matrix-options.js';
 import type { CommandSpec, ParsedCommandLine } from '../../options.js';
 import { DEFAULT_LIMITS, type RunLimits } from '../../../runner/limits.js';
+import { MAX_SHARDS } from '../../../runner/shard.js';
+import { DEFAULT_TRACE_MAX_MB, MAX_TRACE_BYTES } from '../../../runner/trace-files.js';
 import {
   DEFAULT_BUDGET_MS,
   DEFAULT_MAX_RUNS,
@@ -28,9 +30,17 @@ export interface RunArgs {
   limits: RunLimits;
   /** Most runs a matrix may expand to (--max-runs). */
   maxRuns: number;
+  /** `--shard i/n` as typed: run only that part of the plan. */
+  shard?: string;
+  /** `--trace DIR`: write one Chrome trace per run there. */
+  trace?: string;
+  /** Most MiB of all traces of the matrix (--trace-max-mb). */
+  traceMaxMb?: number;
   /** Every option by camelCase name, the scenario axes included. */
   options: ParsedCommandLine['options'];
 }
+
+const SCALE_GROUP = 'Sharding and traces:';
 
 const LIMITS_GROUP =
   'Limits (a run that reaches one becomes an error entry naming it; the matrix size is checked before anything runs):';
@@ -154,6 +164,28 @@ export const runSpec: CommandSpec = {
         'JavaScript module that registers strategies (calls registerStrategy or exports Strategy objects); repeatable; every worker imports it too',
     },
     report: { kind: 'boolean', default: true, describe: 'write the HTML report beside results.json' },
+    shard: {
+      kind: 'string',
+      valueName: 'i/n',
+      group: SCALE_GROUP,
+      describe: `run only part i of n of the plan (1 <= i <= n <= ${MAX_SHARDS}), as one job of a CI matrix; every machine cuts the plan the same way, balanced by estimated cost, and the part is recorded in results.json for \`pinbench merge\``,
+    },
+    trace: {
+      kind: 'string',
+      valueName: 'DIR',
+      group: SCALE_GROUP,
+      describe:
+        'write a Chrome trace-event file of each run into DIR (for Perfetto, chrome://tracing or speedscope): one track per vCPU, lock tracks, preempt and batch counters, in virtual ns; the report links them',
+    },
+    'trace-max-mb': {
+      kind: 'number',
+      min: 0,
+      exclusive: true,
+      default: DEFAULT_TRACE_MAX_MB,
+      hint: 'MiB',
+      group: SCALE_GROUP,
+      describe: `refuse --trace when the matrix's traces would take more than this, MiB (estimated before anything runs; one trace may take at most ${MAX_TRACE_BYTES / 2 ** 20} MiB, what a viewer can open)`,
+    },
     ...LIMIT_OPTIONS,
     ...matrixOptions(),
   },
@@ -165,6 +197,11 @@ export const runSpec: CommandSpec = {
       'pinbench run --strategy unlocked,per-pte-deferred --mode 4level --pte-pages 64,512,4096 --vcpus 1,4 --seed 1 --seeds 5',
       'an ad-hoc matrix of 2 x 3 x 2 x 5 = 60 runs',
     ],
+    [
+      'pinbench run contention --shard 2/4 --out parts/2',
+      'the second of four parts of a suite (then: pinbench merge parts/*/results.json)',
+    ],
+    ['pinbench run --strategy unlocked --vcpus 3 --pte-pages 16 --trace traces', 'a trace of each run, for Perfetto'],
   ],
 };
 
@@ -184,6 +221,9 @@ export function runArgs(parsed: ParsedCommandLine): RunArgs {
     report: o.report as boolean,
     limits: limitsFromArgs(o),
     maxRuns: o.maxRuns as number,
+    shard: o.shard as string | undefined,
+    trace: o.trace as string | undefined,
+    traceMaxMb: o.traceMaxMb as number,
     options: o,
   };
 }

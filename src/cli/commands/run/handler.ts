@@ -2,12 +2,16 @@ import { join } from 'node:path';
 import { RESULTS_FILE_NAME, writeResultSet } from '../../../results/write.js';
 import type { ErrorRun, InvalidRun, ResultSet, RunResult } from '../../../results/types.js';
 import { determinismDifferences, type DeterminismDifference } from '../../../runner/determinism.js';
+import { CostEstimator } from '../../../runner/cost-estimate.js';
+import { toolInfo } from '../../../runner/environment.js';
 import { planRuns, type RunPlan } from '../../../runner/plan.js';
+import { parseShard, type ShardRecord, shardPlan } from '../../../runner/shard.js';
+import { checkTraceBudget, DEFAULT_TRACE_MAX_MB, type TraceTask, traceTask } from '../../../runner/trace-files.js';
 import { buildResultSet } from '../../../runner/result-set.js';
 import { runSpecs } from '../../../runner/run-specs.js';
 import { longestFirst } from '../../../runner/schedule.js';
 import { loadStrategyModules } from '../../../runner/strategy-modules.js';
-import type { TimingOptions } from '../../../runner/types.js';
+import type { RunSpec, TimingOptions } from '../../../runner/types.js';
 import { ConfigError } from '../../../shared/errors.js';
 import type { CommandContext } from '../../command.js';
 import type { RunLimits } from '../../../runner/limits.js';
@@ -38,6 +42,12 @@ interface RunRequest {
   timing: TimingOptions;
   strategyModules: string[];
   limits: RunLimits;
+  /** `--shard`: the part this command runs, as its results record it. */
+  shard?: ShardRecord;
+  /** `--trace`: the absolute directory of the traces. */
+  traceDir?: string;
+  /** With --shard, the whole plan's specs: every part embeds the same cost profiles. */
+  profileSpecs?: RunSpec[];
 }
 
 /**
@@ -75,15 +85,41 @@ export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext)
     workers,
     plannedRuns: plan.specs.length,
     limits: request.limits,
+    ...(request.shard === undefined ? {} : { shard: request.shard }),
+    ...(request.profileSpecs === undefined ? {} : { profileSpecs: request.profileSpecs }),
   };
+  if (plan.specs.length === 0) {
+    // An empty part (more parts than runs): a CI job of the matrix has nothing to do, and says so.
+    for (const signal of Object.keys(STOP_SIGNALS)) process.off(signal, onSignal);
+    const shard = request.shard as ShardRecord;
+    await writeResultSet(resultsPath, buildResultSet([], [], { ...info, partial: false }));
+    say(
+      `pinbench: shard ${shard.index}/${shard.count} has no runs (the plan has ${shard.planRuns}); wrote ${resultsPath} for pinbench merge`,
+    );
+    return EXIT_OK;
+  }
+  const traceMeta = { tool: toolInfo(), suite: plan.suiteName };
+  const traceFor =
+    request.traceDir === undefined
+      ? undefined
+      : (index: number): TraceTask | undefined => {
+          const spec = plan.specs[index];
+          if (spec === undefined) return undefined;
+          const position = request.shard?.positions[index] ?? index;
+          return traceTask(request.traceDir as string, request.outDir, position, spec, traceMeta);
+        };
   const checkpoint = new Checkpoint(resultsPath, (results) => buildResultSet(plan.specs, results, { ...info, partial: true }));
   let firstPass: Awaited<ReturnType<typeof runSpecs>>;
   /** Ctrl-C during the --check-determinism pass: the first pass is complete, but the command was interrupted. */
   let checkInterrupted = false;
   let differences: DeterminismDifference[] = [];
   try {
+    const part =
+      request.shard === undefined
+        ? ''
+        : ` (shard ${request.shard.index}/${request.shard.count} of ${request.shard.planRuns} runs: about ${formatMs(request.shard.estimatedMs)} on the estimate's nominal machine, the largest part ${formatMs(request.shard.largestPartMs)})`;
     say(
-      `pinbench: ${plan.specs.length} run${plan.specs.length === 1 ? '' : 's'} of suite ${plan.suiteName} on ${describeWorkers(workers)}`,
+      `pinbench: ${plan.specs.length} run${plan.specs.length === 1 ? '' : 's'} of suite ${plan.suiteName}${part} on ${describeWorkers(workers)}`,
     );
     progress.start(plan.specs.length, plan.suiteName);
     // A pool runs the longest runs first; in-process and micro runs keep spec order.
@@ -95,6 +131,7 @@ export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext)
       limits: request.limits,
       order,
       signal: controller.signal,
+      ...(traceFor === undefined ? {} : { traceFor }),
       onStart: (spec) => progress.started(spec.id),
       onResult: (result, index) => {
         progress.tick(result.id, result.status !== 'ok');
@@ -157,6 +194,7 @@ export async function runRunCommand(args: RunArgs, { io, argv }: CommandContext)
   await writeResultSet(resultsPath, set);
   const reportPath = args.report ? await writeReportBeside(set, request.outDir, io) : undefined;
 
+  if (request.traceDir !== undefined) reportTraces(set, request.traceDir, io, args.quiet);
   if (args.json) io.stdout(JSON.stringify(set, null, 2) + '\n');
   else if (!args.quiet) {
     const report = reportPath === undefined ? '' : `report:  ${reportPath}\n`;
@@ -174,6 +212,8 @@ async function checkRequest(args: RunArgs): Promise<RunRequest> {
   const strategyModules = strategyModulePaths(args.strategyModule);
   await loadStrategyModules(strategyModules);
 
+  // Checked before the plan is built: a bad --shard costs nothing.
+  const shardSpec = args.shard === undefined ? undefined : parseShard(args.shard);
   let plan: RunPlan;
   try {
     plan = await planRuns(args.suite, matrixFromArgs(args.options, args.maxRuns), { maxRuns: args.maxRuns });
@@ -181,6 +221,15 @@ async function checkRequest(args: RunArgs): Promise<RunRequest> {
     throw error instanceof ConfigError ? withOptionName(error) : error;
   }
   if (plan.specs.length === 0) throw new ConfigError(`suite ${plan.suiteName}: the matrix is empty, nothing to run`, 'SUITE');
+  const estimator = shardSpec !== undefined || args.trace !== undefined ? new CostEstimator() : undefined;
+  let shard: ShardRecord | undefined;
+  const wholePlan = plan.specs;
+  if (shardSpec !== undefined) ({ plan, record: shard } = shardPlan(plan, shardSpec, estimator));
+  let traceDir: string | undefined;
+  if (args.trace !== undefined) {
+    traceDir = checkOutDir(args.trace, '--trace');
+    checkTraceBudget(plan.specs, estimator as CostEstimator, (args.traceMaxMb ?? DEFAULT_TRACE_MAX_MB) * 2 ** 20);
+  }
 
   const maxSamples = args.samples ?? (plan.kind === 'micro' ? DEFAULT_MICRO_SAMPLES : DEFAULT_MAX_SAMPLES);
   const outDir = checkOutDir(
@@ -198,6 +247,9 @@ async function checkRequest(args: RunArgs): Promise<RunRequest> {
     timing: { maxSamples, budgetMs },
     strategyModules,
     limits: args.limits,
+    ...(shard === undefined ? {} : { shard }),
+    ...(traceDir === undefined ? {} : { traceDir }),
+    ...(shard === undefined ? {} : { profileSpecs: wholePlan }),
   };
 }
 
@@ -242,6 +294,28 @@ function closingVerdict(
   if (differences.length > 0) return EXIT_NONDETERMINISTIC;
   if (failed.length > 0 || invalid.length > 0) return EXIT_RUN_FAILED;
   return EXIT_OK;
+}
+
+/** The traces written, and those truncated or not written, on stderr. */
+function reportTraces(set: ResultSet, traceDir: string, io: Io, quiet: boolean): void {
+  const traced = set.runs.flatMap((r) =>
+    r.kind === 'scenario' && r.status !== 'error' && r.trace !== undefined ? [{ id: r.id, trace: r.trace }] : [],
+  );
+  const written = traced.filter((t) => t.trace.file !== null);
+  const bytes = written.reduce((a, t) => a + t.trace.bytes, 0);
+  if (!quiet)
+    io.stderr(
+      `traces:  ${traceDir} (${written.length} file${written.length === 1 ? '' : 's'}, ${(bytes / 2 ** 20).toFixed(1)} MiB)\n`,
+    );
+  for (const t of traced) {
+    if (t.trace.error !== undefined) io.stderr(`pinbench: the trace of run "${t.id}" was not written: ${t.trace.error}\n`);
+    else if (t.trace.truncated)
+      io.stderr(`pinbench: the trace of run "${t.id}" stopped at its size limit (its otherData.truncated says where)\n`);
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function describeWorkers(workers: number): string {

@@ -1,0 +1,3 @@
+const runMetricsFitTheSchema = true;
+void runMetricsFitTheSchema;
+export {};

@@ -1,0 +1,3 @@
+export type * from './types.js';
+export { TraceRecorder, TRACE_PID, TRACE_TIME_BASE, traceJson } from './recorder.js';
+export type { TraceOptions } from './recorder.js';
