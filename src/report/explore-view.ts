@@ -48,6 +48,9 @@ export interface ExploreReportData {
   tool: string;
   /** The options of the exploration, as `name: value`. */
   settings: ReadonlyArray<readonly [string, string]>;
+  /** The sentence under the title (default: what explore checks). */
+  lede?: string;
+  /** The verdicts (none on a replay's page: the table is left out). */
   rows: readonly ExploreReportRow[];
   counterexamples: readonly ExploreReportCounterexample[];
 }
@@ -89,6 +92,23 @@ function verdictCell(r: ExploreReportRow): string {
 const num = (n: number | null, digits = 0): string =>
   `<td class="num">${n === null ? '–' : digits > 0 ? n.toFixed(digits) : n.toLocaleString('en-US')}</td>`;
 
+const EXPLORE_LEDE =
+  "Every schedule of the vCPUs at the engine's interleaving points, up to the preemption bound, checked for write-protect faults (of strategies that claim to be race-free), failed hypercalls, preempt-count overflows, deadlocks and the end-of-run invariants.";
+
+/**
+ * A counterexample's timeline, drawn by the report's one renderer: a slice per step on its vCPU's lane, the violation
+ * as an instant, each preemption as a marker across the lanes (where one vCPU takes the CPU from another), and an axis
+ * that counts steps.
+ */
+export function counterexampleTimeline(events: readonly TraceEvent[]): string {
+  const isPreemption = (e: TraceEvent): boolean => e.ph === 'i' && e.cat === 'preemption';
+  const markers = events.filter(isPreemption).map((e) => ({ ts: e.ts, label: `vCPU ${e.tid} preempts` }));
+  return renderTimeline(
+    events.filter((e) => !isPreemption(e)),
+    { formatTime: formatStepTime, markers },
+  );
+}
+
 /** The explore page: a summary table, then each counterexample's timeline and trace. Self-contained HTML. */
 export function renderExploreReport(data: ExploreReportData): string {
   const rows = data.rows
@@ -105,7 +125,7 @@ export function renderExploreReport(data: ExploreReportData): string {
 <h2>${escapeHtml(c.title)}</h2>
 <p>Schedule: <code>${escapeHtml(c.scheduleFile)}</code> (<code>pinbench replay ${escapeHtml(c.scheduleFile)}</code> runs it again); Chrome trace for Perfetto: <code>${escapeHtml(c.traceFile)}</code>.
 One lane per vCPU; one slice per step, lasting until that vCPU's next step (the time axis counts steps: under exploration the schedule orders the actions, not their costs). Hover a slice for the action, the locks held and the PTE pages' state after it; red marks are preemptions and the violation.</p>
-${renderTimeline(c.events, { title: c.title, formatTime: formatStepTime })}
+${counterexampleTimeline(c.events)}
 <details><summary>Step-by-step trace</summary><pre class="trace">${escapeHtml(c.trace)}</pre></details>
 </section>`,
     )
@@ -116,13 +136,17 @@ ${renderTimeline(c.events, { title: c.title, formatTime: formatStepTime })}
 <title>${escapeHtml(data.title)}</title><style>${CSS}</style></head>
 <body><main>
 <h1>${escapeHtml(data.title)}</h1>
-<p class="lede">Every schedule of the vCPUs at the engine's interleaving points, up to the preemption bound, checked for write-protect faults (of strategies that claim to be race-free), failed hypercalls, preempt-count overflows, deadlocks and the end-of-run invariants. ${escapeHtml(data.createdAt)}, ${escapeHtml(data.tool)}.</p>
+<p class="lede">${escapeHtml(data.lede ?? EXPLORE_LEDE)} ${escapeHtml(data.createdAt)}, ${escapeHtml(data.tool)}.</p>
 <table>${settings}</table>
-<h2>Verdicts</h2>
+${
+  data.rows.length === 0
+    ? ''
+    : `<h2>Verdicts</h2>
 <table><thead><tr><th>configuration</th><th>verdict</th><th>violation</th><th>preemptions</th><th>steps</th><th>bound covered</th><th>schedules</th><th>pruned</th><th>distinct states</th><th>time (s)</th><th>schedules/s</th></tr></thead>
 <tbody>
 ${rows}
-</tbody></table>
+</tbody></table>`
+}
 ${sections}
 </main></body></html>
 `;

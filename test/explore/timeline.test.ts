@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { explore, replaySchedule } from '../../src/explore/index.js';
 import { ACTION_CATEGORIES, traceDocument, traceEvents } from '../../src/explore/trace-events.js';
-import { formatStepTime } from '../../src/report/explore-view.js';
-import { renderTimeline, type TraceEvent } from '../../src/report/timeline.js';
+import { counterexampleTimeline, formatStepTime } from '../../src/report/explore-view.js';
+import type { TraceEvent } from '../../src/report/timeline.js';
 import { config } from './helpers.js';
 
 // A counterexample as Chrome trace events (one lane per vCPU, a slice per step lasting until that vCPU's next step)
@@ -64,17 +64,21 @@ describe('trace events of a counterexample', () => {
   });
 });
 
-describe("a counterexample drawn by the report's one timeline (renderTimeline)", () => {
-  const html = renderTimeline(events, { title: 'cx', formatTime: formatStepTime });
+describe("a counterexample drawn by the report's one timeline (counterexampleTimeline, renderTimeline)", () => {
+  const html = counterexampleTimeline(events);
 
   it('draws one lane per vCPU, named by the thread_name events', () => {
     assert.equal((html.match(/>vCPU \d \((pinner|writer)\)</g) ?? []).length, 2);
   });
 
-  it('draws one slice per step and a mark per instant (the preemption and the violation)', () => {
+  it('draws one slice per step, the violation as an instant and each preemption as a marker across the lanes', () => {
     // A slice is a rect inside a titled group; the lane backgrounds are not.
     assert.equal((html.match(/<g><title>[^<]*<\/title><rect /g) ?? []).length, slices.length);
-    assert.equal((html.match(/<path /g) ?? []).length, 2);
+    assert.equal((html.match(/<path /g) ?? []).length, 1, 'one instant: the violation');
+    const preemptions = events.filter((e) => e.ph === 'i' && e.cat === 'preemption');
+    assert.equal(preemptions.length, 1);
+    assert.equal((html.match(/<g class="marker">/g) ?? []).length, preemptions.length);
+    assert.match(html, />vCPU 1 preempts</);
   });
 
   it('colours each step by the category of its action, as a run trace colours it', () => {

@@ -43,6 +43,7 @@ export async function runReplayCommand(args: ReplayArgs, io: Io): Promise<ExitCo
     const title = `${args.file}: ${shows ? `${replay.violation?.kind} in ${replay.records.length} steps` : 'no violation'}`;
     const html = renderExploreReport({
       title: 'pinbench replay',
+      lede: 'One schedule written by pinbench explore, run again on this model, step by step.',
       createdAt: new Date().toISOString(),
       tool: `schedule written by pinbench ${file.tool.version}`,
       settings: [
