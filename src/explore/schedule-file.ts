@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { issuePath } from '../results/load.js';
+import { checkDocument } from '../results/load.js';
 import { resolveParams } from '../scenarios/params.js';
 import type { ForkExitParams } from '../scenarios/types.js';
 import { ConfigError } from '../shared/errors.js';
@@ -88,37 +88,22 @@ export async function writeScheduleFile(path: string, file: ScheduleFile): Promi
  * and the field otherwise.
  */
 export function parseScheduleFile(doc: unknown, source: string): ScheduleFile {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new ConfigError(`${source}: not a pinbench schedule (expected a JSON object with schema "${SCHEDULE_SCHEMA}")`);
-  }
-  const schema = (doc as { schema?: unknown }).schema;
-  if (schema !== SCHEDULE_SCHEMA) {
-    throw new ConfigError(`${source}: wrong schema ${JSON.stringify(schema ?? null)}, expected "${SCHEDULE_SCHEMA}"`, 'schema');
-  }
-  const parsed = scheduleFileSchema.safeParse(doc);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first === undefined ? '(root)' : issuePath(first.path);
-    throw new ConfigError(
-      `${source}: does not match ${SCHEDULE_SCHEMA} at ${where}: ${(first?.message ?? 'invalid').split('\n')[0]}`,
-      where,
-    );
-  }
+  const data = checkDocument(doc, source, SCHEDULE_SCHEMA, scheduleFileSchema, 'a pinbench schedule');
   let params: ForkExitParams;
   try {
-    params = resolveParams(parsed.data.params as Partial<ForkExitParams>);
+    params = resolveParams(data.params as Partial<ForkExitParams>);
   } catch (error) {
     if (error instanceof ConfigError) throw new ConfigError(`${source}: params.${error.message}`, `params.${error.field ?? ''}`);
     throw error;
   }
-  const bad = parsed.data.schedule.steps.findIndex((v) => v >= params.vcpus);
+  const bad = data.schedule.steps.findIndex((v) => v >= params.vcpus);
   if (bad >= 0) {
     throw new ConfigError(
-      `${source}: schedule.steps[${bad}] is vCPU ${parsed.data.schedule.steps[bad]}, but params.vcpus is ${params.vcpus}`,
+      `${source}: schedule.steps[${bad}] is vCPU ${data.schedule.steps[bad]}, but params.vcpus is ${params.vcpus}`,
       `schedule.steps[${bad}]`,
     );
   }
-  return { ...(parsed.data as unknown as ScheduleFile), params };
+  return { ...(data as unknown as ScheduleFile), params };
 }
 
 /** Read and check a schedule file; ConfigError naming the file and the problem (missing, not JSON, a bad field). */
