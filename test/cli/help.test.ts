@@ -60,7 +60,10 @@ test('pinbench without a command prints the usage and exits 2 naming the command
   assert.equal(code, 2);
   assert.equal(stdout, '');
   assert.match(stderr, /^pinbench COMMAND \[options\]/);
-  assert.match(stderr, /^pinbench: error: name a command: run, list, merge, report, compare, ab, baseline, explore, replay, profile/m);
+  assert.match(
+    stderr,
+    /^pinbench: error: name a command: run, list, merge, report, compare, ab, baseline, explore, replay, profile/m,
+  );
 });
 
 test('an unknown command says "unknown command", suggests the nearest and exits 2', async () => {
