@@ -195,15 +195,18 @@ export class Hypervisor {
   writeState(out: number[]): void {
     const n = this.typeLevel.length;
     const now = this.clock.now;
+    // f < n, the length of every per-frame array; c < vcpus, the length of every per-vCPU one: in range.
     for (let f = 0; f < n; f++) {
-      const typed = this.typeCount[f] > 0;
-      out.push(this.typeLevel[f], this.typeCount[f], this.pinned[f], this.lastType[f], typed && now >= this.validatedAtNs[f] ? 1 : 0);
-      out.push(this.tlbflushTimestamp[f]);
+      const count = this.typeCount[f] as number;
+      const done = count > 0 && now >= (this.validatedAtNs[f] as number) ? 1 : 0;
+      out.push(this.typeLevel[f] as number, count, this.pinned[f] as number, this.lastType[f] as number, done);
+      out.push(this.tlbflushTimestamp[f] as number);
     }
     for (let c = 0; c < this.vcpus; c++) {
-      out.push(this.cpuFlushTime[c], this.stolenNs[c]);
+      const flushTime = this.cpuFlushTime[c] as number;
+      out.push(flushTime, this.stolenNs[c] as number);
       const tlb = this.tlbRw[c];
-      if (tlb !== null) for (let f = 0; f < n; f++) if (tlb[f] === this.cpuFlushTime[c] + 1) out.push(f);
+      if (tlb != null) for (let f = 0; f < n; f++) if (tlb[f] === flushTime + 1) out.push(f);
       out.push(-1);
     }
     out.push(this.tlbClock);

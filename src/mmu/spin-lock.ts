@@ -162,7 +162,7 @@ export class SpinLockTable {
   writeState(out: number[]): void {
     const owner = this.owner;
     for (let i = 0; i < owner.length; i++) {
-      out.push(owner[i]);
+      out.push(owner[i] as number); // i < owner.length
       if (this.waiting[i] === 0) continue;
       out.push(-2);
       for (const w of this.waiters.get(i) ?? []) out.push(w.vcpu);
