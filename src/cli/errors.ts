@@ -13,6 +13,8 @@ export const EXIT_BAD_INPUT = 2;
 export const EXIT_EXACT_CHANGED = 3;
 /** run --check-determinism: an exact metric differed between two runs of the same spec. */
 export const EXIT_NONDETERMINISTIC = 4;
+/** explore: a schedule breaks a check (a counterexample was written); replay: the schedule shows its violation again. */
+export const EXIT_VIOLATION = 5;
 /** Interrupted by Ctrl-C (128 + SIGINT); finished runs were written with `partial: true`. */
 export const EXIT_INTERRUPTED = 130;
 /** Stopped by SIGHUP (128 + 1: the terminal went away), handled as Ctrl-C. */
@@ -26,6 +28,7 @@ export type ExitCode =
   | typeof EXIT_BAD_INPUT
   | typeof EXIT_EXACT_CHANGED
   | typeof EXIT_NONDETERMINISTIC
+  | typeof EXIT_VIOLATION
   | typeof EXIT_INTERRUPTED
   | typeof EXIT_HANGUP
   | typeof EXIT_TERMINATED;
@@ -38,8 +41,9 @@ export const STOP_SIGNALS: Readonly<Record<'SIGINT' | 'SIGTERM' | 'SIGHUP', Exit
 };
 
 /** The exit codes in one paragraph, for `--help`. */
-export const EXIT_CODES_HELP = `Exit codes: 0 ok; 1 a run failed or is invalid (or compare found a regression); 2 bad input, nothing
-written; 3 an exact metric changed (compare); 4 --check-determinism found a difference; 130 interrupted (Ctrl-C),
+export const EXIT_CODES_HELP = `Exit codes: 0 ok; 1 a run failed or is invalid (or compare found a regression, or explore hit a limit
+before covering its bound); 2 bad input, nothing written; 3 an exact metric changed (compare); 4 --check-determinism
+found a difference; 5 explore found a violation (replay: the schedule shows it again); 130 interrupted (Ctrl-C),
 143 SIGTERM, 129 SIGHUP (finished runs written).`;
 
 /** A command line that cannot be parsed (unknown command or option, missing value): bad input, exit 2. */

@@ -171,6 +171,29 @@ export class Hypervisor {
     return this.typeLevel[frame] === 1 && this.typeCount[frame] > 0 && this.clock.now >= this.validatedAtNs[frame];
   }
 
+  /**
+   * Append to `out` every part of Xen's state that decides what it does next (schedule exploration hashes it): per
+   * frame its type level and count, the pin, the last type, whether its validation is done by now, its flush stamp;
+   * per vCPU its last flush, the flush time owed to it, and the frames its TLB holds writable since that flush; the TLB
+   * clock. Statistics and costs are not state.
+   */
+  writeState(out: number[]): void {
+    const n = this.typeLevel.length;
+    const now = this.clock.now;
+    for (let f = 0; f < n; f++) {
+      const typed = this.typeCount[f] > 0;
+      out.push(this.typeLevel[f], this.typeCount[f], this.pinned[f], this.lastType[f], typed && now >= this.validatedAtNs[f] ? 1 : 0);
+      out.push(this.tlbflushTimestamp[f]);
+    }
+    for (let c = 0; c < this.vcpus; c++) {
+      out.push(this.cpuFlushTime[c], this.stolenNs[c]);
+      const tlb = this.tlbRw[c];
+      if (tlb !== null) for (let f = 0; f < n; f++) if (tlb[f] === this.cpuFlushTime[c] + 1) out.push(f);
+      out.push(-1);
+    }
+    out.push(this.tlbClock);
+  }
+
   /** The TLB clock (tlbflush_clock). */
   get tlbflushClock(): number {
     return this.tlbClock;

@@ -135,6 +135,21 @@ export class SpinLockTable {
     this.noteHeld(w.vcpu, cls, 1);
   }
 
+  /**
+   * Append to `out` what decides the locks' future (schedule exploration hashes it): each lock's owner, and the
+   * vCPUs queued on it, in hand-over order. Statistics and times are not state.
+   */
+  writeState(out: number[]): void {
+    const owner = this.owner;
+    for (let i = 0; i < owner.length; i++) {
+      out.push(owner[i]);
+      if (this.waiting[i] === 0) continue;
+      out.push(-2);
+      for (const w of this.waiters.get(i) ?? []) out.push(w.vcpu);
+      out.push(-3);
+    }
+  }
+
   /** Ids of locks still held or waited for (for the end-of-run invariant check). */
   stillHeld(): number[] {
     const out: number[] = [];

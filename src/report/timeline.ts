@@ -25,6 +25,11 @@ export interface TimelineOptions {
   markers?: ReadonlyArray<{ readonly ts: number; readonly label: string }>;
   /** Lane labels by tid (default: thread_name metadata events, else `vCPU <tid>`). */
   laneNames?: Readonly<Record<number, string>>;
+  /**
+   * How a time of the trace reads on the axis and in tooltips (default formatTraceTime: virtual time). A trace whose
+   * time base is not virtual time gives its own (explore's counterexamples count schedule steps).
+   */
+  formatTime?: (us: number, scaleUs: number) => string;
 }
 
 /** Default width of the drawing, px. */
@@ -103,8 +108,8 @@ function tickStep(span: number, target: number): number {
 }
 
 /** The tooltip of an event: its name, time, duration and args. */
-function tooltip(e: TraceEvent): string {
-  const lines = [e.name, `at ${formatTraceTime(e.ts)}${e.dur !== undefined ? `, for ${formatTraceTime(e.dur)}` : ''}`];
+function tooltip(e: TraceEvent, time: (us: number, scaleUs: number) => string): string {
+  const lines = [e.name, `at ${time(e.ts, e.ts)}${e.dur !== undefined ? `, for ${time(e.dur, e.dur)}` : ''}`];
   if (e.args !== undefined)
     for (const [k, v] of Object.entries(e.args)) lines.push(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   return esc(lines.join('\n'));
@@ -127,6 +132,7 @@ interface Lane {
  */
 export function renderTimeline(events: readonly TraceEvent[], options: TimelineOptions = {}): string {
   const width = options.widthPx ?? TIMELINE_WIDTH_PX;
+  const time = options.formatTime ?? formatTraceTime;
   const inProcess = (e: TraceEvent): boolean => options.pid === undefined || e.pid === options.pid;
   const drawn = events.filter((e) => (e.ph === 'X' || e.ph === 'i') && inProcess(e));
   const from = options.fromUs ?? Math.min(...drawn.map((e) => e.ts));
@@ -210,7 +216,7 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineO
       const label =
         w > 40 ? `<text x="${fx(x0 + 3)}" y="${top + 11}" font-size="10" fill="#1d1d1f">${esc(fit(e.name, w))}</text>` : '';
       parts.push(
-        `<g><title>${tooltip(e)}</title><rect x="${fx(x0)}" y="${top}" width="${fx(w)}" height="${ROW_H - 2}" fill="${colour}" stroke="#ffffff" stroke-width="0.5"/>${label}</g>`,
+        `<g><title>${tooltip(e, time)}</title><rect x="${fx(x0)}" y="${top}" width="${fx(w)}" height="${ROW_H - 2}" fill="${colour}" stroke="#ffffff" stroke-width="0.5"/>${label}</g>`,
       );
     }
     for (const e of lane.instants) {
@@ -218,7 +224,7 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineO
       const colour = colourOf(e.cat);
       if (e.cat !== undefined) categories.add(e.cat);
       parts.push(
-        `<g><title>${tooltip(e)}</title><line x1="${fx(cx)}" y1="${y}" x2="${fx(cx)}" y2="${y + h}" stroke="${colour}" stroke-width="2"/>` +
+        `<g><title>${tooltip(e, time)}</title><line x1="${fx(cx)}" y1="${y}" x2="${fx(cx)}" y2="${y + h}" stroke="${colour}" stroke-width="2"/>` +
           `<path d="M${fx(cx - INSTANT_W / 2)} ${y} L${fx(cx + INSTANT_W / 2)} ${y} L${fx(cx)} ${y + INSTANT_W} Z" fill="${colour}"/></g>`,
       );
     }
@@ -231,7 +237,7 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineO
     if (m.ts < from || m.ts > to) continue;
     const mx = x(m.ts);
     parts.push(
-      `<g class="marker"><title>${esc(`${m.label} at ${formatTraceTime(m.ts)}`)}</title><line x1="${fx(mx)}" y1="${AXIS_H - 4}" x2="${fx(mx)}" y2="${height}" stroke="#D55E00" stroke-width="1" stroke-dasharray="3 2"/>` +
+      `<g class="marker"><title>${esc(`${m.label} at ${time(m.ts, m.ts)}`)}</title><line x1="${fx(mx)}" y1="${AXIS_H - 4}" x2="${fx(mx)}" y2="${height}" stroke="#D55E00" stroke-width="1" stroke-dasharray="3 2"/>` +
         `<text x="${fx(Math.min(mx + 3, width - 120))}" y="${AXIS_H - 6}" font-size="10" fill="#D55E00">${esc(m.label)}</text></g>`,
     );
   }
@@ -243,7 +249,7 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineO
   for (let t = Math.ceil(from / step) * step; t <= to + 1e-9; t += step) {
     const tx = x(t);
     axis.push(
-      `<line x1="${fx(tx)}" y1="${AXIS_H - 5}" x2="${fx(tx)}" y2="${AXIS_H - 1}" stroke="#5b5b60"/><text x="${fx(tx)}" y="${AXIS_H - 8}" font-size="10" text-anchor="middle" fill="#5b5b60">${esc(formatTraceTime(t, to))}</text>`,
+      `<line x1="${fx(tx)}" y1="${AXIS_H - 5}" x2="${fx(tx)}" y2="${AXIS_H - 1}" stroke="#5b5b60"/><text x="${fx(tx)}" y="${AXIS_H - 8}" font-size="10" text-anchor="middle" fill="#5b5b60">${esc(time(t, to))}</text>`,
     );
   }
   const legend = [...categories]

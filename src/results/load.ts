@@ -34,27 +34,40 @@ export function describeIssues(error: z.ZodError): string[] {
 }
 
 /**
+ * Check a parsed JSON document of one of pinbench's file formats: an object whose `schema` is `schemaName`, valid
+ * under `zodSchema`. Returns what zod parsed. Throws ConfigError with one line: the file (`source`), the field at
+ * fault, what was expected; `noun` says what the file should be (`a pinbench result set`).
+ */
+export function checkDocument<T extends z.ZodType>(
+  doc: unknown,
+  source: string,
+  schemaName: string,
+  zodSchema: T,
+  noun: string,
+): z.infer<T> {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new ConfigError(`${source}: not ${noun} (expected a JSON object with schema "${schemaName}")`);
+  }
+  const schema = (doc as { schema?: unknown }).schema;
+  if (schema !== schemaName) {
+    throw new ConfigError(`${source}: wrong schema ${JSON.stringify(schema ?? null)}, expected "${schemaName}"`, 'schema');
+  }
+  const parsed = zodSchema.safeParse(doc);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first === undefined ? '(root)' : issuePath(first.path);
+    throw new ConfigError(`${source}: does not match ${schemaName} at ${where}: ${oneLine(first?.message ?? 'invalid')}`, where);
+  }
+  return parsed.data;
+}
+
+/**
  * Check a parsed document against `pinbench.results/v1` and return it. Every field is kept, unknown ones
  * included (the schema has no transforms, so the document itself is returned, key order and all). `source`
  * names the file in messages. Throws ConfigError with one line: the file, the field at fault, what was expected.
  */
 export function parseResultSet(doc: unknown, source: string, options: LoadOptions = {}): ResultSet {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new ConfigError(`${source}: not a pinbench result set (expected a JSON object with schema "${RESULTS_SCHEMA}")`);
-  }
-  const schema = (doc as { schema?: unknown }).schema;
-  if (schema !== RESULTS_SCHEMA) {
-    throw new ConfigError(`${source}: wrong schema ${JSON.stringify(schema ?? null)}, expected "${RESULTS_SCHEMA}"`, 'schema');
-  }
-  const parsed = resultSetSchema.safeParse(doc);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first === undefined ? '(root)' : issuePath(first.path);
-    throw new ConfigError(
-      `${source}: does not match ${RESULTS_SCHEMA} at ${where}: ${oneLine(first?.message ?? 'invalid')}`,
-      where,
-    );
-  }
+  checkDocument(doc, source, RESULTS_SCHEMA, resultSetSchema, 'a pinbench result set');
   const set = doc as ResultSet;
   if (set.runs.length === 0 && !options.allowEmpty) throw new ConfigError(`${source}: empty result set (no runs)`, 'runs');
   return set;

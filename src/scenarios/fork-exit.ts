@@ -77,28 +77,7 @@ export function* scenarioSteps(params: ForkExitParams, options: ScenarioOptions 
   const costs = options.costs ?? COST_PROFILES[params.profile];
   if (!costs) throw new ModelError(`unknown profile ${params.profile}`);
   const m = new Machine(params, costs, strategy.splitPtlocks !== false);
-  const counts = { pins: 0, unpins: 0 };
-  let pinnerEndNs = 0;
-
-  function* pinner(ctx: PinContext): Program {
-    for (let i = 0; i < params.iterations; i++) {
-      m.phase = `pin #${i}`;
-      yield ctx.lock(ctx.pageTableLock);
-      yield ctx.call(strategy.pin(ctx));
-      yield ctx.unlock(ctx.pageTableLock);
-      counts.pins++;
-      m.phase = `dwell #${i}`;
-      if (params.dwellNs > 0) yield ctx.sleep(params.dwellNs);
-      m.phase = `unpin #${i}`;
-      yield ctx.lock(ctx.pageTableLock);
-      yield ctx.call(strategy.unpin(ctx));
-      yield ctx.unlock(ctx.pageTableLock);
-      counts.unpins++;
-    }
-    m.phase = 'done';
-    m.pinnerDone = true;
-    pinnerEndNs = m.engine.now;
-  }
+  const tally: PinnerTally = { pins: 0, unpins: 0, endNs: 0 };
 
   const storesPerUpdate = m.mm.mode.storesPerPteUpdate;
   const writer = (ctx: PinContext, rng: RngStream): Program => new RacingWriter(ctx, rng, m, params.writerThinkNs, storesPerUpdate);
@@ -106,13 +85,16 @@ export function* scenarioSteps(params: ForkExitParams, options: ScenarioOptions 
   const recorder = options.trace === undefined ? undefined : new TraceRecorder(m, options.trace);
   const observer = bothObservers(options.observer, recorder);
   if (observer !== undefined) for (const c of m.cpus) c.observer = observer;
-  m.cpus[0].start(pinner(m.cpus[0]));
+  m.cpus[0].start(forkExitPinner(m.cpus[0], m, strategy, tally));
   for (let v = 1; v < params.vcpus; v++) m.cpus[v].start(writer(m.cpus[v], new RngStream(params.seed, `writer-${v}`)));
   if (options.watch !== undefined) m.engine.watch = options.watch;
   while (!m.run()) yield;
-  const output: ScenarioOutput = { metrics: collectMetrics(m, counts, pinnerEndNs), events: m.engine.events };
+  const output: ScenarioOutput = { metrics: collectMetrics(m, tally, tally.endNs), events: m.engine.events };
   if (recorder !== undefined) output.trace = recorder;
-  checkInvariants(m, strategy, output);
+  const problems = invariantProblems(m);
+  if (problems.length > 0) {
+    throw new InvariantBreach(`strategy ${strategy.name}: invariants broken at the end of the run: ${problems.join('; ')}`, problems, output);
+  }
   return output;
 }
 
@@ -127,8 +109,44 @@ function bothObservers(a: ActionObserver | undefined, b: ActionObserver | undefi
   };
 }
 
-/** The end-of-run invariants of the scenario; every breach is listed in one InvariantBreach. */
-function checkInvariants(m: Machine, strategy: Strategy, output: ScenarioOutput): void {
+/** What vCPU 0's fork-exit program has done: pins and unpins completed, and when it finished (virtual ns). */
+export interface PinnerTally {
+  pins: number;
+  unpins: number;
+  endNs: number;
+}
+
+/**
+ * vCPU 0's program in fork-exit: `iterations` times pin the mm (dup_mmap), keep it pinned for dwellNs, unpin it
+ * (exit_mmap), holding mm->page_table_lock around each pin and unpin as Linux's callers do; then it sets
+ * `m.pinnerDone`. runScenario runs it, and so does any tool that drives the machine itself (schedule exploration).
+ */
+export function* forkExitPinner(ctx: PinContext, m: Machine, strategy: Strategy, tally: PinnerTally): Program {
+  const { iterations, dwellNs } = m.params;
+  for (let i = 0; i < iterations; i++) {
+    m.phase = `pin #${i}`;
+    yield ctx.lock(ctx.pageTableLock);
+    yield ctx.call(strategy.pin(ctx));
+    yield ctx.unlock(ctx.pageTableLock);
+    tally.pins++;
+    m.phase = `dwell #${i}`;
+    if (dwellNs > 0) yield ctx.sleep(dwellNs);
+    m.phase = `unpin #${i}`;
+    yield ctx.lock(ctx.pageTableLock);
+    yield ctx.call(strategy.unpin(ctx));
+    yield ctx.unlock(ctx.pageTableLock);
+    tally.unpins++;
+  }
+  m.phase = 'done';
+  m.pinnerDone = true;
+  tally.endNs = m.engine.now;
+}
+
+/**
+ * The end-of-run invariants of fork-exit, which ends with an unpin (docs/model.md, "Invariants"): every breach, in
+ * words (the first few frames of each kind); empty when none broke.
+ */
+export function invariantProblems(m: Machine): string[] {
   const problems: string[] = [];
   const held = m.locks.stillHeld();
   if (held.length > 0) problems.push(`locks still held: ${held.slice(0, 5).join(', ')}${held.length > 5 ? ', ...' : ''}`);
@@ -156,9 +174,7 @@ function checkInvariants(m: Machine, strategy: Strategy, output: ScenarioOutput)
     if (pgPinned || hv.pinned[f]) report(`frame ${f} still pinned after the last unpin (PG_pinned ${pgPinned ? 1 : 0}, Xen ${hv.pinned[f]})`);
     else if (!rw) report(`frame ${f} left read-only after the last unpin`);
   }
-  if (problems.length > 0) {
-    throw new InvariantBreach(`strategy ${strategy.name}: invariants broken at the end of the run: ${problems.join('; ')}`, problems, output);
-  }
+  return problems;
 }
 
 function lockStats(c: ClassStats): LockClassStats {

@@ -16,7 +16,8 @@ export const FAULT_DETAILS_KEPT = 5;
 
 /** One guest: an mm, Xen's view of it, its locks and vCPUs, on one engine. Its vCPUs see it as their VcpuHost. */
 export class Machine implements VcpuHost {
-  readonly engine = new Engine();
+  /** The engine that orders the vCPUs' actions: the discrete-event engine, or a tool's own (schedule exploration). */
+  readonly engine: Engine;
   /** The guest kernel's rules (params.kernel). */
   readonly era: KernelEraSpec;
   readonly mm: Mm;
@@ -38,7 +39,9 @@ export class Machine implements VcpuHost {
     readonly params: ForkExitParams,
     readonly costs: CostProfile,
     readonly splitPtlocks: boolean,
+    engine: Engine = new Engine(),
   ) {
+    this.engine = engine;
     this.era = KERNEL_ERAS[params.kernel];
     this.mm = new Mm(params.mode, params.vmas ? { kind: 'vmas', vmas: params.vmas } : { kind: 'dense', ptePages: params.ptePages }, {
       kernel: params.kernel,

@@ -37,6 +37,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./baseline/command.js'),
   },
   {
+    name: 'explore',
+    summary: 'Explore every schedule of a small configuration up to a preemption bound; write the shortest counterexample',
+    load: () => import('./explore/command.js'),
+  },
+  {
+    name: 'replay',
+    summary: 'Run a schedule file written by explore again, step by step; exit 5 when its violation shows again',
+    load: () => import('./replay/command.js'),
+  },
+  {
     name: 'profile',
     summary: 'Profile the simulator on a suite with clinic.js (flame, doctor) or V8 CPU profiles',
     load: () => import('./profile/command.js'),

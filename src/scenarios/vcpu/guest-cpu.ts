@@ -209,6 +209,11 @@ export class GuestCpu implements Process, PinContext {
     this.programIsGenerator = program !== null && program.next === generatorNext;
   }
 
+  /** Guest work this vCPU owes before its next visible action (walk steps, flushes forced by other vCPUs' IPIs), ns. */
+  get owedWorkNs(): number {
+    return this.debtNs + this.stolenNs;
+  }
+
   /**
    * The batch whose trap, entries or callbacks run now (the oldest taken one), or null: read-only, for observers
    * that describe an ACTION_MC_* event (trace export). Its contents stay valid until its last callback has run.

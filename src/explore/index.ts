@@ -1,0 +1,12 @@
+export type * from './types.js';
+export { VIOLATION_KINDS } from './types.js';
+export { Search, explore } from './search.js';
+export { DEFAULT_EXPLORE_OPTIONS, MAX_WRITER_UPDATES } from './defaults.js';
+export { Execution, forkExitWorkload } from './execution.js';
+export { replaySchedule } from './replay.js';
+export type { ReplayResult } from './replay.js';
+export { StepRecorder, PTE_STATE_LEGEND } from './step-record.js';
+export type { StepRecord } from './step-record.js';
+export { SCHEDULE_SCHEMA, scheduleFile, writeScheduleFile, loadScheduleFile, parseScheduleFile } from './schedule-file.js';
+export type { ScheduleFile } from './schedule-file.js';
+export { STEP_NS } from './interval-time.js';
