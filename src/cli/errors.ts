@@ -41,10 +41,10 @@ export const STOP_SIGNALS: Readonly<Record<'SIGINT' | 'SIGTERM' | 'SIGHUP', Exit
 };
 
 /** The exit codes in one paragraph, for `--help`. */
-export const EXIT_CODES_HELP = `Exit codes: 0 ok; 1 a run failed or is invalid (or compare found a regression, or explore hit a limit
-before covering its bound); 2 bad input, nothing written; 3 an exact metric changed (compare); 4 --check-determinism
-found a difference; 5 explore found a violation (replay: the schedule shows it again); 130 interrupted (Ctrl-C),
-143 SIGTERM, 129 SIGHUP (finished runs written).`;
+export const EXIT_CODES_HELP = `Exit codes: 0 ok; 1 a run failed or is invalid (or compare found a regression); 2 bad input, nothing
+written; 3 an exact metric changed (compare); 4 --check-determinism found a difference; 5 explore found a violation
+(replay: the schedule shows it again), while explore's 1 is a limit that stopped a search before its bound;
+130 interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP (finished runs written).`;
 
 /** A command line that cannot be parsed (unknown command or option, missing value): bad input, exit 2. */
 export class UsageError extends ConfigError {

@@ -6,10 +6,11 @@ import { runCli } from '../support/cli.js';
 test('pinbench --help (rendered by yargs) lists every command with one line and the exit codes', async () => {
   const { code, stdout } = await runCli(['--help']);
   assert.equal(code, 0);
-  for (const command of ['run', 'list', 'report', 'compare', 'ab', 'baseline', 'profile'])
+  for (const command of ['run', 'list', 'merge', 'report', 'compare', 'ab', 'baseline', 'explore', 'replay', 'profile'])
     assert.match(stdout, new RegExp(`^  pinbench ${command}\\s+\\S`, 'm'), command);
   assert.match(stdout, /^ {2}-V, --version\s+print the version\s+\[boolean\]$/m);
   assert.match(stdout, /Exit codes: 0 ok; 1 .*; 2 bad input/);
+  assert.match(stdout.replace(/\s+/g, ' '), /5 explore found a violation \(replay: the schedule shows it again\)/);
 });
 
 test('pinbench run --help (rendered by yargs) explains every option with its unit, type and default', async () => {
@@ -59,7 +60,10 @@ test('pinbench without a command prints the usage and exits 2 naming the command
   assert.equal(code, 2);
   assert.equal(stdout, '');
   assert.match(stderr, /^pinbench COMMAND \[options\]/);
-  assert.match(stderr, /^pinbench: error: name a command: run, list, merge, report, compare, ab, baseline, profile/m);
+  assert.match(
+    stderr,
+    /^pinbench: error: name a command: run, list, merge, report, compare, ab, baseline, explore, replay, profile/m,
+  );
 });
 
 test('an unknown command says "unknown command", suggests the nearest and exits 2', async () => {
@@ -67,7 +71,7 @@ test('an unknown command says "unknown command", suggests the nearest and exits 
   assert.equal(code, 2);
   assert.equal(
     stderr,
-    'pinbench: error: unknown command "frobnicate"; commands: run, list, merge, report, compare, ab, baseline, profile (pinbench --help)\n',
+    'pinbench: error: unknown command "frobnicate"; commands: run, list, merge, report, compare, ab, baseline, explore, replay, profile (pinbench --help)\n',
   );
   assert.match((await runCli(['lst'])).stderr, /unknown command "lst"; did you mean list\?/);
 });
