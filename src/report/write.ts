@@ -1,9 +1,9 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join, relative, resolve, sep } from 'node:path';
 import type { TraceDocument } from '../scenarios/trace/types.js';
 import type { ResultSet } from '../results/types.js';
 import { writeFileAtomic } from '../shared/write-file-atomic.js';
+import { PLOTLY_PACKAGE, plotlySource } from './plotly-bundle.js';
 import { PLOTLY_FILE, renderComparison, renderReport } from './render.js';
 import { excerptAroundFirstFault, MAX_EXCERPT_TRACE_BYTES, type TimelineExcerpt, timelinePicks, traceHref } from './traces.js';
 import type { ReportOptions, WriteReportOptions } from './options.js';
@@ -11,17 +11,19 @@ import type { ReportOptions, WriteReportOptions } from './options.js';
 /** Name of the page writeReport writes in its directory. */
 export const REPORT_FILE = 'index.html';
 
-/** The plotly.js package the report uses (the full bundle: every trace type, one file, no network). */
-export const PLOTLY_PACKAGE = 'plotly.js-dist';
+export { PLOTLY_PACKAGE };
 
-/** The plotly.js bundle installed with pinbench: its path and the name the report gives its copy. */
-export function plotlyBundle(): { path: string; fileName: string } {
-  const require = createRequire(import.meta.url);
-  return { path: require.resolve(PLOTLY_PACKAGE), fileName: PLOTLY_FILE };
+/**
+ * The plotly.js file a report ships (`path`: the build's minified copy of plotly.js-dist's own file, or that
+ * file itself when the copy is missing or was made from another version; plotly-bundle.ts), and the name the
+ * report gives its copy.
+ */
+export function plotlyBundle(): { path: string; fileName: string; minified: boolean } {
+  return { ...plotlySource(), fileName: PLOTLY_FILE };
 }
 
 /** Copy plotly.js beside the page, unless an up-to-date copy of the same size is there; atomic like the page. */
-async function copyPlotly(outDir: string, source: string, fileName: string): Promise<void> {
+export async function copyPlotly(outDir: string, source: string, fileName: string): Promise<void> {
   const target = join(outDir, fileName);
   const [from, to] = await Promise.all([stat(source), stat(target).catch(() => null)]);
   if (to && to.size === from.size && to.mtimeMs >= from.mtimeMs) return;

@@ -44,6 +44,7 @@ test('the packed package installs in a new project and runs the documented examp
   assert.ok(listing.includes('package/schema/results.v1.json'));
   assert.ok(listing.includes('package/dist/benchmarks/default.js'), 'the built-in suites ship');
   assert.ok(listing.includes('package/docs/strategies.md'));
+  assert.ok(listing.includes('package/dist/src/report/vendor/plotly.js'), "the build's minified plotly.js ships");
   assert.deepEqual(
     listing.filter((f) => /\/test\/|\.map$|\/speed\/|\.ts$/.test(f) && !f.endsWith('.d.ts')),
     [],
@@ -102,4 +103,9 @@ test('the packed package installs in a new project and runs the documented examp
   );
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(readdirSync(join(project, 'out')).sort(), ['index.html', 'plotly.js', 'results.json']);
+  // The report ships the minified copy of the installed plotly.js-dist, not its 10 MB file.
+  assert.match(
+    readFileSync(join(project, 'out', 'plotly.js'), 'utf8').slice(0, 200),
+    /^\/\*! pinbench: minified from plotly\.js-dist \S+ \(\d+ bytes\) with esbuild@/,
+  );
 });

@@ -17,7 +17,7 @@ function pageJson<T>(id: string): T {
 
 /**
  * Build the filter bar, the summary table and every chart; redraw on every filter change. `plotlySrc` is
- * the URL of plotly.js beside the page (an async script in <head>, compiled off the main thread while the table
+ * the URL of plotly.js beside the page (a deferred script in <head>, parsed off the main thread while the table
  * is drawn), or null when the page has plotly inlined before this script.
  */
 function clientMain(data: ReportData, plotlySrc: string | null): void {
@@ -34,7 +34,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
 
   const $ = (id: string): HTMLElement | null => document.getElementById(id);
   const DASHES = ['solid', 'dot', 'dash', 'longdash', 'dashdot', 'longdashdot'];
-  const REASON_STYLES: Record<string, { colour: string; pattern: string }> = {
+  const REASON_STYLES: Record<'slots' | 'args' | 'callbacks', { colour: string; pattern: string }> = {
     slots: { colour: '#56B4E9', pattern: '' },
     args: { colour: '#F0E442', pattern: '/' },
     callbacks: { colour: '#000000', pattern: 'x' },
@@ -85,7 +85,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
   }
   function appliedText(free: string[]): string {
     const parts = data.filters.filter((f) => !free.includes(f.name)).map((f) => `${f.label} = ${state[f.name]}`);
-    if (data.sets.length > 1) parts.unshift(`result set ${data.sets[currentSet].label}`);
+    if (data.sets.length > 1) parts.unshift(`result set ${data.sets[currentSet]?.label ?? ''}`);
     return parts.length > 0 ? `Showing ${parts.join(', ')}.` : '';
   }
 
@@ -192,7 +192,8 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     // Many sizes: keep ticks at least a quarter of a decade apart so their labels do not overlap.
     const ticks: number[] = [];
     for (const size of sizes) {
-      if (sizes.length <= 8 || ticks.length === 0 || Math.log10(size / ticks[ticks.length - 1]) >= 0.25) ticks.push(size);
+      if (sizes.length <= 8 || ticks.length === 0 || Math.log10(size / (ticks[ticks.length - 1] ?? size)) >= 0.25)
+        ticks.push(size);
     }
     return {
       title: { text: axisTitle.ptePages },
@@ -220,8 +221,11 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     ptePages: 'PTE pages in the mm (log scale)',
     vcpus: 'vCPUs (vCPU 0 pins, the others write PTEs)',
   };
-  function _xType(axis: Axis): string {
-    return axis === 'ptePages' ? 'log' : 'linear';
+  /** The last row of a non-empty group (byStrategy never yields an empty one). */
+  function lastRow(rs: Row[]): Row {
+    const r = rs[rs.length - 1];
+    if (r === undefined) throw new Error('pinbench report: an empty group of rows');
+    return r;
   }
 
   // ---- charts --------------------------------------------------------------------------------------------
@@ -229,7 +233,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     const traces: Trace[] = [];
     for (const [s, rs] of byStrategy(rows)) {
       // Several rows per strategy only when a free parameter differs; take the largest mm (the last).
-      const r = rs[rs.length - 1];
+      const r = lastRow(rs);
       const h = pick(r).hold;
       if (h.count === 0) continue;
       const c = data.colours[s];
@@ -277,7 +281,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
   }
   function unusedNote(rows: Row[], pick: (r: Row) => LockAgg): string {
     const unused = byStrategy(rows)
-      .filter(([, rs]) => pick(rs[rs.length - 1]).hold.count === 0)
+      .filter(([, rs]) => pick(lastRow(rs)).hold.count === 0)
       .map(([s]) => s);
     return unused.length > 0 ? `not taken by: ${unused.join(', ')}` : '';
   }
@@ -314,7 +318,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
       const traces: Trace[] = [];
       const none: string[] = [];
       for (const [s, rs] of byStrategy(rows)) {
-        const r = rs[rs.length - 1];
+        const r = lastRow(rs);
         if (r.multicallsPerCycle === 0) {
           none.push(s);
           continue;
@@ -364,8 +368,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     'flush-reasons': (spec, rows) => {
       const strategies = byStrategy(rows).map(([s]) => s);
       const last = (s: string): Row => {
-        const rs = rows.filter((r) => r.series === s);
-        return rs[rs.length - 1];
+        return lastRow(rows.filter((r) => r.series === s));
       };
       const traces: Trace[] = (['slots', 'args', 'callbacks'] as const).map((reason) => ({
         type: 'bar',
@@ -633,7 +636,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
       const ratios = cmp.ratios.map((c) => c.ratio).filter((r) => r > 0);
       const span = Math.max(2, ...ratios.map((r) => Math.max(r, 1 / r)));
       const l = layout(
-        `${data.sets[cmp.current].label} against ${data.sets[cmp.baseline].label}`,
+        `${data.sets[cmp.current]?.label ?? ''} against ${data.sets[cmp.baseline]?.label ?? ''}`,
         'metric (exact ones first; the last is wall clock, noisy)',
         'current ÷ baseline (log scale)',
         'category',
@@ -905,7 +908,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
       values.forEach((v, i) => {
         const opt = document.createElement('option');
         opt.value = v;
-        opt.textContent = labels[i];
+        opt.textContent = labels[i] ?? v;
         opt.selected = v === selected;
         sel.append(opt);
       });
@@ -953,7 +956,7 @@ function clientMain(data: ReportData, plotlySrc: string | null): void {
     plotly = Plotly;
     void drawAll();
   };
-  // plotly.js is an async script of the page's <head>: it may have loaded (or failed) before this script ran.
+  // plotly.js is a deferred script of the page's <head>: it runs after this script, but may have failed already.
   const loadState = (window as unknown as { pinbenchPlotly?: 'loaded' | 'failed' }).pinbenchPlotly;
   const script = document.getElementById('plotly-script');
   if (typeof Plotly !== 'undefined' || plotlySrc === null || script === null) start();
