@@ -22,11 +22,6 @@ export class LockClassStats {
   readonly wait = new LogLinearHistogram();
 }
 
-interface Waiter {
-  vcpu: number;
-  sinceNs: number;
-}
-
 /**
  * Spinlocks of one mm, struct-of-arrays: a spinlock is an id into this table. Ids 0..frames-1 are the split PTE
  * locks (one per PTE page, `ptlock_ptr(page)`, id = frame), id `frames` is `mm->page_table_lock`.
@@ -46,9 +41,15 @@ export class SpinLockTable {
   private readonly ptlStats = this.classes[LOCK_CLASS_PTL];
   private readonly pageTableLockStats = this.classes[LOCK_CLASS_PAGE_TABLE_LOCK];
   private readonly held: Int32Array;
-  private readonly waiters = new Map<number, Waiter[]>();
-  /** vCPUs queued on each lock (the queue itself is in `waiters`, looked up only when this is not 0). */
-  private readonly waiting: Uint16Array;
+  /**
+   * The vCPUs spinning on each lock, in FIFO (ticket) order, as linked lists without allocation: a vCPU spins on
+   * one lock at a time, so `nextWaiter[vcpu]` links it to the vCPU queued behind it (-1: last); `firstWaiter` and
+   * `lastWaiter` of a lock are -1 when nobody waits. `waitSince[vcpu]` is when it started spinning.
+   */
+  private readonly firstWaiter: Int16Array;
+  private readonly lastWaiter: Int16Array;
+  private readonly nextWaiter: Int16Array;
+  private readonly waitSince: Float64Array;
 
   constructor(
     frames: number,
@@ -61,7 +62,10 @@ export class SpinLockTable {
     this.contentions = new Uint32Array(frames + 1);
     this.pageTableLock = frames;
     this.held = new Int32Array(vcpus * 2);
-    this.waiting = new Uint16Array(frames + 1);
+    this.firstWaiter = new Int16Array(frames + 1).fill(-1);
+    this.lastWaiter = new Int16Array(frames + 1).fill(-1);
+    this.nextWaiter = new Int16Array(vcpus).fill(-1);
+    this.waitSince = new Float64Array(vcpus);
   }
 
   classOf(id: number): LockClass {
@@ -70,7 +74,9 @@ export class SpinLockTable {
 
   /** Locks of `cls` that `vcpu` holds now. */
   heldBy(vcpu: number, cls: LockClass): number {
-    return this.held[vcpu * 2 + cls];
+    const held = this.held[vcpu * 2 + cls];
+    if (held === undefined) throw new ModelError(`no vCPU ${vcpu}: the lock table has ${this.held.length / 2}`);
+    return held;
   }
 
   /**
@@ -80,23 +86,32 @@ export class SpinLockTable {
   tryAcquire(id: number, vcpu: number): boolean {
     const cls = this.classOf(id);
     const owner = this.owner[id];
-    if (owner === vcpu) throw new ModelError(`vCPU ${vcpu} takes ${LOCK_CLASS_NAMES[cls]} ${id} that it holds: it would spin forever`);
+    if (owner === undefined) throw new ModelError(`no lock ${id}: the lock table has ${this.owner.length}`);
+    if (owner === vcpu)
+      throw new ModelError(`vCPU ${vcpu} takes ${LOCK_CLASS_NAMES[cls]} ${id} that it holds: it would spin forever`);
+    // Every per-lock array has the length of `owner`, which `id` indexes (checked above); the per-vCPU arrays have
+    // a slot for every vCPU the table was built for: the `as number` reads below are in range.
     if (owner < 0) {
       this.owner[id] = vcpu;
       this.acquiredAt[id] = this.clock.now;
-      this.acquisitions[id]++;
+      this.acquisitions[id] = (this.acquisitions[id] as number) + 1;
       const stats = cls === LOCK_CLASS_PTL ? this.ptlStats : this.pageTableLockStats;
       stats.acquisitions++;
-      const h = ++this.held[vcpu * 2 + cls];
+      const k = vcpu * 2 + cls;
+      const h = (this.held[k] as number) + 1;
+      this.held[k] = h;
       if (h > stats.maxHeld) stats.maxHeld = h;
       return true;
     }
-    this.contentions[id]++;
+    this.contentions[id] = (this.contentions[id] as number) + 1;
     this.classes[cls].contentions++;
-    let q = this.waiters.get(id);
-    if (!q) this.waiters.set(id, (q = []));
-    q.push({ vcpu, sinceNs: this.clock.now });
-    this.waiting[id]++;
+    // Queue `vcpu` last on the lock's list (no allocation: a vCPU spins on one lock at a time).
+    this.nextWaiter[vcpu] = -1;
+    this.waitSince[vcpu] = this.clock.now;
+    const last = this.lastWaiter[id] as number;
+    if (last < 0) this.firstWaiter[id] = vcpu;
+    else this.nextWaiter[last] = vcpu;
+    this.lastWaiter[id] = vcpu;
     return false;
   }
 
@@ -105,34 +120,42 @@ export class SpinLockTable {
    * the time given to `grant`.
    */
   release(id: number, vcpu: number): number {
-    if (this.owner[id] !== vcpu) {
-      throw new ModelError(`vCPU ${vcpu} releases lock ${id} owned by ${this.owner[id] < 0 ? 'nobody' : `vCPU ${this.owner[id]}`}`);
+    const owner = this.owner[id];
+    if (owner !== vcpu) {
+      const by = owner === undefined ? 'nobody (no such lock)' : owner < 0 ? 'nobody' : `vCPU ${owner}`;
+      throw new ModelError(`vCPU ${vcpu} releases lock ${id} owned by ${by}`);
     }
+    // `id` indexes owner (its owner is `vcpu`), so it indexes every per-lock array of the same length; `held` has
+    // the slots of `vcpu`, which holds this lock.
     const cls = this.classOf(id);
-    (cls === LOCK_CLASS_PTL ? this.ptlStats : this.pageTableLockStats).hold.record(this.clock.now - this.acquiredAt[id]);
-    this.held[vcpu * 2 + cls]--;
-    if (this.waiting[id] === 0) {
-      this.owner[id] = -1;
-      return -1;
-    }
-    const next = this.waiters.get(id)![0];
-    this.owner[id] = next.vcpu;
-    this.acquiredAt[id] = Infinity; // set by grant
-    return next.vcpu;
+    (cls === LOCK_CLASS_PTL ? this.ptlStats : this.pageTableLockStats).hold.record(
+      this.clock.now - (this.acquiredAt[id] as number),
+    );
+    const k = vcpu * 2 + cls;
+    this.held[k] = (this.held[k] as number) - 1;
+    const next = this.firstWaiter[id] as number;
+    this.owner[id] = next;
+    if (next < 0) return -1;
+    this.acquiredAt[id] = Number.POSITIVE_INFINITY; // set by grant
+    return next;
   }
 
   /** The first waiter of `id`, handed the lock by `release`, acquires it at `atNs`. */
   grant(id: number, atNs: number): void {
-    const q = this.waiters.get(id);
-    const w = q?.shift();
-    if (!w || this.owner[id] !== w.vcpu) throw new ModelError(`grant of lock ${id} without a handed-over waiter`);
-    this.waiting[id]--;
+    const w = this.firstWaiter[id];
+    if (w === undefined || w < 0 || this.owner[id] !== w)
+      throw new ModelError(`grant of lock ${id} without a handed-over waiter`);
+    // `w` is a vCPU of this table, queued on lock `id`: its per-vCPU slots are in range.
+    const after = this.nextWaiter[w] as number;
+    this.firstWaiter[id] = after;
+    if (after < 0) this.lastWaiter[id] = -1;
+    this.nextWaiter[w] = -1;
     const cls = this.classOf(id);
     this.acquiredAt[id] = atNs;
-    this.acquisitions[id]++;
+    this.acquisitions[id] = (this.acquisitions[id] as number) + 1;
     this.classes[cls].acquisitions++;
-    this.classes[cls].wait.record(atNs - w.sinceNs);
-    this.noteHeld(w.vcpu, cls, 1);
+    this.classes[cls].wait.record(atNs - (this.waitSince[w] as number));
+    this.noteHeld(w, cls, 1);
   }
 
   /**
@@ -142,10 +165,11 @@ export class SpinLockTable {
   writeState(out: number[]): void {
     const owner = this.owner;
     for (let i = 0; i < owner.length; i++) {
-      out.push(owner[i]);
-      if (this.waiting[i] === 0) continue;
+      out.push(owner[i] as number);
+      let w = this.firstWaiter[i] as number;
+      if (w < 0) continue;
       out.push(-2);
-      for (const w of this.waiters.get(i) ?? []) out.push(w.vcpu);
+      for (; w >= 0; w = this.nextWaiter[w] as number) out.push(w);
       out.push(-3);
     }
   }
@@ -153,13 +177,14 @@ export class SpinLockTable {
   /** Ids of locks still held or waited for (for the end-of-run invariant check). */
   stillHeld(): number[] {
     const out: number[] = [];
-    for (let i = 0; i < this.owner.length; i++) if (this.owner[i] >= 0) out.push(i);
+    for (const [i, owner] of this.owner.entries()) if (owner >= 0) out.push(i);
     return out;
   }
 
   private noteHeld(vcpu: number, cls: LockClass, delta: number): void {
     const k = vcpu * 2 + cls;
-    const h = (this.held[k] += delta);
+    const h = (this.held[k] as number) + delta;
+    this.held[k] = h;
     if (h > this.classes[cls].maxHeld) this.classes[cls].maxHeld = h;
   }
 }
