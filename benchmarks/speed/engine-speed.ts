@@ -4,7 +4,7 @@
  * and two probes (engine-probe.ts) in an order that rotates; a probe loads this build and the reference side by side
  * in one process and alternates them (A B, B A, ...), so the ratio of the two builds is taken per repetition.
  *
- *   npm run bench:engine -- [--ref DIR] [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--no-workers] [--json]
+ *   npm run bench:engine -- [--ref DIR] [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--no-workers] [--clock wall|cpu] [--json]
  *
  * - per strategy, one pin+unpin cycle of a dense 4level mm of 32,768 PTE pages on 1 vCPU (kernel `current`): wall ms
  *   per cycle and ns per simulated event, for this build and for a reference build (`--ref`, or PINBENCH_REF_DIR: a
@@ -15,6 +15,12 @@
  * The C yardstick (`pinref.c`, a tight C implementation of the same per-pte-deferred state machine) is not part of
  * pinbench: give its source with `--pinref FILE` or PINBENCH_PINREF_C; it is compiled with `gcc -O2` into a
  * temporary directory at run time. Without it (or without gcc) the C columns are skipped, with a message.
+ *
+ * `--clock cpu` times the cycle and racing measurements, and the C program, by CPU time instead of wall time: on a
+ * machine shared with other work (load averages of 10 on 2 cores) wall times swing by a factor of 3 within a minute,
+ * CPU times far less. The C program's CPU time is taken from the shell's `times` over two runs (C_CYCLES_CPU and
+ * C_CYCLES cycles), whose difference leaves out its start-up. The worker measurement stays on wall time (its point
+ * is the wall time that two workers save).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -36,11 +42,13 @@ const RACE_VCPUS = 4;
 const RACE_REPS = 4;
 /** C cycles per yardstick run (after its own warm-up cycle). */
 const C_CYCLES = 40;
+/** With `--clock cpu`: the C program's cycles in its longer run (the CPU times `times` gives are in 10 ms steps). */
+const C_CYCLES_CPU = 400;
 const CYCLE_STRATEGIES = ['per-pte-deferred', 'unlocked', 'mm-lock', 'whole-lock', 'unbatched'];
 const RACE_STRATEGIES = ['per-pte-deferred', 'unlocked', 'mm-lock'];
 
 const usage =
-  'usage: npm run bench:engine -- [--ref DIR] [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--no-workers] [--json]';
+  'usage: npm run bench:engine -- [--ref DIR] [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--no-workers] [--clock wall|cpu] [--json]';
 
 function fail(message: string): never {
   process.stderr.write(`engine-speed: ${message}\n${usage}\n`);
@@ -62,6 +70,7 @@ let args: {
   'worker-rounds'?: string;
   suite?: string;
   'no-workers'?: boolean;
+  clock?: string;
   json?: boolean;
   help?: boolean;
 };
@@ -74,6 +83,7 @@ try {
       'worker-rounds': { type: 'string' },
       suite: { type: 'string' },
       'no-workers': { type: 'boolean' },
+      clock: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -89,6 +99,8 @@ if (args.help) {
 --worker-rounds N  interleaved rounds of the worker measurement (default 3)
 --suite NAME     the suite of the worker measurement (default: default)
 --no-workers     skip the worker measurement (it runs the suite 4 x N times)
+--clock CLOCK    wall (default) or cpu: time the cycles, the racing runs and the C program by CPU time, which a
+                 loaded machine inflates far less than wall time (the worker measurement stays on wall time)
 --json           print the figures as JSON instead of tables
 `);
   process.exit(0);
@@ -97,6 +109,8 @@ if (args.help) {
 const rounds = positiveInt('rounds', args.rounds, 5);
 const workerRounds = positiveInt('worker-rounds', args['worker-rounds'], 3);
 const suite = args.suite ?? 'default';
+const clock = args.clock ?? 'wall';
+if (clock !== 'wall' && clock !== 'cpu') fail(`--clock: ${JSON.stringify(clock)} is not allowed; expected wall or cpu`);
 const here = dirname(fileURLToPath(import.meta.url)); // dist/benchmarks/speed
 const thisRoot = resolve(here, '..', '..', '..');
 const probe = join(here, 'engine-probe.js');
@@ -143,15 +157,41 @@ function runProbe(mode: 'cycle' | 'race', strategies: string[], a: number, b: nu
   const r = spawnSync(
     process.execPath,
     [probe, mode, strategies.join(','), String(a), String(b), String(c), ...builds.map((x) => join(x.root, 'dist'))],
-    { encoding: 'utf8', maxBuffer: 1 << 20 },
+    { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, PINBENCH_PROBE_CLOCK: clock } },
   );
   if (r.status !== 0) fail(`the ${mode} probe failed: ${r.stderr || r.error?.message}`);
   return JSON.parse(r.stdout) as ProbeOut;
 }
 
-function runC(): { nsPerCycle: number; slotsPerCycle: number; batchesPerCycle: number } {
+interface CRun {
+  nsPerCycle: number;
+  slotsPerCycle: number;
+  batchesPerCycle: number;
+}
+
+function runC(): CRun {
+  if (clock === 'cpu') {
+    const short = cpuSecondsOfC(C_CYCLES);
+    const long = cpuSecondsOfC(C_CYCLES_CPU);
+    return { ...long.out, nsPerCycle: ((long.seconds - short.seconds) * 1e9) / (C_CYCLES_CPU - C_CYCLES) };
+  }
   const out = execFileSync(pinref as string, [String(CYCLE_PTE_PAGES), String(C_CYCLES)], { encoding: 'utf8' });
-  return JSON.parse(out) as { nsPerCycle: number; slotsPerCycle: number; batchesPerCycle: number };
+  return JSON.parse(out) as CRun;
+}
+
+/** The C program's CPU seconds (user + system) for `cycles` cycles, from bash's `times` (its children's line). */
+function cpuSecondsOfC(cycles: number): { seconds: number; out: CRun } {
+  const script = '"$0" "$1" "$2"; times';
+  const args = ['-c', script, pinref as string, String(CYCLE_PTE_PAGES), String(cycles)];
+  const lines = execFileSync('bash', args, { encoding: 'utf8' }).trim().split('\n');
+  // `times` prints the shell's user and system time, then its children's: "0m0.239s 0m0.010s".
+  const children = /^(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s$/.exec(lines.at(-1) ?? '');
+  const json = lines[0];
+  if (children === null || json === undefined)
+    fail(`could not read the C program's output and CPU time: ${JSON.stringify(lines)}`);
+  const [um, us, sm, ss] = children.slice(1).map(Number);
+  const seconds = (um ?? Number.NaN) * 60 + (us ?? Number.NaN) + (sm ?? Number.NaN) * 60 + (ss ?? Number.NaN);
+  return { seconds, out: JSON.parse(json) as CRun };
 }
 
 const median = (xs: number[]): number => {
@@ -241,7 +281,14 @@ const cMs = cNs.length > 0 ? median(cNs) / 1e6 : null;
 const deferredEvents = defined((cycles.get('per-pte-deferred') as Collected).events[0]);
 const cNsPerEvent = cMs === null ? null : (cMs * 1e6) / deferredEvents;
 const result = {
-  machine: { node: process.version, rounds, repetitionsPerRound: { cycle: CYCLE_REPS, race: RACE_REPS }, workerRounds, suite },
+  machine: {
+    node: process.version,
+    clock,
+    rounds,
+    repetitionsPerRound: { cycle: CYCLE_REPS, race: RACE_REPS },
+    workerRounds,
+    suite,
+  },
   c:
     cMs === null
       ? null
@@ -305,12 +352,12 @@ const lines: string[] = [];
 const hasRef = builds.length > 1;
 const reps = rounds * CYCLE_REPS;
 lines.push(
-  `pin+unpin cycle, ${CYCLE_PTE_PAGES} PTE pages, 4level, kernel current, 1 vCPU: median of ${reps} repetitions ` +
+  `pin+unpin cycle, ${CYCLE_PTE_PAGES} PTE pages, 4level, kernel current, 1 vCPU, ${clock} time: median of ${reps} repetitions ` +
     `(${rounds} rounds x ${CYCLE_REPS}, builds alternated in one process) [min-max]; each a slope over ${CYCLES} cycles (setup excluded)`,
 );
 if (result.c !== null) {
   lines.push(
-    `C yardstick: ${result.c.msPerCycle.toFixed(3)} ms/cycle ${spread(result.c.spreadMs, 3)} (median of ${rounds} runs of ${C_CYCLES} cycles), ` +
+    `C yardstick: ${result.c.msPerCycle.toFixed(3)} ms/cycle ${spread(result.c.spreadMs, 3)} (median of ${rounds} runs of ${clock === 'cpu' ? `${C_CYCLES_CPU} - ${C_CYCLES}` : C_CYCLES} cycles, ${clock} time), ` +
       `${result.c.slotsPerCycle} slots and ${result.c.batchesPerCycle} multicalls per cycle; per event: C ns/cycle / ${deferredEvents} ` +
       `(the model's per-pte-deferred events per cycle) = ${(cNsPerEvent ?? 0).toFixed(2)} ns`,
   );
@@ -347,7 +394,7 @@ for (const row of result.strategies) {
 }
 lines.push(
   '',
-  `${RACE_VCPUS} vCPUs racing on ${RACE_PTE_PAGES} PTE pages (20 cycles, writers think 1 us): simulated events per second, ` +
+  `${RACE_VCPUS} vCPUs racing on ${RACE_PTE_PAGES} PTE pages (20 cycles, writers think 1 us): simulated events per ${clock} second, ` +
     `median of ${rounds * RACE_REPS} runs [min-max], builds alternated in one process`,
 );
 const raceHead = [

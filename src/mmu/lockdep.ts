@@ -44,8 +44,13 @@ export interface LockdepOptions {
  * Once `debug_locks` is off, nothing more is checked or counted, on any vCPU.
  */
 export class Lockdep {
-  private readonly classes: number[] = [];
-  private readonly references: number[] = [];
+  /**
+   * The held-lock stack: class and references of each entry, bottom first, `top + 1` entries. While `debug_locks`
+   * is on it never holds more than MAX_LOCK_DEPTH entries (reaching it turns lockdep off), so it is a fixed array.
+   */
+  private readonly classes: Int32Array;
+  private readonly references: Float64Array;
+  private top = -1;
   private readonly maxLockDepth: number;
   private readonly referencesLimit: number;
   maxDepth = 0;
@@ -62,10 +67,12 @@ export class Lockdep {
   ) {
     this.maxLockDepth = options.maxLockDepth ?? MAX_LOCK_DEPTH;
     this.referencesLimit = 2 ** (options.referencesBits ?? LOCKDEP_REFERENCES_BITS);
+    this.classes = new Int32Array(Math.max(1, this.maxLockDepth));
+    this.references = new Float64Array(this.classes.length);
   }
 
   get depth(): number {
-    return this.classes.length;
+    return this.top + 1;
   }
 
   /** Whether lockdep is off (debug_locks cleared by any warning on any vCPU). */
@@ -76,9 +83,10 @@ export class Lockdep {
   /** lock_acquire of a lock of class `cls`; `nest` for spin_lock_nest_lock. */
   acquire(cls: number, nest: boolean): void {
     if (!this.debugLocks.on) return;
-    const top = this.classes.length - 1;
-    if (nest && top >= 0 && this.classes[top] === cls) {
-      // `references` has one entry per entry of `classes`, so `top` indexes it.
+    const classes = this.classes;
+    const top = this.top;
+    // top indexes the stack (-1 when empty): the `as number` reads of entries 0..top below are in range.
+    if (nest && top >= 0 && classes[top] === cls) {
       const references = (this.references[top] as number) + 1;
       this.references[top] = references;
       if (references >= this.referencesLimit) {
@@ -88,14 +96,16 @@ export class Lockdep {
       return;
     }
     // check_deadlock: a nest_lock acquisition of a held class is allowed ("we're holding the nest_lock").
-    if (!nest && this.classes.includes(cls)) {
+    if (!nest && this.holds(cls)) {
       this.recursionWarnings++;
       this.debugLocks.off('lockdep: possible recursive locking detected');
       return;
     }
-    this.classes.push(cls);
-    this.references.push(1);
-    const depth = this.classes.length;
+    // Never past the array: reaching MAX_LOCK_DEPTH (below) turns lockdep off, and then nothing is pushed.
+    const depth = top + 2;
+    this.top = top + 1;
+    classes[top + 1] = cls;
+    this.references[top + 1] = 1;
     if (depth > this.maxDepth) this.maxDepth = depth;
     if (depth >= this.maxLockDepth) {
       this.overflows++;
@@ -106,20 +116,26 @@ export class Lockdep {
   /** lock_release of a lock of class `cls`: drops one reference of the innermost entry of that class. */
   release(cls: number): void {
     if (!this.debugLocks.on) return;
-    const top = this.classes.length - 1;
-    const i = top >= 0 && this.classes[top] === cls ? top : this.classes.lastIndexOf(cls);
+    const classes = this.classes;
+    const top = this.top;
+    let i = top;
+    while (i >= 0 && classes[i] !== cls) i--;
     if (i < 0) return;
-    // `references` has one entry per entry of `classes`, so `i` indexes it.
     const references = (this.references[i] as number) - 1;
     this.references[i] = references;
     if (references === 0) {
-      if (i === top) {
-        this.classes.pop();
-        this.references.pop();
-      } else {
-        this.classes.splice(i, 1);
-        this.references.splice(i, 1);
+      // Remove entry i: the entries above it (up to top) move down by one.
+      for (let j = i; j < top; j++) {
+        classes[j] = classes[j + 1] as number;
+        this.references[j] = this.references[j + 1] as number;
       }
+      this.top = top - 1;
     }
+  }
+
+  /** Whether a lock of class `cls` is held. */
+  private holds(cls: number): boolean {
+    for (let i = 0; i <= this.top; i++) if (this.classes[i] === cls) return true;
+    return false;
   }
 }

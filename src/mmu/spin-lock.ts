@@ -22,11 +22,6 @@ export class LockClassStats {
   readonly wait = new LogLinearHistogram();
 }
 
-interface Waiter {
-  vcpu: number;
-  sinceNs: number;
-}
-
 /**
  * Spinlocks of one mm, struct-of-arrays: a spinlock is an id into this table. Ids 0..frames-1 are the split PTE
  * locks (one per PTE page, `ptlock_ptr(page)`, id = frame), id `frames` is `mm->page_table_lock`.
@@ -46,9 +41,15 @@ export class SpinLockTable {
   private readonly ptlStats = this.classes[LOCK_CLASS_PTL];
   private readonly pageTableLockStats = this.classes[LOCK_CLASS_PAGE_TABLE_LOCK];
   private readonly held: Int32Array;
-  private readonly waiters = new Map<number, Waiter[]>();
-  /** vCPUs queued on each lock (the queue itself is in `waiters`, looked up only when this is not 0). */
-  private readonly waiting: Uint16Array;
+  /**
+   * The vCPUs spinning on each lock, in FIFO (ticket) order, as linked lists without allocation: a vCPU spins on
+   * one lock at a time, so `nextWaiter[vcpu]` links it to the vCPU queued behind it (-1: last); `firstWaiter` and
+   * `lastWaiter` of a lock are -1 when nobody waits. `waitSince[vcpu]` is when it started spinning.
+   */
+  private readonly firstWaiter: Int16Array;
+  private readonly lastWaiter: Int16Array;
+  private readonly nextWaiter: Int16Array;
+  private readonly waitSince: Float64Array;
 
   constructor(
     frames: number,
@@ -61,7 +62,10 @@ export class SpinLockTable {
     this.contentions = new Uint32Array(frames + 1);
     this.pageTableLock = frames;
     this.held = new Int32Array(vcpus * 2);
-    this.waiting = new Uint16Array(frames + 1);
+    this.firstWaiter = new Int16Array(frames + 1).fill(-1);
+    this.lastWaiter = new Int16Array(frames + 1).fill(-1);
+    this.nextWaiter = new Int16Array(vcpus).fill(-1);
+    this.waitSince = new Float64Array(vcpus);
   }
 
   classOf(id: number): LockClass {
@@ -85,8 +89,8 @@ export class SpinLockTable {
     if (owner === undefined) throw new ModelError(`no lock ${id}: the lock table has ${this.owner.length}`);
     if (owner === vcpu)
       throw new ModelError(`vCPU ${vcpu} takes ${LOCK_CLASS_NAMES[cls]} ${id} that it holds: it would spin forever`);
-    // Every per-lock array has the length of `owner`, which `id` indexes (checked above); `held` has two slots per
-    // vCPU and a vCPU id is below the count it was built with: the `as number` reads below are in range.
+    // Every per-lock array has the length of `owner`, which `id` indexes (checked above); the per-vCPU arrays have
+    // a slot for every vCPU the table was built for: the `as number` reads below are in range.
     if (owner < 0) {
       this.owner[id] = vcpu;
       this.acquiredAt[id] = this.clock.now;
@@ -101,13 +105,13 @@ export class SpinLockTable {
     }
     this.contentions[id] = (this.contentions[id] as number) + 1;
     this.classes[cls].contentions++;
-    let q = this.waiters.get(id);
-    if (q === undefined) {
-      q = [];
-      this.waiters.set(id, q);
-    }
-    q.push({ vcpu, sinceNs: this.clock.now });
-    this.waiting[id] = (this.waiting[id] as number) + 1;
+    // Queue `vcpu` last on the lock's list (no allocation: a vCPU spins on one lock at a time).
+    this.nextWaiter[vcpu] = -1;
+    this.waitSince[vcpu] = this.clock.now;
+    const last = this.lastWaiter[id] as number;
+    if (last < 0) this.firstWaiter[id] = vcpu;
+    else this.nextWaiter[last] = vcpu;
+    this.lastWaiter[id] = vcpu;
     return false;
   }
 
@@ -129,30 +133,29 @@ export class SpinLockTable {
     );
     const k = vcpu * 2 + cls;
     this.held[k] = (this.held[k] as number) - 1;
-    if (this.waiting[id] === 0) {
-      this.owner[id] = -1;
-      return -1;
-    }
-    const next = this.waiters.get(id)?.[0];
-    if (next === undefined) throw new ModelError(`lock ${id} counts waiters but has no queue`);
-    this.owner[id] = next.vcpu;
-    this.acquiredAt[id] = Infinity; // set by grant
-    return next.vcpu;
+    const next = this.firstWaiter[id] as number;
+    this.owner[id] = next;
+    if (next < 0) return -1;
+    this.acquiredAt[id] = Number.POSITIVE_INFINITY; // set by grant
+    return next;
   }
 
   /** The first waiter of `id`, handed the lock by `release`, acquires it at `atNs`. */
   grant(id: number, atNs: number): void {
-    const q = this.waiters.get(id);
-    const w = q?.shift();
-    if (!w || this.owner[id] !== w.vcpu) throw new ModelError(`grant of lock ${id} without a handed-over waiter`);
-    // `id` indexes owner (its owner is w.vcpu), so it indexes the per-lock arrays of the same length.
-    this.waiting[id] = (this.waiting[id] as number) - 1;
+    const w = this.firstWaiter[id];
+    if (w === undefined || w < 0 || this.owner[id] !== w)
+      throw new ModelError(`grant of lock ${id} without a handed-over waiter`);
+    // `w` is a vCPU of this table, queued on lock `id`: its per-vCPU slots are in range.
+    const after = this.nextWaiter[w] as number;
+    this.firstWaiter[id] = after;
+    if (after < 0) this.lastWaiter[id] = -1;
+    this.nextWaiter[w] = -1;
     const cls = this.classOf(id);
     this.acquiredAt[id] = atNs;
     this.acquisitions[id] = (this.acquisitions[id] as number) + 1;
     this.classes[cls].acquisitions++;
-    this.classes[cls].wait.record(atNs - w.sinceNs);
-    this.noteHeld(w.vcpu, cls, 1);
+    this.classes[cls].wait.record(atNs - (this.waitSince[w] as number));
+    this.noteHeld(w, cls, 1);
   }
 
   /**
@@ -162,10 +165,11 @@ export class SpinLockTable {
   writeState(out: number[]): void {
     const owner = this.owner;
     for (let i = 0; i < owner.length; i++) {
-      out.push(owner[i] as number); // i < owner.length
-      if (this.waiting[i] === 0) continue;
+      out.push(owner[i] as number);
+      let w = this.firstWaiter[i] as number;
+      if (w < 0) continue;
       out.push(-2);
-      for (const w of this.waiters.get(i) ?? []) out.push(w.vcpu);
+      for (; w >= 0; w = this.nextWaiter[w] as number) out.push(w);
       out.push(-3);
     }
   }
@@ -179,9 +183,7 @@ export class SpinLockTable {
 
   private noteHeld(vcpu: number, cls: LockClass, delta: number): void {
     const k = vcpu * 2 + cls;
-    const before = this.held[k];
-    if (before === undefined) throw new ModelError(`no vCPU ${vcpu}: the lock table has ${this.held.length / 2}`);
-    const h = before + delta;
+    const h = (this.held[k] as number) + delta;
     this.held[k] = h;
     if (h > this.classes[cls].maxHeld) this.classes[cls].maxHeld = h;
   }
