@@ -245,24 +245,25 @@ export class GuestCpu implements Process, PinContext {
 
   testSetPinned(frame: number): boolean {
     this.debtNs += this.walkStepNs;
-    const flags = this.frameFlags(frame, 'testSetPinned');
-    this.flags[frame] = flags | PG_PINNED;
-    return (flags & PG_PINNED) !== 0;
+    const flags = this.flags;
+    const old = flags[frame];
+    if (old === undefined) return this.notAFrame('testSetPinned', frame);
+    flags[frame] = old | PG_PINNED;
+    return (old & PG_PINNED) !== 0;
   }
 
   testClearPinned(frame: number): boolean {
     this.debtNs += this.walkStepNs;
-    const flags = this.frameFlags(frame, 'testClearPinned');
-    this.flags[frame] = flags & ~PG_PINNED;
-    return (flags & PG_PINNED) !== 0;
+    const flags = this.flags;
+    const old = flags[frame];
+    if (old === undefined) return this.notAFrame('testClearPinned', frame);
+    flags[frame] = old & ~PG_PINNED;
+    return (old & PG_PINNED) !== 0;
   }
 
-  /** The guest flags of `frame`, which a strategy names: a clear error if it is not a frame of the mm. */
-  private frameFlags(frame: number, call: string): number {
-    const flags = this.flags[frame];
-    if (flags === undefined)
-      throw new ModelError(`vCPU ${this.vcpu}: ${call}(${frame}): not a frame of this mm (${this.flags.length} frames)`);
-    return flags;
+  /** A strategy named a frame that is not one of the mm's: a clear error, kept out of the hot callers. */
+  private notAFrame(call: string, frame: number): never {
+    throw new ModelError(`vCPU ${this.vcpu}: ${call}(${frame}): not a frame of this mm (${this.flags.length} frames)`);
   }
 
   // ---- PinContext: queueing into this vCPU's batch (local; a full batch is taken for flushing) ----
