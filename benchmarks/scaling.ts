@@ -1,6 +1,7 @@
 import { defaultKernelFor } from '../src/mmu/kernel-era.js';
 import { MODE_MAX_PTE_PAGES, PAGING_MODE_NAMES } from '../src/mmu/paging-mode.js';
 import type { ParamMatrix, ScenarioSuite } from '../src/runner/types.js';
+import { defined } from '../src/shared/defined.js';
 
 /** Sizes from 16 to 65,536 PTE pages, by factors of 4. */
 const SIZES = [16, 64, 256, 1024, 4096, 16384, 65536];
@@ -8,7 +9,7 @@ const SIZES = [16, 64, 256, 1024, 4096, 16384, 65536];
 /** Each mode takes the sizes within its maximum, and the maximum itself when it is not one of them. */
 function sizesFor(max: number): number[] {
   const sizes = SIZES.filter((n) => n <= max);
-  if (max < SIZES[SIZES.length - 1] && !sizes.includes(max)) sizes.push(max);
+  if (max < defined(SIZES[SIZES.length - 1]) && !sizes.includes(max)) sizes.push(max);
   return sizes;
 }
 

@@ -22,6 +22,7 @@ import type { AbComparison, AbEstimator, AbMeasurement, AbSideInfo } from '../..
 import { runAbJob } from '../../src/runner/ab/interleave.js';
 import { planRuns } from '../../src/runner/plan.js';
 import type { ScenarioRunSpec } from '../../src/runner/types.js';
+import { defined } from '../../src/shared/defined.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const JOB_LIMIT_S = 180;
@@ -81,7 +82,7 @@ function line(kind: string, m: AbMeasurement, verdicts: Record<AbEstimator, AbCo
     const s = verdicts[e].suite;
     return `${e} ${s.ratio.toFixed(3)} [${s.ci?.low.toFixed(3)}, ${s.ci?.high.toFixed(3)}] ${s.state}`;
   });
-  return `${kind.padEnd(9)} ${(m.durationMs / 1000).toFixed(0).padStart(4)} s  ${m.rounds} rounds  load ${m.loadAverage.start[0].toFixed(1)}->${m.loadAverage.end[0].toFixed(1)}  | ${parts.join(' | ')}`;
+  return `${kind.padEnd(9)} ${(m.durationMs / 1000).toFixed(0).padStart(4)} s  ${m.rounds} rounds  load ${defined(m.loadAverage.start[0]).toFixed(1)}->${defined(m.loadAverage.end[0]).toFixed(1)}  | ${parts.join(' | ')}`;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'pinbench-ab-power-'));

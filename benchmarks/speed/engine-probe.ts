@@ -11,6 +11,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { defined } from '../../src/shared/defined.js';
 
 interface ScenarioModule {
   resolveParams(input: Record<string, unknown>): unknown;
@@ -55,19 +56,19 @@ function cycleCost(mods: ScenarioModule[], strategy: string, ptePages: number, c
     return { one: p(1), many: p(1 + cycles) };
   });
   mods.forEach((mod, b) => {
-    mod.runScenario(params[b].one);
-    mod.runScenario(params[b].many);
+    mod.runScenario(defined(params[b]).one);
+    mod.runScenario(defined(params[b]).many);
   });
   const series: Series[] = mods.map(() => ({ values: [], events: 0 }));
   for (let r = 0; r < reps; r++) {
     for (const b of orderOf(mods.length, r)) {
       const t0 = clockMs();
-      const a = mods[b].runScenario(params[b].one);
+      const a = defined(mods[b]).runScenario(defined(params[b]).one);
       const t1 = clockMs();
-      const m = mods[b].runScenario(params[b].many);
+      const m = defined(mods[b]).runScenario(defined(params[b]).many);
       const t2 = clockMs();
-      series[b].values.push((t2 - t1 - (t1 - t0)) / cycles);
-      series[b].events = (m.events - a.events) / cycles;
+      defined(series[b]).values.push((t2 - t1 - (t1 - t0)) / cycles);
+      defined(series[b]).events = (m.events - a.events) / cycles;
     }
   }
   return series;
@@ -86,15 +87,16 @@ function raceRate(mods: ScenarioModule[], strategy: string, ptePages: number, vc
   for (let r = 0; r < reps; r++) {
     for (const b of orderOf(mods.length, r)) {
       const t0 = clockMs();
-      const events = mods[b].runScenario(params[b]).events;
-      series[b].values.push(events / ((clockMs() - t0) / 1000));
-      series[b].events = events;
+      const events = defined(mods[b]).runScenario(params[b]).events;
+      defined(series[b]).values.push(events / ((clockMs() - t0) / 1000));
+      defined(series[b]).events = events;
     }
   }
   return series;
 }
 
 const [mode, list, a, b, c, ...dists] = process.argv.slice(2);
+if (list === undefined) throw new Error('usage: engine-probe MODE STRATEGIES A B C DIST...');
 const mods = await Promise.all(
   dists.map(async (dist) => (await import(pathToFileURL(join(dist, 'src', 'scenarios', 'index.js')).href)) as ScenarioModule),
 );

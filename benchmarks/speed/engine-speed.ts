@@ -29,6 +29,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { defined } from '../../src/shared/defined.js';
 
 /** PTE pages of the cycle measurement (the issue's figure). */
 const CYCLE_PTE_PAGES = 32_768;
@@ -196,7 +197,7 @@ function cpuSecondsOfC(cycles: number): { seconds: number; out: CRun } {
 const median = (xs: number[]): number => {
   const s = [...xs].sort((p, q) => p - q);
   const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+  return s.length % 2 === 1 ? defined(s[m]) : (defined(s[m - 1]) + defined(s[m])) / 2;
 };
 const spread = (xs: number[], digits = 2): string => `[${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)}]`;
 
@@ -209,7 +210,7 @@ const collect = (into: Map<string, Collected>, out: ProbeOut): void => {
   for (const row of out) {
     const c = into.get(row.strategy) ?? { values: builds.map(() => []), events: builds.map(() => 0) };
     row.builds.forEach((series, b) => {
-      c.values[b].push(...series.values);
+      defined(c.values[b]).push(...series.values);
       c.events[b] = series.events;
     });
     into.set(row.strategy, c);
@@ -234,7 +235,7 @@ if (pinref !== null) {
 }
 for (let round = 0; round < rounds; round++) {
   process.stderr.write(`engine-speed: round ${round + 1} of ${rounds}\n`);
-  for (let k = 0; k < steps.length; k++) steps[(k + round) % steps.length]();
+  for (let k = 0; k < steps.length; k++) defined(steps[(k + round) % steps.length])();
 }
 
 // ---- the worker pool: the suite with --workers 1 and 2, for each build, interleaved ----
@@ -243,7 +244,7 @@ if (!args['no-workers']) {
   const jobs = builds.flatMap((b) => [1, 2].map((w) => ({ build: b, workers: w, key: `${b.name} w${w}` })));
   for (let round = 0; round < workerRounds; round++) {
     for (let k = 0; k < jobs.length; k++) {
-      const job = jobs[(k + round) % jobs.length];
+      const job = defined(jobs[(k + round) % jobs.length]);
       process.stderr.write(`engine-speed: workers round ${round + 1} of ${workerRounds}: ${job.key}\n`);
       const out = join(scratch, `run-${job.key.replace(' ', '-')}`);
       const t0 = performance.now();
@@ -272,10 +273,12 @@ if (!args['no-workers']) {
 
 // ---- the figures ----
 /** Ratio of build 0 (this) to build b per repetition: the paired ratios (repetitions are alternated A B, B A). */
-const paired = (c: Collected, b: number, f: (thisValue: number, other: number) => number): number[] =>
-  c.values[0].map((v, i) => f(v, c.values[b][i]));
+const paired = (c: Collected, b: number, f: (thisValue: number, other: number) => number): number[] => {
+  const other = defined(c.values[b], `build ${b}'s values`);
+  return defined(c.values[0], "this build's values").map((v, i) => f(v, defined(other[i], `repetition ${i} of build ${b}`)));
+};
 const cMs = cNs.length > 0 ? median(cNs) / 1e6 : null;
-const deferredEvents = (cycles.get('per-pte-deferred') as Collected).events[0];
+const deferredEvents = defined((cycles.get('per-pte-deferred') as Collected).events[0]);
 const cNsPerEvent = cMs === null ? null : (cMs * 1e6) / deferredEvents;
 const result = {
   machine: {
@@ -300,13 +303,13 @@ const result = {
     const c = cycles.get(strategy) as Collected;
     const row: Record<string, unknown> = { strategy, eventsPerCycle: c.events[0] };
     builds.forEach((build, b) => {
-      const ms = median(c.values[b]);
+      const ms = median(defined(c.values[b]));
       row[build.name] = {
         msPerCycle: ms,
         spreadMs: c.values[b],
-        nsPerEvent: (ms * 1e6) / c.events[b],
+        nsPerEvent: (ms * 1e6) / defined(c.events[b]),
         xCPerCycle: cMs === null ? null : ms / cMs,
-        xCPerEvent: cNsPerEvent === null ? null : (ms * 1e6) / c.events[b] / cNsPerEvent,
+        xCPerEvent: cNsPerEvent === null ? null : (ms * 1e6) / defined(c.events[b]) / cNsPerEvent,
       };
     });
     if (builds.length > 1) {
@@ -319,7 +322,7 @@ const result = {
     const c = races.get(strategy) as Collected;
     const row: Record<string, unknown> = { strategy, eventsPerRun: c.events[0] };
     builds.forEach((build, b) => {
-      row[build.name] = { eventsPerSec: median(c.values[b]), spread: c.values[b] };
+      row[build.name] = { eventsPerSec: median(defined(c.values[b])), spread: c.values[b] };
     });
     if (builds.length > 1) {
       const ratios = paired(c, 1, (mine, ref) => mine / ref);
@@ -335,7 +338,7 @@ const result = {
       workers1Seconds: one,
       workers2Seconds: two,
       speedup: one.length > 0 ? median(one) / median(two) : null,
-      roundSpeedups: one.map((s, i) => s / two[i]),
+      roundSpeedups: one.map((s, i) => s / defined(two[i])),
     };
   }),
 };

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { defined } from '../../src/shared/defined.js';
 
 /** Goals, ms above bare node (median over rounds of the per-round difference). */
 const GOALS_MS: Readonly<Record<string, number>> = { '--version': 100, list: 250 };
@@ -44,7 +45,7 @@ function quantile(xs: readonly number[], q: number): number {
   const pos = (s.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+  return defined(s[lo]) + (defined(s[hi]) - defined(s[lo])) * (pos - lo);
 }
 
 // One warm-up round: the first spawn pays for the file system cache.
@@ -63,8 +64,9 @@ const lines = [
 ];
 let missed = false;
 commands.forEach((c, i) => {
-  const xs = times[i];
-  const diffs = xs.map((x, r) => x - times[0][r]);
+  const xs = defined(times[i]);
+  const node = defined(times[0], 'bare node times');
+  const diffs = xs.map((x, r) => x - defined(node[r], `round ${r} of bare node`));
   const overhead = quantile(diffs, 0.5);
   const goal = GOALS_MS[c.label];
   const verdict = goal === undefined ? '' : overhead <= goal ? `  goal <= ${goal}: ok` : `  goal <= ${goal}: MISSED`;

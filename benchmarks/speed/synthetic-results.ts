@@ -5,6 +5,7 @@ import type { DistSummary } from '../../src/metrics/types.js';
 import { RESULTS_SCHEMA } from '../../src/results/schema.js';
 import type { ResultSet, RunResult, WallStats } from '../../src/results/types.js';
 import type { ForkExitParams, LockClassStats, PagingMode, RunMetrics } from '../../src/scenarios/types.js';
+import { defined } from '../../src/shared/defined.js';
 
 export interface FixtureOptions {
   suite?: string;
@@ -93,8 +94,10 @@ function scenarioMetrics(p: ForkExitParams, r: () => number): RunMetrics {
   const hist = new Array<number>(p.mcBatch + 1).fill(0);
   for (const sl of [s.pin, s.unpin]) {
     if (sl === 0) continue;
-    hist[p.mcBatch] += Math.floor(sl / p.mcBatch) * it;
-    if (sl % p.mcBatch) hist[sl % p.mcBatch] += it;
+    const full = p.mcBatch;
+    const rest = sl % p.mcBatch;
+    hist[full] = defined(hist[full]) + Math.floor(sl / p.mcBatch) * it;
+    if (rest) hist[rest] = defined(hist[rest]) + it;
   }
   const flushSlots = (Math.max(0, mcPin - 1) + Math.max(0, mcUnpin - 1)) * it;
   const pinNs = s.pin * 180 + s.directPerCycle * 250 + n * 40;
@@ -187,7 +190,7 @@ function wallOf(events: number, r: () => number, factor: number): WallStats {
   const meanMs = samplesMs.reduce((a, b) => a + b, 0) / samplesMs.length;
   const sorted = [...samplesMs].sort((a, b) => a - b);
   return {
-    durationMs: sorted[sorted.length - 1] * 1.3,
+    durationMs: defined(sorted[sorted.length - 1]) * 1.3,
     eventsPerSec: events / (meanMs / 1000),
     samplesMs,
     meanMs,
@@ -248,7 +251,7 @@ export function makeResultSet(options: FixtureOptions = {}): ResultSet {
             }
   const errors = Math.min(options.errors ?? 0, runs.length);
   for (let i = runs.length - errors; i < runs.length; i++) {
-    const run = runs[i];
+    const run = defined(runs[i]);
     runs[i] = {
       id: run.id,
       kind: 'scenario',
@@ -259,7 +262,7 @@ export function makeResultSet(options: FixtureOptions = {}): ResultSet {
   }
   const invalid = Math.min(options.invalid ?? 0, runs.length - errors);
   for (let i = runs.length - errors - invalid; i < runs.length - errors; i++) {
-    const run = runs[i];
+    const run = defined(runs[i]);
     if (run.status !== 'ok' || run.kind !== 'scenario') continue;
     const first = 'PIN_L1_TABLE: Bad type (saw writable != exp L1)';
     run.metrics.faults.hypercallErrors = 1;

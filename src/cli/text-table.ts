@@ -38,7 +38,7 @@ export function renderColumns(rows: string[][]): string {
   return rows
     .map((row) =>
       row
-        .map((cell, i) => cell.padEnd(widths[i]))
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
         .join('  ')
         .trimEnd(),
     )

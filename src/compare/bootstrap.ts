@@ -1,5 +1,6 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { elementAt } from '../shared/element-at.js';
 
 /** Default number of bootstrap resamples (criterion's `nresamples` default is 100,000 for one sample; two
  * dimensions and a median of medians cost more per resample, and 4,000 give the 2.5 % quantile to about ±0.3 %). */
@@ -26,8 +27,14 @@ export function medianOf(values: ArrayLike<number>): number {
   const sorted = Float64Array.from(values).sort();
   const n = sorted.length;
   if (n === 0) throw new RangeError('median of an empty sample');
-  const mid = n >> 1;
-  return n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return middleOfSorted(sorted);
+}
+
+/** The median of sorted values, n > 0: the middle one, or the mean of the two middle ones. */
+function middleOfSorted(sorted: Float64Array): number {
+  const mid = sorted.length >> 1;
+  const upper = elementAt(sorted, mid, 'middle');
+  return sorted.length % 2 === 1 ? upper : (elementAt(sorted, mid - 1, 'middle') + upper) / 2;
 }
 
 /**
@@ -40,7 +47,8 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const h = (n - 1) * q;
   const lo = Math.floor(h);
   const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+  const low = elementAt(sorted, lo, 'rank');
+  return low + (h - lo) * (elementAt(sorted, hi, 'rank') - low);
 }
 
 /**
@@ -94,10 +102,8 @@ export function bootstrap(n: number, statistic: (picks: Int32Array) => number, o
 /** Median of a buffer, sorting the buffer itself (no allocation: for bootstrap loops). */
 export function medianInPlace(values: Float64Array): number {
   values.sort();
-  const n = values.length;
-  if (n === 0) throw new RangeError('median of an empty sample');
-  const mid = n >> 1;
-  return n % 2 === 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+  if (values.length === 0) throw new RangeError('median of an empty sample');
+  return middleOfSorted(values);
 }
 
 /** The central `confidence` interval of bootstrap statistics. */

@@ -1,5 +1,6 @@
 import type { WallStats } from '../results/types.js';
 import { describeDifferences } from './compare-environments.js';
+import { medianOf } from './bootstrap.js';
 import { mannWhitneyMinP, mannWhitneyU } from './mann-whitney.js';
 import { adjustPValues } from './p-adjust.js';
 import type { EnvironmentComparison, NoisyFigures, NoisyMetricName, NoisyVerdict, ResolvedCompareOptions } from './types.js';
@@ -88,9 +89,7 @@ export function decide(ratio: number, p: number, threshold: number, alpha: numbe
 
 /** Median of a non-empty sample (mean of the two middle values for an even count). */
 export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return medianOf(values);
 }
 
 function samplesVerdict(metric: NoisyMetricName, baseline: readonly number[], current: readonly number[]): NoisyVerdict | null {

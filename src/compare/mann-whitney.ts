@@ -1,4 +1,5 @@
 import type { MannWhitneyResult } from './types.js';
+import { elementAt } from '../shared/element-at.js';
 
 /**
  * Largest sample size for which the exact null distribution of U is used when there are no ties
@@ -59,12 +60,13 @@ function rankSum(x: readonly number[], y: readonly number[]): { rankSumX: number
   let rankSumX = 0;
   let tieTerm = 0;
   for (let start = 0; start < pooled.length; ) {
+    const value = elementAt(pooled, start, 'rank').value;
     let end = start + 1;
-    while (end < pooled.length && pooled[end].value === pooled[start].value) end++;
+    while (end < pooled.length && pooled[end]?.value === value) end++;
     const t = end - start;
     // Ranks are 1-based: positions start..end-1 share the midrank (start + 1 + end) / 2.
     const midrank = (start + 1 + end) / 2;
-    for (let i = start; i < end; i++) if (pooled[i].fromX) rankSumX += midrank;
+    for (const entry of pooled.slice(start, end)) if (entry.fromX) rankSumX += midrank;
     tieTerm += t * t * t - t;
     start = end;
   }
@@ -83,22 +85,28 @@ function exactCdf(m: number, n: number, u: number): number {
   for (let i = 1; i <= m; i++) {
     const next: Float64Array[] = [Float64Array.of(1)]; // f(i, 0, .): no y to beat
     for (let j = 1; j <= n; j++) {
+      // f(i-1, j, .) has (i-1)j + 1 entries and f(i, j-1, .) has i(j-1) + 1: both fit in this row's ij + 1
+      // (k + j <= ij, k <= i(j-1)), so the row reads below are in range.
       const row = new Float64Array(i * j + 1);
-      const xLargest = counts[j]; // f(i-1, j, k - j)
-      for (let k = 0; k < xLargest.length; k++) row[k + j] += xLargest[k];
-      const yLargest = next[j - 1]; // f(i, j-1, k)
-      for (let k = 0; k < yLargest.length; k++) row[k] += yLargest[k];
+      const xLargest = elementAt(counts, j, 'row'); // f(i-1, j, k - j)
+      xLargest.forEach((c, k) => {
+        row[k + j] = (row[k + j] as number) + c;
+      });
+      const yLargest = elementAt(next, j - 1, 'row'); // f(i, j-1, k)
+      yLargest.forEach((c, k) => {
+        row[k] = (row[k] as number) + c;
+      });
       next.push(row);
     }
     counts = next;
   }
-  const distribution = counts[n];
+  const distribution = elementAt(counts, n, 'row');
   let below = 0;
   let all = 0;
-  for (let k = 0; k < distribution.length; k++) {
-    all += distribution[k];
-    if (k <= u) below += distribution[k];
-  }
+  distribution.forEach((c, k) => {
+    all += c;
+    if (k <= u) below += c;
+  });
   return below / all;
 }
 

@@ -62,11 +62,13 @@ export function renderComparisonText(
 
 /** Columns padded to their widest cell, two spaces apart, indented by two. */
 function textTable(table: Table): string[] {
-  const widths = table.headers.map((header, column) => Math.max(header.length, ...table.rows.map((row) => row[column].length)));
+  const widths = table.headers.map((header, column) =>
+    Math.max(header.length, ...table.rows.map((row) => row[column]?.length ?? 0)),
+  );
   const format = (cells: string[]) =>
     '  ' +
     cells
-      .map((cell, column) => cell.padEnd(widths[column]))
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
       .join('  ')
       .trimEnd();
   const out = [format(table.headers), format(widths.map((w) => '-'.repeat(w))), ...table.rows.map(format)];

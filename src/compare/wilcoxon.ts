@@ -1,4 +1,5 @@
 import stdlibWilcoxon from '@stdlib/stats-wilcoxon';
+import { elementAt } from '../shared/element-at.js';
 
 /**
  * Largest number of non-zero differences for which the exact null distribution of the signed-rank
@@ -32,7 +33,7 @@ export function wilcoxonSignedRank(differences: readonly number[]): WilcoxonResu
   const n = nonZero.length;
   if (n === 0) return { n, statistic: 0, p: 1, method: 'none' };
   // stdlib refuses fewer than two values; one non-zero difference can never be significant (p = 1).
-  if (n === 1) return { n, statistic: nonZero[0] > 0 ? 1 : 0, p: 1, method: 'exact' };
+  if (n === 1) return { n, statistic: elementAt(nonZero, 0) > 0 ? 1 : 0, p: 1, method: 'exact' };
   const result = stdlibWilcoxon([...nonZero], { correction: false, zeroMethod: 'wilcox' });
   const magnitudes = nonZero.map(Math.abs);
   const ties = new Set(magnitudes).size !== magnitudes.length;

@@ -1,4 +1,5 @@
 import { FRAME_RW } from '../mmu/frame-flags.js';
+import { ModelError } from '../shared/errors.js';
 import type { Mm } from '../mmu/mm.js';
 import type { VirtualClock } from '../mmu/spin-lock.js';
 import {
@@ -65,6 +66,10 @@ const DONE_CLOCK: VirtualClock = { now: Number.POSITIVE_INFINITY };
  * its count reaches 0. Callers set `current` (the vCPU in the hypercall) and `opStartNs` (when the sub-op starts).
  */
 export class Hypervisor {
+  // Indices. Every per-frame array here (and the mm's) has frameCount entries, every per-vCPU array `vcpus`, and
+  // `current` is a vCPU. Each entry point checks its frame once (a range test, or a read whose `undefined` it
+  // handles); the private rules below then read per-frame arrays with `as number`, which only drops the
+  // `undefined` of an out-of-range read that cannot happen (no check per read on the hot path).
   /** Type level of each frame while typed: 1..4 = PGT_l1..l4_page_table; 0 when the type count is 0. */
   readonly typeLevel: Uint8Array;
   /** Type references held on each frame (pins and references from validated higher tables). */
@@ -146,13 +151,18 @@ export class Hypervisor {
     this.stolenNs = new Float64Array(this.vcpus);
     this.tlbRw = new Array<Float64Array | null>(this.vcpus).fill(null);
     this.slots = new Uint16Array(n).fill(mm.mode.entriesPerTable);
-    const top = mm.mode.name === '2level' ? XEN_GUEST_SLOTS.pgd2level : mm.mode.name === 'pae' ? this.xen.paeL3Slots : XEN_GUEST_SLOTS.l4;
+    const top =
+      mm.mode.name === '2level' ? XEN_GUEST_SLOTS.pgd2level : mm.mode.name === 'pae' ? this.xen.paeL3Slots : XEN_GUEST_SLOTS.l4;
     this.slots[mm.pgd] = top;
     if (mm.userPgd >= 0) this.slots[mm.userPgd] = top;
     if (mm.kernelPmd >= 0) this.slots[mm.kernelPmd] = XEN_GUEST_SLOTS.paeXenL2;
-    const checkNs = (this.checkNs = new Float64Array(n));
+    const checkNs = new Float64Array(n);
     const slots = this.slots;
-    for (let f = 0; f < n; f++) checkNs[f] = slots[f] * costs.validateEntryNs + mm.externalRefs[f] * costs.typeRefNs;
+    const externalRefs = mm.externalRefs;
+    // f < n, the length of both.
+    for (let f = 0; f < n; f++)
+      checkNs[f] = (slots[f] as number) * costs.validateEntryNs + (externalRefs[f] as number) * costs.typeRefNs;
+    this.checkNs = checkNs;
     this.flags = mm.flags;
     this.xenLevel = mm.xenLevel;
     this.childStart = mm.childStart;
@@ -168,7 +178,12 @@ export class Hypervisor {
 
   /** Whether `frame` is a validated L1 (pinned, or referenced by a validated L2, and its validation done): ptwr emulates stores. */
   isValidatedL1(frame: number): boolean {
-    return this.typeLevel[frame] === 1 && this.typeCount[frame] > 0 && this.clock.now >= this.validatedAtNs[frame];
+    // typeLevel[frame] === 1 only for a frame of this mm, whose other per-frame entries exist.
+    return (
+      this.typeLevel[frame] === 1 &&
+      (this.typeCount[frame] as number) > 0 &&
+      this.clock.now >= (this.validatedAtNs[frame] as number)
+    );
   }
 
   /**
@@ -180,15 +195,18 @@ export class Hypervisor {
   writeState(out: number[]): void {
     const n = this.typeLevel.length;
     const now = this.clock.now;
+    // f < n, the length of every per-frame array; c < vcpus, the length of every per-vCPU one: in range.
     for (let f = 0; f < n; f++) {
-      const typed = this.typeCount[f] > 0;
-      out.push(this.typeLevel[f], this.typeCount[f], this.pinned[f], this.lastType[f], typed && now >= this.validatedAtNs[f] ? 1 : 0);
-      out.push(this.tlbflushTimestamp[f]);
+      const count = this.typeCount[f] as number;
+      const done = count > 0 && now >= (this.validatedAtNs[f] as number) ? 1 : 0;
+      out.push(this.typeLevel[f] as number, count, this.pinned[f] as number, this.lastType[f] as number, done);
+      out.push(this.tlbflushTimestamp[f] as number);
     }
     for (let c = 0; c < this.vcpus; c++) {
-      out.push(this.cpuFlushTime[c], this.stolenNs[c]);
+      const flushTime = this.cpuFlushTime[c] as number;
+      out.push(flushTime, this.stolenNs[c] as number);
       const tlb = this.tlbRw[c];
-      if (tlb !== null) for (let f = 0; f < n; f++) if (tlb[f] === this.cpuFlushTime[c] + 1) out.push(f);
+      if (tlb != null) for (let f = 0; f < n; f++) if (tlb[f] === flushTime + 1) out.push(f);
       out.push(-1);
     }
     out.push(this.tlbClock);
@@ -234,20 +252,27 @@ export class Hypervisor {
       this.entryErrors = 0;
       this.entryFirstError = null;
     }
+    // The caller runs entries i < b.entries <= the batch's slots, the length of its entry arrays; an entry's
+    // sub-ops lie below b.subops <= the length of its sub-op arrays: the `as number` reads are in range.
     const op = b.op[i];
     if (op === __HYPERVISOR_update_va_mapping) {
       // (update_va_mapping validates nothing: opStartNs, which only validations read, is not needed.)
-      const arg = b.arg[i];
-      const ok = this.remap(b.frame[i], (arg & 1) === 1, arg >> 1);
+      const arg = b.arg[i] as number;
+      const ok = this.remap(b.frame[i] as number, (arg & 1) === 1, arg >> 1);
       cost += this.cost;
       if (!ok) this.entryFailed();
       return cost;
     }
     if (op !== __HYPERVISOR_mmuext_op && op !== __HYPERVISOR_mmu_update) return cost;
     this.opStartNs = startNs + cost;
-    const end = b.subStart[i] + b.subCount[i];
-    for (let k = b.subStart[i]; k < end; k++) {
-      const ok = op === __HYPERVISOR_mmuext_op ? this.mmuext(b.subCmd[k], b.subFrame[k]) : this.updateEntry(b.subFrame[k], b.subIndex[k], b.subValue[k]);
+    const start = b.subStart[i] as number;
+    const end = start + (b.subCount[i] as number);
+    for (let k = start; k < end; k++) {
+      const frame = b.subFrame[k] as number;
+      const ok =
+        op === __HYPERVISOR_mmuext_op
+          ? this.mmuext(b.subCmd[k] as number, frame)
+          : this.updateEntry(frame, b.subIndex[k] as number, b.subValue[k] as number);
       cost += this.cost;
       this.opStartNs = startNs + cost;
       if (!ok) this.entryFailed();
@@ -266,9 +291,14 @@ export class Hypervisor {
     this.cost = this.remapNs;
     const frameFlags = this.flags;
     const flagsNow = frameFlags[frame];
+    if (flagsNow === undefined) {
+      this.failure = `update_va_mapping: frame ${frame} is not a frame of this domain`;
+      return false;
+    }
     if (rw) {
-      if (this.typeCount[frame] > 0) {
-        this.failure = `update_va_mapping: Bad type: frame ${frame} is an L${this.typeLevel[frame]} pagetable (type count ${this.typeCount[frame]}), cannot map it writable`;
+      const count = this.typeCount[frame] as number;
+      if (count > 0) {
+        this.failure = `update_va_mapping: Bad type: frame ${frame} is an L${this.typeLevel[frame]} pagetable (type count ${count}), cannot map it writable`;
         return false;
       }
       if ((flagsNow & FRAME_RW) === 0) {
@@ -297,6 +327,7 @@ export class Hypervisor {
       this.failure = `mmuext_op: frame ${frame} is not a frame of this domain`;
       return false;
     }
+    // The frame is checked above: reads of per-frame arrays are in range from here on.
     if (cmd >= MMUEXT_PIN_L1_TABLE && cmd <= MMUEXT_PIN_L4_TABLE) {
       // Xen takes the type first (get_page_type_preemptible), then test_and_set_bit(_PGT_pinned).
       if (!this.getPageType(frame, cmd - MMUEXT_PIN_L1_TABLE + 1)) {
@@ -340,7 +371,9 @@ export class Hypervisor {
    * no writable translation of it from before the RO remap.
    */
   storeTraps(frame: number): boolean {
-    return (this.flags[frame] & FRAME_RW) === 0 && !this.staleWritable(frame);
+    const flags = this.flags[frame];
+    if (flags === undefined) throw new ModelError(`store into frame ${frame}, which is not a frame of this mm`);
+    return (flags & FRAME_RW) === 0 && !this.staleWritable(frame);
   }
 
   /**
@@ -351,11 +384,17 @@ export class Hypervisor {
    */
   guestStore(frame: number, index: number, value: number): StoreOutcome {
     const v = this.current;
-    if (this.flags[frame] & FRAME_RW) {
+    const flags = this.flags[frame];
+    if (flags === undefined) throw new ModelError(`store into frame ${frame}, which is not a frame of this mm`);
+    if (flags & FRAME_RW) {
       this.mm.writePte(frame, index, value);
       let tlb = this.tlbRw[v];
-      if (!tlb) this.tlbRw[v] = tlb = new Float64Array(this.mm.frameCount);
-      tlb[frame] = this.cpuFlushTime[v] + 1;
+      if (tlb === undefined) throw new ModelError(`store by vCPU ${v} of a ${this.vcpus}-vCPU domain`);
+      if (tlb === null) {
+        tlb = new Float64Array(this.mm.frameCount);
+        this.tlbRw[v] = tlb;
+      }
+      tlb[frame] = (this.cpuFlushTime[v] as number) + 1; // v indexes tlbRw, so cpuFlushTime (both `vcpus` long)
       return 'direct';
     }
     if (this.staleWritable(frame)) {
@@ -384,7 +423,7 @@ export class Hypervisor {
   /** Whether `current`'s TLB holds a writable translation of `frame` taken since its last flush. */
   private staleWritable(frame: number): boolean {
     const tlb = this.tlbRw[this.current];
-    return tlb !== null && tlb[frame] === this.cpuFlushTime[this.current] + 1;
+    return tlb != null && tlb[frame] === (this.cpuFlushTime[this.current] as number) + 1;
   }
 
   /**
@@ -393,17 +432,19 @@ export class Hypervisor {
    * issuing vCPU flushes locally; each other vCPU costs the issuer an IPI and loses a flush of its own.
    */
   private typeChangeFlush(frame: number): void {
-    const stamp = this.tlbflushTimestamp[frame];
+    const stamp = this.tlbflushTimestamp[frame] as number;
     const flushTime = this.cpuFlushTime;
+    const stolenNs = this.stolenNs;
     let any = false;
+    // c < vcpus, the length of both per-vCPU arrays.
     for (let c = 0; c < this.vcpus; c++) {
-      if (flushTime[c] > stamp) continue;
+      if ((flushTime[c] as number) > stamp) continue;
       any = true;
       if (c === this.current) this.cost += this.tlbFlushNs;
       else {
         this.cost += this.flushIpiNs;
         this.stats.flushIpis++;
-        this.stolenNs[c] += this.tlbFlushNs;
+        stolenNs[c] = (stolenNs[c] as number) + this.tlbFlushNs;
       }
       flushTime[c] = ++this.tlbClock;
     }
@@ -417,12 +458,12 @@ export class Hypervisor {
    * one more type reference. On failure nothing is kept.
    */
   private getPageType(frame: number, level: number): boolean {
-    if (this.flags[frame] & FRAME_RW) {
+    if ((this.flags[frame] as number) & FRAME_RW) {
       this.failure = `Bad type (saw writable != exp L${level}): frame ${frame} is still mapped writable`;
       return false;
     }
     const typeCount = this.typeCount;
-    const count = typeCount[frame];
+    const count = typeCount[frame] as number;
     if (this.xenLevel[frame] !== level || (count > 0 && this.typeLevel[frame] !== level)) {
       this.failure = `Bad type (saw L${count > 0 ? this.typeLevel[frame] : this.xenLevel[frame]} != exp L${level}): frame ${frame}`;
       return false;
@@ -437,18 +478,19 @@ export class Hypervisor {
       this.lastType[frame] = level;
     }
     if (level > 1) {
-      const start = this.childStart[frame];
-      const end = start + this.childCount[frame];
+      // A frame's children are children[start, start + count), inside the CSR array; each child is a frame.
+      const start = this.childStart[frame] as number;
+      const end = start + (this.childCount[frame] as number);
       const children = this.children;
       for (let i = start; i < end; i++) {
-        if (!this.getPageType(children[i], level - 1)) {
-          for (let j = start; j < i; j++) this.putPageType(children[j]);
+        if (!this.getPageType(children[i] as number, level - 1)) {
+          for (let j = start; j < i; j++) this.putPageType(children[j] as number);
           this.lastType[frame] = TYPE_NONE;
           return false;
         }
       }
     }
-    this.cost += this.checkNs[frame];
+    this.cost += this.checkNs[frame] as number;
     this.typeLevel[frame] = level;
     typeCount[frame] = 1;
     this.validatedAtNs[frame] = this.opStartNs + this.cost;
@@ -462,21 +504,21 @@ export class Hypervisor {
    */
   private putPageType(frame: number): void {
     const typeCount = this.typeCount;
-    const count = (typeCount[frame] - 1) >>> 0; // Uint32 arithmetic, as the typed array stores it
+    const count = ((typeCount[frame] as number) - 1) >>> 0; // Uint32 arithmetic, as the typed array stores it
     typeCount[frame] = count;
     if (count > 0) {
       this.cost += this.typeRefNs;
       return;
     }
-    const level = this.typeLevel[frame];
-    this.cost += this.checkNs[frame];
+    const level = this.typeLevel[frame] as number;
+    this.cost += this.checkNs[frame] as number;
     this.typeLevel[frame] = 0;
     this.stats.tablesDevalidated++;
     if (level > 1) {
-      const start = this.childStart[frame];
-      const end = start + this.childCount[frame];
+      const start = this.childStart[frame] as number;
+      const end = start + (this.childCount[frame] as number);
       const children = this.children;
-      for (let i = start; i < end; i++) this.putPageType(children[i]);
+      for (let i = start; i < end; i++) this.putPageType(children[i] as number);
     }
     this.tlbflushTimestamp[frame] = this.tlbClock;
   }

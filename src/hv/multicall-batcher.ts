@@ -1,10 +1,5 @@
 import { ModelError } from '../shared/errors.js';
-import {
-  __HYPERVISOR_mmu_update,
-  __HYPERVISOR_mmuext_op,
-  __HYPERVISOR_update_va_mapping,
-  MMUEXT_NAMES,
-} from './abi.js';
+import { __HYPERVISOR_mmu_update, __HYPERVISOR_mmuext_op, __HYPERVISOR_update_va_mapping, MMUEXT_NAMES } from './abi.js';
 import type { FlushReason } from './types.js';
 
 /** MC_BATCH: entry slots per batch (arch/x86/xen/multicalls.c, 2.6.24 and today). */
@@ -69,9 +64,14 @@ export class McBuffer {
     const bytes = 8 * subCap + 4 * (5 * slots + 2 * subCap) + (2 * slots + subCap);
     const memory = new ArrayBuffer(bytes);
     let at = 0;
-    const f64 = (n: number) => new Float64Array(memory, (at += 8 * n) - 8 * n, n);
-    const i32 = (n: number) => new Int32Array(memory, (at += 4 * n) - 4 * n, n);
-    const u8 = (n: number) => new Uint8Array(memory, (at += n) - n, n);
+    const carve = (bytesEach: number, n: number) => {
+      const start = at;
+      at += bytesEach * n;
+      return start;
+    };
+    const f64 = (n: number) => new Float64Array(memory, carve(8, n), n);
+    const i32 = (n: number) => new Int32Array(memory, carve(4, n), n);
+    const u8 = (n: number) => new Uint8Array(memory, carve(1, n), n);
     this.subValue = f64(subCap);
     this.frame = i32(slots);
     this.arg = i32(slots);
@@ -140,7 +140,16 @@ export class MulticallBatcher {
   /** argidx, in the era's unit (bytes or u64 slots). */
   private argidx = 0;
   private readonly counters = {
-    batches: 0, multicalls: 0, singletons: 0, entries: 0, argBytes: 0, slots: 0, args: 0, callbacks: 0, uvm: 0, mmuUpdate: 0,
+    batches: 0,
+    multicalls: 0,
+    singletons: 0,
+    entries: 0,
+    argBytes: 0,
+    slots: 0,
+    args: 0,
+    callbacks: 0,
+    uvm: 0,
+    mmuUpdate: 0,
   };
   private readonly batchHisto: Float64Array;
   private readonly hypercallHisto = new Float64Array(64);
@@ -174,9 +183,13 @@ export class MulticallBatcher {
   get stats(): McStats {
     const c = this.counters;
     const hypercallHistogram: Record<number, number> = {};
-    this.hypercallHisto.forEach((n, op) => n > 0 && (hypercallHistogram[op] = n));
+    this.hypercallHisto.forEach((n, op) => {
+      if (n > 0) hypercallHistogram[op] = n;
+    });
     const mmuext: Record<string, number> = {};
-    this.mmuextHisto.forEach((n, cmd) => n > 0 && (mmuext[MMUEXT_NAMES[cmd] ?? String(cmd)] = n));
+    this.mmuextHisto.forEach((n, cmd) => {
+      if (n > 0) mmuext[MMUEXT_NAMES[cmd] ?? String(cmd)] = n;
+    });
     return {
       batches: c.batches,
       multicalls: c.multicalls,
@@ -270,7 +283,8 @@ export class MulticallBatcher {
     const last = this.n - 1;
     if (this.coalesce && last >= 0 && b.op[last] === __HYPERVISOR_mmuext_op && this.argidx + argBytes < this.mcArgs) {
       this.argidx += argBytes;
-      b.subCount[last]++;
+      // 0 <= last < n <= mcBatch, the length of the entry arrays.
+      b.subCount[last] = (b.subCount[last] as number) + 1;
     } else {
       if (!this.fits(argBytes)) return false;
       const i = this.reserve(argBytes);
@@ -282,8 +296,16 @@ export class MulticallBatcher {
     const s = this.nsub++;
     b.subCmd[s] = cmd;
     b.subFrame[s] = frame;
-    if (this.pendingCmds[cmd]++ === 0) this.pendingCmdList[this.pendingCmdCount++] = cmd;
+    this.countPendingCmd(cmd);
     return true;
+  }
+
+  /** Count an mmuext_op sub-op of command `cmd` in the batch being queued. */
+  private countPendingCmd(cmd: number): void {
+    const before = this.pendingCmds[cmd];
+    if (before === undefined) throw new ModelError(`mmuext_op command ${cmd} is outside the ${this.pendingCmds.length} counted`);
+    this.pendingCmds[cmd] = before + 1;
+    if (before === 0) this.pendingCmdList[this.pendingCmdCount++] = cmd;
   }
 
   /** xen_mc_callback in one call: queue it and return true, or return false when the callbacks are full. */
@@ -308,7 +330,8 @@ export class MulticallBatcher {
     const b = this.cur;
     if (b.op[last] !== op || this.argidx + argBytes >= this.mcArgs) return false;
     this.argidx += argBytes;
-    b.subCount[last]++;
+    // 0 <= last < n <= mcBatch, the length of the entry arrays.
+    b.subCount[last] = (b.subCount[last] as number) + 1;
     this.nsub++;
     if (op === __HYPERVISOR_mmu_update) this.pendingMmuUpdate++;
     return true;
@@ -335,9 +358,8 @@ export class MulticallBatcher {
     const s = this.nsub - 1;
     b.subCmd[s] = cmd;
     b.subFrame[s] = frame;
-    if (b.op[this.n - 1] === __HYPERVISOR_mmuext_op) {
-      if (this.pendingCmds[cmd]++ === 0) this.pendingCmdList[this.pendingCmdCount++] = cmd;
-    } else {
+    if (b.op[this.n - 1] === __HYPERVISOR_mmuext_op) this.countPendingCmd(cmd);
+    else {
       b.subIndex[s] = index;
       b.subValue[s] = value;
     }
@@ -373,7 +395,7 @@ export class MulticallBatcher {
     c.batches++;
     c.entries += n;
     c.argBytes += this.queuedArgBytes;
-    this.batchHisto[n]++;
+    this.batchHisto[n] = (this.batchHisto[n] as number) + 1; // n <= mcBatch; the histogram has mcBatch + 1 slots
     if (n === 1 && this.singletonBypass) c.singletons++;
     else if (n > 0) c.multicalls++;
     if (reason !== null) c[reason]++;
@@ -398,22 +420,30 @@ export class MulticallBatcher {
     const h = this.hypercallHisto;
     c.uvm += this.pendingUvm;
     c.mmuUpdate += this.pendingMmuUpdate;
-    h[__HYPERVISOR_update_va_mapping] += this.pendingUvm;
-    h[__HYPERVISOR_mmuext_op] += this.pendingMmuextEntries;
-    h[__HYPERVISOR_mmu_update] += this.pendingMmuUpdateEntries;
+    // The hypercall numbers are constants below the histogram's 64 slots.
+    h[__HYPERVISOR_update_va_mapping] = (h[__HYPERVISOR_update_va_mapping] as number) + this.pendingUvm;
+    h[__HYPERVISOR_mmuext_op] = (h[__HYPERVISOR_mmuext_op] as number) + this.pendingMmuextEntries;
+    h[__HYPERVISOR_mmu_update] = (h[__HYPERVISOR_mmu_update] as number) + this.pendingMmuUpdateEntries;
     this.pendingUvm = 0;
     this.pendingMmuextEntries = 0;
     this.pendingMmuUpdateEntries = 0;
     this.pendingMmuUpdate = 0;
     const other = this.pendingOtherOps;
     if (other.length > 0) {
-      for (const op of other) h[op]++;
+      for (const op of other) {
+        const count = h[op];
+        if (count === undefined) throw new ModelError(`hypercall ${op} is outside the ${h.length} counted`);
+        h[op] = count + 1;
+      }
       other.length = 0;
     }
+    // i < pendingCmdCount <= the list's 32 slots (one per distinct command), and countPendingCmd listed only
+    // commands that index pendingCmds, which mmuextHisto has the length of: every read here is in range.
     const cmds = this.pendingCmdList;
     for (let i = 0; i < this.pendingCmdCount; i++) {
-      this.mmuextHisto[cmds[i]] += this.pendingCmds[cmds[i]];
-      this.pendingCmds[cmds[i]] = 0;
+      const cmd = cmds[i] as number;
+      this.mmuextHisto[cmd] = (this.mmuextHisto[cmd] as number) + (this.pendingCmds[cmd] as number);
+      this.pendingCmds[cmd] = 0;
     }
     this.pendingCmdCount = 0;
   }

@@ -1,7 +1,5 @@
 /** Outcome of one hypercall or sub-op: Xen's failures are results, never exceptions. */
-export type HvResult =
-  | { state: 'ok'; costNs: number }
-  | { state: 'error'; errno: number; reason: string; costNs: number };
+export type HvResult = { state: 'ok'; costNs: number } | { state: 'error'; errno: number; reason: string; costNs: number };
 
 /**
  * What happens to a guest store into a PTE page (docs/model.md, "Racing writers"): `direct` through a writable

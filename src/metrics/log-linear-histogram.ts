@@ -23,7 +23,9 @@ export class LogLinearHistogram {
   /** Record one value (ns). Non-integers are rounded down; negative values are a caller bug. */
   record(valueNs: number): void {
     const v = Math.floor(valueNs);
-    this.counts[bucketOf(v)]++;
+    // bucketOf maps every integer in [0, 2^53) below BUCKETS, the length of `counts`.
+    const b = bucketOf(v);
+    this.counts[b] = (this.counts[b] as number) + 1;
     this.count++;
     this.total += v;
     if (v < this.min) this.min = v;
@@ -35,8 +37,9 @@ export class LogLinearHistogram {
     if (this.count === 0) return 0;
     const rank = Math.max(1, Math.ceil(q * this.count));
     let seen = 0;
+    // b < BUCKETS, the length of `counts` (an index loop: an entries() iterator allocates a pair per bucket).
     for (let b = 0; b < BUCKETS; b++) {
-      seen += this.counts[b];
+      seen += this.counts[b] as number;
       if (seen >= rank) {
         const [lo, width] = bucketRange(b);
         const mid = lo + Math.floor((width - 1) / 2);
@@ -48,7 +51,10 @@ export class LogLinearHistogram {
 
   /** Add every value of `other` into this histogram. */
   merge(other: LogLinearHistogram): void {
-    for (let b = 0; b < BUCKETS; b++) this.counts[b] += other.counts[b];
+    const counts = this.counts;
+    const others = other.counts;
+    // Both have BUCKETS entries.
+    for (let b = 0; b < BUCKETS; b++) counts[b] = (counts[b] as number) + (others[b] as number);
     this.count += other.count;
     this.total += other.total;
     if (other.min < this.min) this.min = other.min;

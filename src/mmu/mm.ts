@@ -1,4 +1,4 @@
-import { ConfigError } from '../shared/errors.js';
+import { ConfigError, ModelError } from '../shared/errors.js';
 import { FRAME_RW } from './frame-flags.js';
 import { defaultKernelFor, KERNEL_ERAS } from './kernel-era.js';
 import { PAGE_SIZE, PAGING_MODES } from './paging-mode.js';
@@ -84,6 +84,8 @@ export class Mm {
     const { pages, present } = presentPtePages(spec, layout);
     const n = pages.length;
     const e = spec.entriesPerTable;
+    // Reads of `pages[i]` and `present[i]` below have i < n, their common length: `as number` only drops the
+    // `undefined` of an out-of-range read that cannot happen.
     // Count tables above the PTE level.
     let g = 0;
     let u = 0;
@@ -91,10 +93,16 @@ export class Mm {
       let lastPud = -1;
       let lastPmd = -1;
       for (let i = 0; i < n; i++) {
-        const pmd = Math.floor(pages[i] / e);
+        const pmd = Math.floor((pages[i] as number) / e);
         const pud = Math.floor(pmd / e);
-        if (pud !== lastPud) (g++, (lastPud = pud));
-        if (pmd !== lastPmd) (u++, (lastPmd = pmd));
+        if (pud !== lastPud) {
+          g++;
+          lastPud = pud;
+        }
+        if (pmd !== lastPmd) {
+          u++;
+          lastPmd = pmd;
+        }
       }
     } else if (spec.topLevel === 3) {
       // pgd_alloc: every user PMD plus the kernel PMD, whatever the layout.
@@ -112,14 +120,21 @@ export class Mm {
     this.kernelPmdInWalk = pae && this.kernel.paeKernelPmdInWalk;
     const walked = g + u + n + 1 - (pae && !this.kernelPmdInWalk ? 1 : 0);
     // The loops below fill local arrays: a constructor's `this` is still changing shape, and its field loads are slow.
-    const walkFrames = (this.walkFrames = new Int32Array(walked));
-    const walkLevels = (this.walkLevels = new Uint8Array(walked));
-    const externalRefs = (this.externalRefs = new Uint16Array(frames));
-    const xenLevel = (this.xenLevel = new Uint8Array(frames));
+    const walkFrames = new Int32Array(walked);
+    const walkLevels = new Uint8Array(walked);
+    const externalRefs = new Uint16Array(frames);
+    const xenLevel = new Uint8Array(frames);
+    const pteFrames = new Int32Array(n);
+    const ptePresent = new Uint16Array(n);
+    const pteCumulative = new Float64Array(n);
+    this.walkFrames = walkFrames;
+    this.walkLevels = walkLevels;
+    this.externalRefs = externalRefs;
+    this.xenLevel = xenLevel;
     this.flags = new Uint8Array(frames).fill(FRAME_RW);
-    const pteFrames = (this.pteFrames = new Int32Array(n));
-    const ptePresent = (this.ptePresent = new Uint16Array(n));
-    const pteCumulative = (this.pteCumulative = new Float64Array(n));
+    this.pteFrames = pteFrames;
+    this.ptePresent = ptePresent;
+    this.pteCumulative = pteCumulative;
     const parent = new Int32Array(frames).fill(-1);
     const pgd = this.pgd;
 
@@ -132,7 +147,7 @@ export class Mm {
     let pmdFrame = 0;
     let cum = 0;
     for (let i = 0; i < n; i++) {
-      const p = pages[i];
+      const p = pages[i] as number;
       if (pae) {
         // Create the user PMDs up to this page's, in pgd-slot order (empty ones included).
         const pmd = Math.floor(p / e);
@@ -169,9 +184,10 @@ export class Mm {
       parent[pte] = spec.topLevel === 2 ? pgd : pmdFrame;
       walkFrames[w] = pte;
       walkLevels[w++] = PT_PTE;
+      const count = present[i] as number;
       pteFrames[i] = pte;
-      ptePresent[i] = present[i];
-      cum += present[i];
+      ptePresent[i] = count;
+      cum += count;
       pteCumulative[i] = cum;
     }
     if (pae) {
@@ -200,34 +216,53 @@ export class Mm {
     if (this.userPgd >= 0) xenLevel[this.userPgd] = spec.topLevel;
     this.presentPtes = cum;
 
-    // Children in CSR form, in frame order (which is walk order).
-    const childCount = (this.childCount = new Int32Array(frames));
-    for (let f = 0; f < frames; f++) if (parent[f] >= 0) childCount[parent[f]]++;
-    const childStart = (this.childStart = new Int32Array(frames));
+    // Children in CSR form, in frame order (which is walk order). Every array here has `frames` entries and a
+    // parent is a frame: the reads are in range.
+    const childCount = new Int32Array(frames);
+    for (let f = 0; f < frames; f++) {
+      const p = parent[f] as number;
+      if (p >= 0) childCount[p] = (childCount[p] as number) + 1;
+    }
+    const childStart = new Int32Array(frames);
     let s = 0;
     for (let f = 0; f < frames; f++) {
       childStart[f] = s;
-      s += childCount[f];
+      s += childCount[f] as number;
     }
-    const children = (this.children = new Int32Array(s));
+    const children = new Int32Array(s);
     const fill = new Int32Array(frames);
     for (let f = 0; f < frames; f++) {
-      const p = parent[f];
-      if (p >= 0) children[childStart[p] + fill[p]++] = f;
+      const p = parent[f] as number;
+      if (p < 0) continue;
+      const k = fill[p] as number;
+      fill[p] = k + 1;
+      children[(childStart[p] as number) + k] = f;
     }
     // The user pgd's user half maps the same PUD pages as the kernel pgd (xen_set_pgd writes both).
     if (this.userPgd >= 0) {
-      this.childStart[this.userPgd] = this.childStart[this.pgd];
-      this.childCount[this.userPgd] = this.childCount[this.pgd];
+      childStart[this.userPgd] = childStart[this.pgd] as number;
+      childCount[this.userPgd] = childCount[this.pgd] as number;
     }
+    this.childCount = childCount;
+    this.childStart = childStart;
+    this.children = children;
     this.view = Object.freeze(new LayoutView(this));
   }
 
   /** Write PTE `index` of PTE page `frame`. */
   writePte(frame: number, index: number, value: number): void {
-    const pages = this.pteContents ?? (this.pteContents = new Array<Float64Array | null>(this.frameCount).fill(null));
+    let pages = this.pteContents;
+    if (pages === null) {
+      pages = new Array<Float64Array | null>(this.frameCount).fill(null);
+      this.pteContents = pages;
+    }
     let page = pages[frame];
-    if (page === null) pages[frame] = page = this.newPtePage();
+    if (page === undefined)
+      throw new ModelError(`writePte: frame ${frame} is not a frame of this mm (${this.frameCount} frames)`);
+    if (page === null) {
+      page = this.newPtePage();
+      pages[frame] = page;
+    }
     page[index] = value;
   }
 
@@ -246,7 +281,11 @@ export class Mm {
   /** PTE `index` of PTE page `frame` (0 where nothing was stored). */
   readPte(frame: number, index: number): number {
     const page = this.pteContents === null ? null : this.pteContents[frame];
-    return page === null ? 0 : page[index];
+    if (page === undefined) throw new ModelError(`readPte: frame ${frame} is not a frame of this mm (${this.frameCount} frames)`);
+    if (page === null) return 0;
+    const pte = page[index];
+    if (pte === undefined) throw new ModelError(`readPte: index ${index} is outside a ${page.length}-entry table`);
+    return pte;
   }
 
   /** PTE pages whose contents have been materialised. */
@@ -311,8 +350,8 @@ class LayoutView implements MmView {
 
 /** The present-PTE count shared by every PTE page, or 0 when they differ. */
 function uniformPresent(present: Uint16Array): number {
-  const n = present.length > 0 ? present[0] : 0;
-  for (let i = 1; i < present.length; i++) if (present[i] !== n) return 0;
+  const n = present[0] ?? 0;
+  for (const count of present) if (count !== n) return 0;
   return n;
 }
 
@@ -322,7 +361,8 @@ function ptePageOf(cum: Float64Array, k: number): number {
   let hi = cum.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (cum[mid] > k) hi = mid;
+    // lo <= mid < hi <= cum.length - 1: in range.
+    if ((cum[mid] as number) > k) hi = mid;
     else lo = mid + 1;
   }
   return lo;
@@ -352,19 +392,27 @@ function presentPtePages(spec: PagingModeSpec, layout: MmLayout): { pages: Float
       const lo = Math.max(v.start, p * span);
       const hi = Math.min(end, (p + 1) * span);
       const count = (hi - lo) / PAGE_SIZE;
-      if (pages.length > 0 && pages[pages.length - 1] === p) present[present.length - 1] += count;
-      else (pages.push(p), present.push(count));
+      const last = pages.length - 1;
+      if (last >= 0 && pages[last] === p) present[last] = (present[last] as number) + count;
+      else {
+        pages.push(p);
+        present.push(count);
+      }
     }
   }
   if (pages.length > spec.maxPtePages) {
-    throw new ConfigError(`vmas: need ${pages.length} PTE pages, more than mode ${spec.name} allows (${spec.maxPtePages})`, 'vmas');
+    throw new ConfigError(
+      `vmas: need ${pages.length} PTE pages, more than mode ${spec.name} allows (${spec.maxPtePages})`,
+      'vmas',
+    );
   }
   return { pages: Float64Array.from(pages), present: Uint16Array.from(present) };
 }
 
 /** Check, sort and merge overlapping or touching VMAs. */
 function mergeVmas(spec: PagingModeSpec, vmas: VmaSpec[]): VmaSpec[] {
-  if (!Array.isArray(vmas) || vmas.length === 0) throw new ConfigError('vmas: expected a non-empty list of {start, length}', 'vmas');
+  if (!Array.isArray(vmas) || vmas.length === 0)
+    throw new ConfigError('vmas: expected a non-empty list of {start, length}', 'vmas');
   vmas.forEach((v, i) => {
     const ok = (x: number) => Number.isInteger(x) && x >= 0 && x % PAGE_SIZE === 0;
     if (!ok(v.start) || !ok(v.length) || v.length === 0 || v.start + v.length > spec.userLimitBytes) {

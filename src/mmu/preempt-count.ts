@@ -65,7 +65,8 @@ export class PreemptCount {
 
   /** preempt_count_add. */
   add(n: number, atNs: number): void {
-    const v = (this.value += n);
+    const v = this.value + n;
+    this.value = v;
     if (v > this.maxDepth) this.maxDepth = v;
     while (v >= this.nextCarry) {
       this.overflows++;
@@ -80,7 +81,8 @@ export class PreemptCount {
 
   /** preempt_count_sub. */
   sub(n: number): void {
-    const v = (this.value -= n);
+    const v = this.value - n;
+    this.value = v;
     while (v < this.nextCarry - this.unit) this.nextCarry -= this.unit;
   }
 }

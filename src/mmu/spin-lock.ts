@@ -177,7 +177,7 @@ export class SpinLockTable {
   /** Ids of locks still held or waited for (for the end-of-run invariant check). */
   stillHeld(): number[] {
     const out: number[] = [];
-    for (const [i, owner] of this.owner.entries()) if (owner >= 0) out.push(i);
+    for (let i = 0; i < this.owner.length; i++) if ((this.owner[i] as number) >= 0) out.push(i); // i < length
     return out;
   }
 

@@ -14,7 +14,11 @@ export function abPageData(comparison: AbComparison, measurement: AbMeasurement,
   const timed = measurement.runs.filter((run) => run.base.status === 'ok' && run.head.status === 'ok' && run.baseMs.length > 0);
   const rounds: AbPageData['rounds'] = [];
   for (let k = 0; k < measurement.rounds; k++) {
-    const ratios = timed.filter((run) => k < run.baseMs.length).map((run) => Math.log(run.headMs[k] / run.baseMs[k]));
+    const ratios = timed.flatMap((run) => {
+      const base = run.baseMs[k];
+      const head = run.headMs[k];
+      return base === undefined || head === undefined ? [] : [Math.log(head / base)];
+    });
     if (ratios.length > 0) rounds.push({ round: k + 1, ratio: Math.exp(medianOf(ratios)) });
   }
   const s = comparison.suite;

@@ -258,8 +258,10 @@ function paramValues(resultSets: readonly ResultSet[]): Map<string, string[]> {
 /** The value a filter starts at: 4-level, the most vCPUs and the largest mm show the most; else the first. */
 function initialValue(name: string, values: string[]): string {
   if (name === 'mode' && values.includes('4level')) return '4level';
-  if (name === 'vcpus' || name === 'ptePages') return values[values.length - 1];
-  return values[0];
+  const last = values.at(-1);
+  const first = values[0];
+  if (first === undefined || last === undefined) throw new RangeError(`filter ${name} has no values`);
+  return name === 'vcpus' || name === 'ptePages' ? last : first;
 }
 
 /** One filter per parameter that varies (strategy and seed excepted), in FILTER_ORDER. */
@@ -284,7 +286,8 @@ export function setHeader(resultSet: ResultSet, label: string): SetHeader {
   const fixed: Record<string, string> = {};
   const varying: Record<string, string[]> = {};
   for (const [name, vs] of values) {
-    if (vs.length === 1) fixed[name] = vs[0];
+    const [only, ...more] = vs;
+    if (only !== undefined && more.length === 0) fixed[name] = only;
     else varying[name] = vs;
   }
   const env = resultSet.environment;

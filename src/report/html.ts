@@ -1,5 +1,6 @@
 import { comparisonChart, SECTIONS } from './charts.js';
 import type { ChartSpec, CompareVerdicts, ComparisonData, ErrorRow, ReportData, ReportRow, SetHeader } from './types.js';
+import { elementAt } from '../shared/element-at.js';
 
 /** Escape text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -176,8 +177,8 @@ function fmtValue(v: number | string | null): string {
 }
 
 function comparisonSection(cmp: ComparisonData, index: number, sets: SetHeader[]): string {
-  const base = sets[cmp.baseline];
-  const cur = sets[cmp.current];
+  const base = elementAt(sets, cmp.baseline, 'result set');
+  const cur = elementAt(sets, cmp.current, 'result set');
   const verdict =
     cmp.changedExact === 0
       ? `<div class="banner good">✓ No exact metric changed in ${cmp.matched} matched runs.</div>`

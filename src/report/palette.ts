@@ -1,3 +1,5 @@
+import { elementAt } from '../shared/element-at.js';
+
 // Okabe & Ito (2008), "Color Universal Design": eight colours distinguishable under the common forms of
 // colour blindness. Each strategy also gets its own marker symbol and dash, so no chart relies on hue alone.
 
@@ -48,9 +50,9 @@ export function strategyStyles(strategies: string[]): { colours: Record<string, 
   const symbols: Record<string, string> = {};
   let extra = 0;
   strategies.forEach((s, i) => {
-    colours[s] = STRATEGY_COLOURS[s] ?? EXTRA_COLOURS[extra++ % EXTRA_COLOURS.length];
+    colours[s] = STRATEGY_COLOURS[s] ?? elementAt(EXTRA_COLOURS, extra++ % EXTRA_COLOURS.length, 'colour');
     const known = STRATEGY_ORDER.indexOf(s);
-    symbols[s] = SYMBOLS[(known >= 0 ? known : i) % SYMBOLS.length];
+    symbols[s] = elementAt(SYMBOLS, (known >= 0 ? known : i) % SYMBOLS.length, 'symbol');
   });
   return { colours, symbols };
 }

@@ -1,4 +1,5 @@
 import type { ResultSet } from '../results/types.js';
+import { elementAt } from '../shared/element-at.js';
 import { buildFilters, errorRows, microRows, scenarioRows, setHeader } from './aggregate.js';
 import { CHARTS, comparisonChart, MICRO_CHART } from './charts.js';
 import { clientScript } from './client-script.js';
@@ -18,7 +19,9 @@ function defaultLabel(set: ResultSet, index: number): string {
 
 /** Everything the page draws, from one or more result sets (the first is the baseline of comparisons). */
 export function buildReportData(resultSets: readonly ResultSet[], options: ReportOptions = {}): ReportData {
-  if (resultSets.length === 0) throw new RangeError('buildReportData: no result sets');
+  const [baseline] = resultSets;
+  const last = resultSets.at(-1);
+  if (baseline === undefined || last === undefined) throw new RangeError('buildReportData: no result sets');
   const labels = resultSets.map((s, i) => options.labels?.[i] ?? defaultLabel(s, i));
   const rows = resultSets.flatMap((s, i) => scenarioRows(i, s));
   const strategies = orderStrategies(rows.map((r) => r.strategy));
@@ -37,10 +40,9 @@ export function buildReportData(resultSets: readonly ResultSet[], options: Repor
       }
     }
   }
-  const last = resultSets[resultSets.length - 1];
   const comparisons = resultSets
     .slice(1)
-    .map((s, i) => buildComparison(resultSets[0], s, { baseline: 0, current: i + 1 }, options.maxChangedRows ?? MAX_CHANGED_ROWS))
+    .map((s, i) => buildComparison(baseline, s, { baseline: 0, current: i + 1 }, options.maxChangedRows ?? MAX_CHANGED_ROWS))
     .map((c, i) => ({ ...c, verdicts: i === 0 ? (options.verdicts ?? null) : null }));
   const micro = resultSets.flatMap((s, i) => microRows(i, s));
   const view = options.view ?? 'full';
@@ -52,7 +54,7 @@ export function buildReportData(resultSets: readonly ResultSet[], options: Repor
   return {
     title: options.title ?? `pinbench: ${last.suite}`,
     view,
-    sets: resultSets.map((s, i) => setHeader(s, labels[i])),
+    sets: resultSets.map((s, i) => setHeader(s, elementAt(labels, i, 'result set'))),
     strategies,
     series,
     colours,

@@ -1,5 +1,6 @@
 import { flattenMetrics, flattenWall } from '../metrics/metric-names.js';
 import { canonicalJson } from '../shared/canonical-json.js';
+import { elementAt } from '../shared/element-at.js';
 import type { ExactValue, InvalidRun, RunResult, ScenarioRun } from './types.js';
 
 // The one seed aggregation, used by the CLI summary and the HTML report: the runs of one group (the same
@@ -98,7 +99,8 @@ export function groupBySeed(runs: readonly RunResult[], which: 'ok' | 'invalid' 
 
 /** Pool the runs of one group (at least one run). */
 export function poolSeeds(runs: readonly MeasuredRun[]): SeedGroup {
-  if (runs.length === 0) throw new RangeError('poolSeeds: no runs');
+  const [first] = runs;
+  if (first === undefined) throw new RangeError('poolSeeds: no runs');
   const flat = runs.map((run) => flattenMetrics(run.metrics));
   const names = [...new Set(flat.flatMap((f) => Object.keys(f)))];
   const exact: Record<string, ExactValue> = {};
@@ -111,13 +113,13 @@ export function poolSeeds(runs: readonly MeasuredRun[]): SeedGroup {
       nonZeroRuns[name] = values.filter((v) => (typeof v === 'number' && v !== 0) || v === true).length;
     }
   }
-  const splitPtlocks = runs[0].splitPtlocks !== false;
+  const splitPtlocks = first.splitPtlocks !== false;
   return {
-    params: runs[0].params,
+    params: first.params,
     seeds: runs.map((run) => run.params.seed),
     runs: [...runs],
     splitPtlocks,
-    raceFree: runs[0].raceFree !== false,
+    raceFree: first.raceFree !== false,
     invalidReasons: [...new Set(runs.flatMap((run) => (run.status === 'invalid' ? run.reasons : [])))],
     writerLock: splitPtlocks ? 'ptl' : 'page_table_lock',
     exact,
@@ -156,7 +158,8 @@ function combine(
   const weights: number[] = [];
   values.forEach((v, i) => {
     if (typeof v !== 'number') return;
-    const weight = countName === undefined ? 1 : flat[i][countName];
+    // values[i] was read from flat[i]: the same run.
+    const weight = countName === undefined ? 1 : flat[i]?.[countName];
     // A distribution field of a seed without a sample has no value to pool (except its totals).
     if (countName !== undefined && rule !== 'sum' && !(typeof weight === 'number' && weight > 0)) return;
     numbers.push(v);
@@ -174,7 +177,7 @@ function combine(
       return Math.min(...numbers);
     case 'pooled-mean': {
       const total = weights.reduce((a, b) => a + b, 0);
-      return numbers.reduce((a, v, i) => a + v * weights[i], 0) / total;
+      return numbers.reduce((a, v, i) => a + v * elementAt(weights, i, 'weight'), 0) / total;
     }
   }
 }

@@ -60,7 +60,7 @@ function calibrationLoop(words: Uint32Array, iterations: number): number {
     x ^= x >>> 17;
     x ^= x << 5;
     const slot = x & mask;
-    const old = words[slot];
+    const old = words[slot] as number; // slot = x & mask, below words.length (a power of two)
     if ((old & 1) === 0) words[slot] = old + (x >>> 24);
     else acc = (acc + old) | 0;
   }

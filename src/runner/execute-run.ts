@@ -5,6 +5,7 @@ import type { RunResult, WallStats } from '../results/types.js';
 import { InvariantBreach, runScenario, type ScenarioOutput, scenarioSteps } from '../scenarios/index.js';
 import { ModelError } from '../shared/errors.js';
 import { claimsRaceFree, getStrategy } from '../strategies/registry.js';
+import { elementAt } from '../shared/element-at.js';
 import { calibrateBesideSample, calibrationNsPerIter } from './calibrate.js';
 import { DEFAULT_LIMITS, type InProcessControl, limitWatch } from './limits.js';
 import { loadStrategyModules } from './strategy-modules.js';
@@ -216,7 +217,8 @@ export function wallFromSamples(samples: readonly WallSample[], events: number):
 function medianSorted(sorted: readonly number[]): number {
   const n = sorted.length;
   if (n === 0) return 0;
-  return n % 2 === 1 ? sorted[n >> 1] : (sorted[(n >> 1) - 1] + sorted[n >> 1]) / 2;
+  const upper = elementAt(sorted, n >> 1, 'middle');
+  return n % 2 === 1 ? upper : (elementAt(sorted, (n >> 1) - 1, 'middle') + upper) / 2;
 }
 
 /** Time a micro-benchmark task with tinybench: a short warm-up, then `timing.maxSamples` samples. */
@@ -236,6 +238,7 @@ async function executeMicro(spec: MicroRunSpec, timing: TimingOptions): Promise<
   });
   bench.add(task.name, fn);
   const [benchTask] = bench.runSync();
+  if (benchTask === undefined) throw new Error(`micro task ${task.name}: tinybench ran no task`);
   const wall = wallFromBench(benchTask.result, undefined, calibrationNsPerIter());
   if (wall === undefined) throw new Error(`micro task ${task.name}: tinybench produced no samples`);
   return { id: spec.id, kind: 'micro', params: { name: task.name }, status: 'ok', wall };

@@ -60,7 +60,14 @@ function* cartesian(matrix: ParamMatrix): Generator<Partial<ForkExitParams>> {
     yield point as Partial<ForkExitParams>;
     // Odometer increment, innermost (last) axis fastest.
     let i = axes.length - 1;
-    while (i >= 0 && ++index[i] === values[i].length) index[i--] = 0;
+    for (; i >= 0; i--) {
+      const next = (index[i] ?? 0) + 1;
+      if (next < (values[i]?.length ?? 0)) {
+        index[i] = next;
+        break;
+      }
+      index[i] = 0;
+    }
     if (i < 0) return;
   }
 }

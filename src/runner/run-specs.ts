@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop, setTimeout as delay } from 'node:timers/promises';
 import { Piscina } from 'piscina';
 import type { RunResult } from '../results/types.js';
+import { elementAt } from '../shared/element-at.js';
 import { executeRun, executeSample, MIN_WALL_SAMPLES, wallFromSamples } from './execute-run.js';
 import { DEFAULT_LIMITS, type RunLimits } from './limits.js';
 import type { RunSpec, SampleTask, ScenarioRunSpec, TimingOptions, TraceTask, WallSample, WorkerTask } from './types.js';
@@ -77,7 +78,7 @@ export async function runSpecs(specs: readonly RunSpec[], options: RunSpecsOptio
   const toTask = (index: number): WorkerTask => {
     const trace = options.traceFor?.(index);
     return {
-      spec: specs[index],
+      spec: elementAt(specs, index, 'run'),
       strategyModules: [...options.strategyModules],
       timing: options.timing,
       limits,
@@ -116,10 +117,13 @@ export async function runSpecs(specs: readonly RunSpec[], options: RunSpecsOptio
       };
     };
     for (;;) {
-      const wanting = order.filter((i) => samples[i].length > 0 && samples[i].length < target[i]);
+      const wanting = order.filter((i) => {
+        const taken = samples[i]?.length ?? 0;
+        return taken > 0 && taken < (target[i] ?? 0);
+      });
       if (wanting.length === 0 || options.signal?.aborted) break;
       await runRound(wanting, sampleTask, pool, limits, options, (index, outcome) => {
-        if ('ms' in outcome) samples[index].push(outcome);
+        if ('ms' in outcome) samples[index]?.push(outcome);
         else {
           results[index] = outcome; // the sample failed (a ModelError, a dead worker): the run becomes an error
           samples[index] = [];
@@ -131,8 +135,9 @@ export async function runSpecs(specs: readonly RunSpec[], options: RunSpecsOptio
     await pool?.destroy();
   }
   results.forEach((result, i) => {
-    if (result?.status === 'ok' && result.kind === 'scenario' && samples[i].length > 1) {
-      result.wall = wallFromSamples(samples[i], result.metrics.counts.events);
+    const runSamples = samples[i] ?? [];
+    if (result?.status === 'ok' && result.kind === 'scenario' && runSamples.length > 1) {
+      result.wall = wallFromSamples(runSamples, result.metrics.counts.events);
     }
   });
   return { results, aborted: options.signal?.aborted ?? false };
@@ -208,7 +213,8 @@ async function runRound(
   };
   const aborted = abortPromise(options.signal);
   while (next < order.length || inFlight.size > 0) {
-    while (!options.signal?.aborted && inFlight.size < options.workers && next < order.length) submit(order[next++]);
+    while (!options.signal?.aborted && inFlight.size < options.workers && next < order.length)
+      submit(elementAt(order, next++, 'run'));
     if (options.signal?.aborted) {
       // unref: a grace timer must not keep the process alive once the runs are in.
       await Promise.race([Promise.all(inFlight), delay(graceMs, undefined, { ref: false })]);

@@ -1,3 +1,4 @@
+import { elementAt } from '../shared/element-at.js';
 import type { RunSpec } from './types.js';
 
 /**
@@ -17,5 +18,5 @@ export function estimatedCost(spec: RunSpec): number {
  */
 export function longestFirst(specs: readonly RunSpec[]): number[] {
   const cost = specs.map(estimatedCost);
-  return specs.map((_, i) => i).sort((a, b) => cost[b] - cost[a] || a - b);
+  return specs.map((_, i) => i).sort((a, b) => elementAt(cost, b, 'run') - elementAt(cost, a, 'run') || a - b);
 }

@@ -51,13 +51,14 @@ export async function suiteUrl(nameOrPath: string): Promise<string> {
   }
   const modules = await suiteModules();
   const names = Object.keys(modules).sort();
-  if (!Object.hasOwn(modules, nameOrPath)) {
+  const url = Object.hasOwn(modules, nameOrPath) ? modules[nameOrPath] : undefined;
+  if (url === undefined) {
     throw new ConfigError(
       `SUITE: unknown suite ${JSON.stringify(nameOrPath)}; allowed: ${names.join(', ')}, or a path to a suite module`,
       'SUITE',
     );
   }
-  return modules[nameOrPath];
+  return url;
 }
 
 /** Import a suite module and check its default export. Throws ConfigError on a missing or malformed suite. */

@@ -30,4 +30,3 @@ export const DEFAULT_PARAMS: Readonly<ForkExitParams> = Object.freeze({
   mcArgs: MC_ARGS_BYTES,
   preemptBits: PREEMPT_BITS_DEFAULT,
 });
-

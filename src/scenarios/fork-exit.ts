@@ -80,20 +80,28 @@ export function* scenarioSteps(params: ForkExitParams, options: ScenarioOptions 
   const tally: PinnerTally = { pins: 0, unpins: 0, endNs: 0 };
 
   const storesPerUpdate = m.mm.mode.storesPerPteUpdate;
-  const writer = (ctx: PinContext, rng: RngStream): Program => new RacingWriter(ctx, rng, m, params.writerThinkNs, storesPerUpdate);
+  const writer = (ctx: PinContext, rng: RngStream): Program =>
+    new RacingWriter(ctx, rng, m, params.writerThinkNs, storesPerUpdate);
 
   const recorder = options.trace === undefined ? undefined : new TraceRecorder(m, options.trace);
   const observer = bothObservers(options.observer, recorder);
   if (observer !== undefined) for (const c of m.cpus) c.observer = observer;
-  m.cpus[0].start(forkExitPinner(m.cpus[0], m, strategy, tally));
-  for (let v = 1; v < params.vcpus; v++) m.cpus[v].start(writer(m.cpus[v], new RngStream(params.seed, `writer-${v}`)));
+  // vCPU 0 pins; every other vCPU (the machine has params.vcpus of them) is a racing writer.
+  const [pinnerCpu, ...writerCpus] = m.cpus;
+  if (pinnerCpu === undefined) throw new ModelError('fork-exit: the machine has no vCPU');
+  pinnerCpu.start(forkExitPinner(pinnerCpu, m, strategy, tally));
+  for (const cpu of writerCpus) cpu.start(writer(cpu, new RngStream(params.seed, `writer-${cpu.vcpu}`)));
   if (options.watch !== undefined) m.engine.watch = options.watch;
   while (!m.run()) yield;
   const output: ScenarioOutput = { metrics: collectMetrics(m, tally, tally.endNs), events: m.engine.events };
   if (recorder !== undefined) output.trace = recorder;
   const problems = invariantProblems(m);
   if (problems.length > 0) {
-    throw new InvariantBreach(`strategy ${strategy.name}: invariants broken at the end of the run: ${problems.join('; ')}`, problems, output);
+    throw new InvariantBreach(
+      `strategy ${strategy.name}: invariants broken at the end of the run: ${problems.join('; ')}`,
+      problems,
+      output,
+    );
   }
   return output;
 }
@@ -152,26 +160,39 @@ export function invariantProblems(m: Machine): string[] {
   if (held.length > 0) problems.push(`locks still held: ${held.slice(0, 5).join(', ')}${held.length > 5 ? ', ...' : ''}`);
   for (const c of m.cpus) {
     if (c.preempt.value !== 0) problems.push(`vCPU ${c.vcpu} preempt count is ${c.preempt.value}, not 0`);
-    if (c.batcher.queuedEntries !== 0 || c.batcher.queuedCallbacks !== 0) problems.push(`vCPU ${c.vcpu} left entries or callbacks unflushed`);
+    if (c.batcher.queuedEntries !== 0 || c.batcher.queuedCallbacks !== 0)
+      problems.push(`vCPU ${c.vcpu} left entries or callbacks unflushed`);
   }
   const { mm, hv } = m;
+  // The type references each frame should hold: its pin, and one from each validated parent table.
   const expected = new Uint32Array(mm.frameCount);
+  const at = (a: ArrayLike<number>, f: number): number => {
+    const x = a[f];
+    if (x === undefined) throw new ModelError(`frame ${f} is outside an array of ${a.length} frames`);
+    return x;
+  };
   for (let f = 0; f < mm.frameCount; f++) {
-    if (hv.pinned[f]) expected[f]++;
-    if (hv.typeCount[f] > 0 && hv.typeLevel[f] > 1) {
-      for (let i = mm.childStart[f]; i < mm.childStart[f] + mm.childCount[f]; i++) expected[mm.children[i]]++;
+    if (at(hv.pinned, f)) expected[f] = at(expected, f) + 1;
+    if (at(hv.typeCount, f) > 0 && at(hv.typeLevel, f) > 1) {
+      const start = at(mm.childStart, f);
+      for (const child of mm.children.subarray(start, start + at(mm.childCount, f))) expected[child] = at(expected, child) + 1;
     }
   }
   // fork-exit ends with an unpin: the whole mm must be back to unpinned, writable and untyped.
   let reported = 0;
   const report = (msg: string) => reported++ < 8 && problems.push(msg);
   for (let f = 0; f < mm.frameCount; f++) {
-    const rw = (mm.flags[f] & FRAME_RW) !== 0;
-    const pgPinned = (mm.flags[f] & PG_PINNED) !== 0;
-    if (rw && (hv.pinned[f] || pgPinned)) report(`frame ${f} is both writable and pinned`);
-    if (hv.typeCount[f] !== expected[f]) report(`frame ${f} type count ${hv.typeCount[f]}, expected ${expected[f]} (pins + validated parents)`);
-    if (hv.typeCount[f] > 0 && hv.typeLevel[f] !== mm.xenLevel[f]) report(`frame ${f} typed L${hv.typeLevel[f]}, is an L${mm.xenLevel[f]}`);
-    if (pgPinned || hv.pinned[f]) report(`frame ${f} still pinned after the last unpin (PG_pinned ${pgPinned ? 1 : 0}, Xen ${hv.pinned[f]})`);
+    const flags = at(mm.flags, f);
+    const rw = (flags & FRAME_RW) !== 0;
+    const pgPinned = (flags & PG_PINNED) !== 0;
+    const pinned = at(hv.pinned, f);
+    const typeCount = at(hv.typeCount, f);
+    const typeLevel = at(hv.typeLevel, f);
+    if (rw && (pinned || pgPinned)) report(`frame ${f} is both writable and pinned`);
+    if (typeCount !== expected[f])
+      report(`frame ${f} type count ${typeCount}, expected ${expected[f]} (pins + validated parents)`);
+    if (typeCount > 0 && typeLevel !== mm.xenLevel[f]) report(`frame ${f} typed L${typeLevel}, is an L${mm.xenLevel[f]}`);
+    if (pgPinned || pinned) report(`frame ${f} still pinned after the last unpin (PG_pinned ${pgPinned ? 1 : 0}, Xen ${pinned})`);
     else if (!rw) report(`frame ${f} left read-only after the last unpin`);
   }
   return problems;
@@ -205,7 +226,9 @@ function collectMetrics(m: Machine, counts: { pins: number; unpins: number }, pi
   let firstError: string | null = null;
   for (const c of cpus) {
     const s = c.batcher.stats;
-    s.batchHistogram.forEach((n, i) => (histogram[i] += n));
+    s.batchHistogram.forEach((n, i) => {
+      histogram[i] = (histogram[i] ?? 0) + n;
+    });
     flushReasons.slots += s.flushReasons.slots;
     flushReasons.args += s.flushReasons.args;
     flushReasons.callbacks += s.flushReasons.callbacks;

@@ -1,5 +1,13 @@
 export type { ForkExitParams, PagingMode, KernelVersion, VmaSpec, RunMetrics, LockClassStats, FaultDetail } from './types.js';
-export { runScenario, scenarioSteps, InvariantBreach, DEFAULT_PARAMS, SCENARIOS, forkExitPinner, invariantProblems } from './fork-exit.js';
+export {
+  runScenario,
+  scenarioSteps,
+  InvariantBreach,
+  DEFAULT_PARAMS,
+  SCENARIOS,
+  forkExitPinner,
+  invariantProblems,
+} from './fork-exit.js';
 export { resolveParams } from './params.js';
 export type { ScenarioOutput, ScenarioOptions, PinnerTally } from './fork-exit.js';
 export { MAX_VCPUS, checkKernelName, defaultParamValue } from './params.js';

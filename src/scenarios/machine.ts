@@ -8,6 +8,7 @@ import { Mm } from '../mmu/mm.js';
 import type { KernelEraSpec } from '../mmu/types.js';
 import { SpinLockTable } from '../mmu/spin-lock.js';
 import { Engine } from '../sim/engine.js';
+import { ModelError } from '../shared/errors.js';
 import type { FaultDetail, ForkExitParams } from './types.js';
 import { GuestCpu, type VcpuHost } from './vcpu/index.js';
 
@@ -43,9 +44,13 @@ export class Machine implements VcpuHost {
   ) {
     this.engine = engine;
     this.era = KERNEL_ERAS[params.kernel];
-    this.mm = new Mm(params.mode, params.vmas ? { kind: 'vmas', vmas: params.vmas } : { kind: 'dense', ptePages: params.ptePages }, {
-      kernel: params.kernel,
-    });
+    this.mm = new Mm(
+      params.mode,
+      params.vmas ? { kind: 'vmas', vmas: params.vmas } : { kind: 'dense', ptePages: params.ptePages },
+      {
+        kernel: params.kernel,
+      },
+    );
     this.hv = new Hypervisor(this.mm, costs, { vcpus: params.vcpus, clock: this.engine });
     this.domainLock = this.hv.xen.domainBigLock ? new DomainLock() : null;
     this.locks = new SpinLockTable(this.mm.frameCount, params.vcpus, this.engine);
@@ -68,7 +73,9 @@ export class Machine implements VcpuHost {
   /** A released lock passes to vCPU `vcpu`, which holds it from `atNs` on. */
   handOver(lockId: number, vcpu: number, atNs: number): void {
     this.locks.grant(lockId, atNs);
-    this.engine.wake(this.cpus[vcpu].pid, atNs);
+    const cpu = this.cpus[vcpu];
+    if (cpu === undefined) throw new ModelError(`lock ${lockId} handed over to vCPU ${vcpu}, which does not exist`);
+    this.engine.wake(cpu.pid, atNs);
   }
 
   /** Count a PTE store's outcome; keep the first few faults' details. */
@@ -83,7 +90,7 @@ export class Machine implements VcpuHost {
           vcpu,
           frame,
           atNs: this.engine.now,
-          pinner: `${this.phase}: ${this.cpus[0].describe()}`,
+          pinner: `${this.phase}: ${this.cpus[0]?.describe() ?? 'no pinner'}`,
         });
       }
     }

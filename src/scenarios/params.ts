@@ -22,7 +22,10 @@ const schema = z
     mode: z.enum(PAGING_MODE_NAMES as [string, ...string[]]),
     kernel: z.enum(KERNEL_VERSIONS as [string, ...string[]]),
     ptePages: int(1),
-    vmas: z.array(z.object({ start: int(0), length: int(1) }).strict()).min(1).optional(),
+    vmas: z
+      .array(z.object({ start: int(0), length: int(1) }).strict())
+      .min(1)
+      .optional(),
     vcpus: int(1, MAX_VCPUS),
     iterations: int(1),
     dwellNs: int(0),
@@ -98,11 +101,15 @@ export function resolveParams(input: Partial<ForkExitParams>): ForkExitParams {
   const r = schema.safeParse(merged);
   if (!r.success) {
     const issue = r.error.issues[0];
+    if (issue === undefined) throw new ConfigError('params: rejected by the schema without a reason', 'params');
     const field = issue.path.map(String).join('.') || '(params)';
     const top = String(issue.path[0] ?? '');
     const value = issue.path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k as string], merged);
     if (issue.code === 'unrecognized_keys') {
-      throw new ConfigError(`params: unknown field(s) ${issue.keys.join(', ')}; allowed: ${Object.keys(DEFAULT_PARAMS).join(', ')}, vmas`, 'params');
+      throw new ConfigError(
+        `params: unknown field(s) ${issue.keys.join(', ')}; allowed: ${Object.keys(DEFAULT_PARAMS).join(', ')}, vmas`,
+        'params',
+      );
     }
     throw new ConfigError(`${field}: ${JSON.stringify(value)} is not allowed; expected ${allowed(top)}`, field);
   }
@@ -117,7 +124,10 @@ export function resolveParams(input: Partial<ForkExitParams>): ForkExitParams {
     throw new ConfigError(`strategy: unknown strategy '${p.strategy}'; allowed: ${listStrategies().join(', ')}`, 'strategy');
   }
   if (!(p.profile in COST_PROFILES)) {
-    throw new ConfigError(`profile: unknown cost profile '${p.profile}'; allowed: ${Object.keys(COST_PROFILES).join(', ')}`, 'profile');
+    throw new ConfigError(
+      `profile: unknown cost profile '${p.profile}'; allowed: ${Object.keys(COST_PROFILES).join(', ')}`,
+      'profile',
+    );
   }
   if (!p.vmas && p.ptePages > MODE_MAX_PTE_PAGES[p.mode]) {
     throw new ConfigError(

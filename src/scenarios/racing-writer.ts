@@ -54,9 +54,10 @@ export class RacingWriter implements Program {
         if (this.run.pinnerDone) return this.finish();
         const mm = ctx.mm;
         const k = this.rng.int(0, mm.presentPtes - 1);
+        // 0 <= k < presentPtes, so `page` is a PTE page's index, in range of the three per-PTE-page arrays.
         const page = mm.ptePageOfPte(k);
-        this.index = k - (mm.pteCumulative[page] - mm.ptePresent[page]);
-        this.frame = mm.pteFrames[page];
+        this.index = k - ((mm.pteCumulative[page] as number) - (mm.ptePresent[page] as number));
+        this.frame = mm.pteFrames[page] as number;
         this.ptl = ctx.ptl(this.frame);
         this.value++;
         this.stores = 0;

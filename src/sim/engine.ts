@@ -75,7 +75,8 @@ export class Engine {
    */
   continueAfter(costNs: number): boolean {
     const t = this.now + costNs;
-    if (this.heapSize > 0 && this.heapTime[0] <= t) return false;
+    // heapTime[0] is the earliest queued time when heapSize > 0 (heapTime never has length 0).
+    if (this.heapSize > 0 && (this.heapTime[0] as number) <= t) return false;
     // Back to the run loop when the watch is due, so a process that would run on for ever is still checked.
     if (this.events >= this.nextCheck) return false;
     this.now = t;
@@ -98,6 +99,7 @@ export class Engine {
       }
       const id = this.pop();
       const p = this.procs[id];
+      if (p === undefined) throw new ModelError(`the event queue holds process ${id}, which was never added`);
       this.state[id] = 3;
       this.events++;
       const r = p.step(this);
@@ -115,8 +117,10 @@ export class Engine {
 
   private runSingle(): boolean {
     const p = this.procs[0];
+    if (p === undefined) throw new ModelError('runSingle with no process');
     if (this.state[0] === 2) return true;
-    this.now = this.heapTime[0];
+    // The one process was queued by `add` (or by a pause below) at heapTime[0].
+    this.now = this.heapTime[0] as number;
     this.heapSize = 0;
     const watch = this.watch;
     this.nextCheck = watch === null ? Number.POSITIVE_INFINITY : this.events + watch.every;
@@ -140,24 +144,27 @@ export class Engine {
         return true;
       } else if (this.state[0] === 3) throw new ModelError('the only process blocked: nothing can wake it');
       else {
-        // woken from within its own step (cannot happen with one process, kept for safety)
-        this.now = this.heapTime[0];
+        // woken from within its own step (cannot happen with one process, kept for safety): `wake` queued it at
+        // heapTime[0].
+        this.now = this.heapTime[0] as number;
         this.heapSize = 0;
       }
     }
   }
 
+  // The heap's three arrays have one length (grow keeps it so) and every index read below is below heapSize, which
+  // push keeps at most that length: each `as number` on a heap read is in range by construction.
   private push(t: number, id: number): void {
     if (this.heapSize === this.heapTime.length) this.grow();
     const s = this.seq++;
     let i = this.heapSize++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const pt = this.heapTime[parent];
-      if (pt < t || (pt === t && this.heapSeq[parent] < s)) break;
+      const pt = this.heapTime[parent] as number;
+      if (pt < t || (pt === t && (this.heapSeq[parent] as number) < s)) break;
       this.heapTime[i] = pt;
-      this.heapSeq[i] = this.heapSeq[parent];
-      this.heapId[i] = this.heapId[parent];
+      this.heapSeq[i] = this.heapSeq[parent] as number;
+      this.heapId[i] = this.heapId[parent] as number;
       i = parent;
     }
     this.heapTime[i] = t;
@@ -165,22 +172,36 @@ export class Engine {
     this.heapId[i] = id;
   }
 
+  /** Remove the earliest entry; called only when heapSize > 0. */
   private pop(): number {
-    const id = this.heapId[0];
-    this.now = this.heapTime[0];
+    const heapTime = this.heapTime;
+    const heapSeq = this.heapSeq;
+    const heapId = this.heapId;
+    const id = heapId[0] as number;
+    this.now = heapTime[0] as number;
     const n = --this.heapSize;
-    const t = this.heapTime[n];
-    const s = this.heapSeq[n];
-    const lastId = this.heapId[n];
+    const t = heapTime[n] as number;
+    const s = heapSeq[n] as number;
+    const lastId = heapId[n] as number;
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
-      if (c + 1 < n && (this.heapTime[c + 1] < this.heapTime[c] || (this.heapTime[c + 1] === this.heapTime[c] && this.heapSeq[c + 1] < this.heapSeq[c]))) c++;
-      if (t < this.heapTime[c] || (t === this.heapTime[c] && s < this.heapSeq[c])) break;
-      this.heapTime[i] = this.heapTime[c];
-      this.heapSeq[i] = this.heapSeq[c];
-      this.heapId[i] = this.heapId[c];
+      let ct = heapTime[c] as number;
+      let cs = heapSeq[c] as number;
+      if (c + 1 < n) {
+        const rt = heapTime[c + 1] as number;
+        const rs = heapSeq[c + 1] as number;
+        if (rt < ct || (rt === ct && rs < cs)) {
+          c++;
+          ct = rt;
+          cs = rs;
+        }
+      }
+      if (t < ct || (t === ct && s < cs)) break;
+      heapTime[i] = ct;
+      heapSeq[i] = cs;
+      heapId[i] = heapId[c] as number;
       i = c;
     }
     this.heapTime[i] = t;

@@ -20,7 +20,10 @@ function fnv1a(s: string): number {
 export class RngStream {
   private readonly g: Generator;
 
-  constructor(seed: number, readonly name: string) {
+  constructor(
+    seed: number,
+    readonly name: string,
+  ) {
     this.g = xoroshiro128plus((Math.imul(seed | 0, 0x9e3779b1) ^ fnv1a(name)) | 0);
   }
 

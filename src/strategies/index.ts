@@ -1,3 +1,18 @@
 export type * from './types.js';
-export { registerStrategy, getStrategy, listStrategies, allStrategies, loadStrategyModule, BUILTIN_STRATEGIES, claimsRaceFree } from './registry.js';
-export { remapFlags, batchedPinWithoutL1Pins, batchedUnpinWithoutL1Unpins, batchedPinTopLevel, batchedUnpinTopLevel, separateKernelPmd } from './walk.js';
+export {
+  registerStrategy,
+  getStrategy,
+  listStrategies,
+  allStrategies,
+  loadStrategyModule,
+  BUILTIN_STRATEGIES,
+  claimsRaceFree,
+} from './registry.js';
+export {
+  remapFlags,
+  batchedPinWithoutL1Pins,
+  batchedUnpinWithoutL1Unpins,
+  batchedPinTopLevel,
+  batchedUnpinTopLevel,
+  separateKernelPmd,
+} from './walk.js';

@@ -9,7 +9,8 @@ import { batchedPinWithoutL1Pins, batchedUnpinWithoutL1Unpins } from './walk.js'
  */
 export const mmLock: Strategy = {
   name: 'mm-lock',
-  description: 'the shipped pre-patch kernel, split PTE locks off: PTE writers serialise on mm->page_table_lock, held by the pinner throughout',
+  description:
+    'the shipped pre-patch kernel, split PTE locks off: PTE writers serialise on mm->page_table_lock, held by the pinner throughout',
   splitPtlocks: false,
   *pin(ctx) {
     batchedPinWithoutL1Pins(ctx);

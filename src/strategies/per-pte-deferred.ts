@@ -21,9 +21,9 @@ export const perPteDeferred: Strategy = {
   *pin(ctx) {
     const { walkFrames, walkLevels } = ctx.mm;
     for (let i = 0; i < walkFrames.length; i++) {
-      const frame = walkFrames[i];
+      const frame = walkFrames[i] as number; // i < walkFrames.length
       if (ctx.testSetPinned(frame)) continue;
-      const level = walkLevels[i];
+      const level = walkLevels[i] as number; // walkLevels is as long as walkFrames
       ctx.mcUpdateVaMapping(frame, false, remapFlags(level));
       if (level === PT_PTE && ctx.splitPtlocks) {
         const ptl = ctx.ptl(frame);
@@ -39,9 +39,9 @@ export const perPteDeferred: Strategy = {
     const { walkFrames, walkLevels } = ctx.mm;
     batchedUnpinTopLevel(ctx);
     for (let i = 0; i < walkFrames.length; i++) {
-      const frame = walkFrames[i];
+      const frame = walkFrames[i] as number; // i < walkFrames.length
       if (!ctx.testClearPinned(frame)) continue;
-      const level = walkLevels[i];
+      const level = walkLevels[i] as number; // walkLevels is as long as walkFrames
       const locked = level === PT_PTE && ctx.splitPtlocks;
       if (locked) {
         yield ctx.lock(ctx.ptl(frame), { nest: true });

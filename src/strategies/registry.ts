@@ -12,7 +12,14 @@ import { wholeLock } from './whole-lock.js';
 const registry = new Map<string, Strategy>();
 
 /** The built-in strategies (docs/strategies.md). */
-export const BUILTIN_STRATEGIES: readonly Strategy[] = [unlocked, mmLock, wholeLock, perPteDeferred, unbatched, perPteEarlyUnlock];
+export const BUILTIN_STRATEGIES: readonly Strategy[] = [
+  unlocked,
+  mmLock,
+  wholeLock,
+  perPteDeferred,
+  unbatched,
+  perPteEarlyUnlock,
+];
 
 /** Whether a strategy claims to be race-free (its `raceFree`, default true). */
 export function claimsRaceFree(strategy: Strategy): boolean {
@@ -22,10 +29,16 @@ export function claimsRaceFree(strategy: Strategy): boolean {
 /** Add a strategy under its name. A name already taken is an error unless `replace`. */
 export function registerStrategy(strategy: Strategy, options: { replace?: boolean } = {}): void {
   if (!strategy || typeof strategy.name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(strategy.name)) {
-    throw new ConfigError(`strategy.name: expected a lower-case name of letters, digits, '.', '_' or '-', got ${JSON.stringify(strategy?.name)}`, 'strategy.name');
+    throw new ConfigError(
+      `strategy.name: expected a lower-case name of letters, digits, '.', '_' or '-', got ${JSON.stringify(strategy?.name)}`,
+      'strategy.name',
+    );
   }
   if (strategy.raceFree !== undefined && typeof strategy.raceFree !== 'boolean') {
-    throw new ConfigError(`strategy ${strategy.name}: raceFree must be true or false, got ${JSON.stringify(strategy.raceFree)}`, 'strategy.raceFree');
+    throw new ConfigError(
+      `strategy ${strategy.name}: raceFree must be true or false, got ${JSON.stringify(strategy.raceFree)}`,
+      'strategy.raceFree',
+    );
   }
   if (typeof strategy.pin !== 'function' || typeof strategy.unpin !== 'function') {
     throw new ConfigError(`strategy ${strategy.name}: expected generator functions pin(ctx) and unpin(ctx)`, 'strategy');

@@ -14,9 +14,9 @@ export const unbatched: Strategy = {
   *pin(ctx) {
     const { walkFrames, walkLevels, mode, pgd, userPgd } = ctx.mm;
     for (let i = 0; i < walkFrames.length; i++) {
-      const frame = walkFrames[i];
+      const frame = walkFrames[i] as number; // i < walkFrames.length
       if (ctx.testSetPinned(frame)) continue;
-      const level = walkLevels[i];
+      const level = walkLevels[i] as number; // walkLevels is as long as walkFrames
       if (level === PT_PTE) {
         const ptl = ctx.ptl(frame);
         yield ctx.lock(ptl, { nest: true });
@@ -43,9 +43,9 @@ export const unbatched: Strategy = {
     const kernelPmd = separateKernelPmd(ctx.mm);
     if (kernelPmd >= 0 && ctx.testClearPinned(kernelPmd)) yield ctx.hypercallUpdateVaMapping(kernelPmd, true, UVMF_NONE);
     for (let i = 0; i < walkFrames.length; i++) {
-      const frame = walkFrames[i];
+      const frame = walkFrames[i] as number; // i < walkFrames.length
       if (!ctx.testClearPinned(frame)) continue;
-      const level = walkLevels[i];
+      const level = walkLevels[i] as number; // walkLevels is as long as walkFrames
       if (level === PT_PTE) {
         const ptl = ctx.ptl(frame);
         yield ctx.lock(ptl, { nest: true });

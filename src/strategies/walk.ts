@@ -26,9 +26,9 @@ export function remapFlags(level: number): number {
 export function batchedPinWithoutL1Pins(ctx: PinContext): void {
   const { walkFrames, walkLevels } = ctx.mm;
   for (let i = 0; i < walkFrames.length; i++) {
-    const frame = walkFrames[i];
+    const frame = walkFrames[i] as number; // i < walkFrames.length
     if (ctx.testSetPinned(frame)) continue;
-    ctx.mcUpdateVaMapping(frame, false, remapFlags(walkLevels[i]));
+    ctx.mcUpdateVaMapping(frame, false, remapFlags(walkLevels[i] as number)); // walkLevels is as long as walkFrames
   }
   batchedPinTopLevel(ctx);
 }
@@ -72,8 +72,8 @@ export function batchedUnpinWithoutL1Unpins(ctx: PinContext): void {
   const { walkFrames, walkLevels } = ctx.mm;
   batchedUnpinTopLevel(ctx);
   for (let i = 0; i < walkFrames.length; i++) {
-    const frame = walkFrames[i];
+    const frame = walkFrames[i] as number; // i < walkFrames.length
     if (!ctx.testClearPinned(frame)) continue;
-    ctx.mcUpdateVaMapping(frame, true, remapFlags(walkLevels[i]));
+    ctx.mcUpdateVaMapping(frame, true, remapFlags(walkLevels[i] as number)); // walkLevels is as long as walkFrames
   }
 }

@@ -6,14 +6,14 @@ import { batchedPinWithoutL1Pins, batchedUnpinWithoutL1Unpins } from './walk.js'
 function* lockAllPtes(ctx: PinContext): Program {
   const { walkFrames, walkLevels } = ctx.mm;
   for (let i = 0; i < walkFrames.length; i++) {
-    if (walkLevels[i] === PT_PTE) yield ctx.lock(ctx.ptl(walkFrames[i]), { nest: true });
+    if (walkLevels[i] === PT_PTE) yield ctx.lock(ctx.ptl(walkFrames[i] as number), { nest: true }); // i < walkFrames.length
   }
 }
 
 function* unlockAllPtes(ctx: PinContext): Program {
   const { walkFrames, walkLevels } = ctx.mm;
   for (let i = 0; i < walkFrames.length; i++) {
-    if (walkLevels[i] === PT_PTE) yield ctx.unlock(ctx.ptl(walkFrames[i]));
+    if (walkLevels[i] === PT_PTE) yield ctx.unlock(ctx.ptl(walkFrames[i] as number)); // i < walkFrames.length
   }
 }
 

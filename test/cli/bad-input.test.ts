@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli, tempDir } from '../support/cli.js';
+import { defined } from '../../src/shared/defined.js';
 
 /** One bad command line: what to pass, and what the one-line message must contain. */
 interface BadInput {
@@ -53,8 +54,8 @@ describe('bad input to run', { concurrency: 2 }, () => {
       assert.equal(stdout, '');
       const lines = stderr.trimEnd().split('\n');
       assert.equal(lines.length, 1, stderr);
-      assert.match(lines[0], /^pinbench: error: /);
-      for (const fragment of says) assert.match(lines[0], fragment);
+      assert.match(defined(lines[0]), /^pinbench: error: /);
+      for (const fragment of says) assert.match(defined(lines[0]), fragment);
       assert.equal(existsSync(out), false, 'nothing written');
     });
   }

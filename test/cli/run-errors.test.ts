@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { validateResultSet } from '../../src/results/write.js';
 import { FAST, FIXTURES, readResults, runCli, tempDir } from '../support/cli.js';
+import { defined } from '../../src/shared/defined.js';
 
 for (const workers of ['0', '2']) {
   test(`a throwing run becomes an error entry, the others complete, and the command exits 1 (--workers ${workers})`, async () => {
@@ -32,7 +33,7 @@ for (const workers of ['0', '2']) {
         'throwing 4level ptePages=32 vcpus=1 seed=1: error',
       ],
     );
-    const failed = set.runs[2];
+    const failed = defined(set.runs[2]);
     assert.ok(failed.status === 'error');
     assert.match(failed.error, /fixture strategy refuses to pin/);
     assert.match(

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { validateResultSet } from '../../src/results/write.js';
 import { FAST, readResults, runCli, tempDir } from '../support/cli.js';
+import { defined } from '../../src/shared/defined.js';
 
 const MATRIX = [
   '--strategy',
@@ -42,7 +43,7 @@ test('an ad-hoc matrix expands to the cartesian product, in spec order', async (
     'unlocked/48/1/7',
   ]);
   assert.ok(set.runs.every((r) => r.status === 'ok'));
-  assert.equal(set.runs[0].id, 'unlocked 4level ptePages=16 vcpus=1 iterations=2 seed=7');
+  assert.equal(defined(set.runs[0]).id, 'unlocked 4level ptePages=16 vcpus=1 iterations=2 seed=7');
 });
 
 test('the written results.json validates against schema/results.v1.json and leaves no temporary file', async () => {
@@ -76,7 +77,7 @@ test('a run records tool, environment, profiles and wall-clock figures', async (
   assert.equal(set.tool.name, 'pinbench');
   assert.equal(set.environment.node, process.version);
   assert.deepEqual(Object.keys(set.profiles), ['xeon-2007']);
-  const run = set.runs[0];
+  const run = defined(set.runs[0]);
   assert.ok(run.status === 'ok' && run.kind === 'scenario');
   assert.ok(run.wall.durationMs > 0);
   assert.ok((run.wall.eventsPerSec ?? 0) > 0);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../support/cli.js';
 import { clone, resultSet, slower, tempDir, writeFixture } from './fixtures.js';
+import { defined } from '../../src/shared/defined.js';
 
 // Through the CLI's own main(argv), in-process: the parser, the handler, and the exit codes of errors.ts.
 
@@ -24,7 +25,7 @@ test('pinbench compare exits 0 on identical files', async () => {
 
 test('pinbench compare exits 3 on a changed exact metric and writes Markdown and HTML', async () => {
   const changed = clone(resultSet());
-  const run = changed.runs[2];
+  const run = defined(changed.runs[2]);
   if (run.status !== 'ok' || run.kind !== 'scenario') throw new Error('fixture');
   run.metrics.preempt.maxDepth = 3;
   const { dir, baseline, current } = files(changed);

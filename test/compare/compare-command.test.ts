@@ -6,6 +6,7 @@ import type { CompareArgs } from '../../src/cli/commands/compare/args.js';
 import { runCompare } from '../../src/cli/commands/compare/handler.js';
 import { ConfigError } from '../../src/shared/errors.js';
 import { clone, MACHINE_B, resultSet, slower, tempDir, writeFixture } from './fixtures.js';
+import { defined } from '../../src/shared/defined.js';
 
 // runCompare is the command's implementation: these tests drive it with files, as the CLI does.
 
@@ -41,7 +42,7 @@ async function compareFiles(baseline: unknown, current: unknown, extra: Partial<
 
 function changedExact() {
   const current = clone(resultSet());
-  const run = current.runs[0];
+  const run = defined(current.runs[0]);
   if (run.status !== 'ok' || run.kind !== 'scenario') throw new Error('fixture');
   run.metrics.locks.ptl.acquisitions += 8;
   return current;

@@ -5,6 +5,7 @@ import { comparisonOutcome } from '../../src/compare/outcome.js';
 import type { NoisyVerdict } from '../../src/compare/types.js';
 import type { ResultSet } from '../../src/results/types.js';
 import { clone, MACHINE_B, resultSet, slower } from './fixtures.js';
+import { defined } from '../../src/shared/defined.js';
 
 function compare(baseline: ResultSet, current: ResultSet, options = {}) {
   return compareResultSets({ source: 'base.json', resultSet: baseline }, { source: 'current.json', resultSet: current }, options);
@@ -28,11 +29,11 @@ test('identical result sets have no change and no regression', () => {
 
 test('one changed exact metric is a change shown old -> new, and the outcome is exact-change', () => {
   const current = clone(resultSet());
-  const run = current.runs[1];
+  const run = defined(current.runs[1]);
   if (run.status !== 'ok' || run.kind !== 'scenario') throw new Error('fixture');
   run.metrics.hypercalls.traps += 1;
   const comparison = compare(resultSet(), current);
-  assert.deepEqual(comparison.runs[1].exactChanges, [{ metric: 'hypercalls.traps', baseline: 9, current: 10 }]);
+  assert.deepEqual(defined(comparison.runs[1]).exactChanges, [{ metric: 'hypercalls.traps', baseline: 9, current: 10 }]);
   assert.equal(comparison.summary.exactChanges, 1);
   assert.equal(comparisonOutcome(comparison), 'exact-change');
   assert.equal(comparisonOutcome(comparison, { acceptExactChanges: true }), 'ok');
@@ -40,7 +41,7 @@ test('one changed exact metric is a change shown old -> new, and the outcome is 
 
 test('a change in the last digit of a float is still a change', () => {
   const current = clone(resultSet());
-  const run = current.runs[0];
+  const run = defined(current.runs[0]);
   if (run.status !== 'ok' || run.kind !== 'scenario') throw new Error('fixture');
   run.metrics.throughput.pinsPerSec = 12345.678 * (1 + Number.EPSILON);
   assert.notEqual(run.metrics.throughput.pinsPerSec, 12345.678, 'one unit in the last place');
@@ -50,19 +51,19 @@ test('a change in the last digit of a float is still a change', () => {
 test('a run that now fails is an exact change of its status', () => {
   const current = clone(resultSet());
   current.runs[0] = {
-    id: current.runs[0].id,
+    id: defined(current.runs[0]).id,
     kind: 'scenario',
-    params: current.runs[0].params as Record<string, unknown>,
+    params: defined(current.runs[0]).params as Record<string, unknown>,
     status: 'error',
     error: 'ModelError: boom',
   };
-  const changes = compare(resultSet(), current).runs[0].exactChanges;
+  const changes = defined(compare(resultSet(), current).runs[0]).exactChanges;
   assert.deepEqual(changes[0], { metric: 'status', baseline: 'ok', current: 'error: ModelError: boom' });
 });
 
 test('a 20% slowdown with 1% noise is a regression', () => {
   const comparison = compare(resultSet(), slower(resultSet(), 1.2));
-  const raw = comparison.runs[0].noisy.find((v) => v.metric === 'wall.samplesMs');
+  const raw = defined(comparison.runs[0]).noisy.find((v) => v.metric === 'wall.samplesMs');
   assert.equal(raw?.state, 'regressed');
   if (raw?.state !== 'regressed') return;
   assert.ok(Math.abs(raw.ratio - 1.2) < 1e-12);
@@ -80,7 +81,7 @@ test('a 20% speed-up with 1% noise is an improvement', () => {
 
 test('a 2% slowdown is within noise even when the test finds it significant', () => {
   const comparison = compare(resultSet(), slower(resultSet(), 1.02));
-  const raw = comparison.runs[0].noisy.find((v) => v.metric === 'wall.samplesMs');
+  const raw = defined(comparison.runs[0]).noisy.find((v) => v.metric === 'wall.samplesMs');
   assert.equal(raw?.state, 'within-noise');
   assert.equal(comparisonOutcome(comparison), 'ok');
 });
@@ -133,7 +134,8 @@ test('runs without raw samples are not judged and say why', () => {
   const current = clone(resultSet());
   for (const run of current.runs) if (run.status === 'ok') delete run.wall.samplesMs;
   const comparison = compare(resultSet(), current);
-  const verdict = comparison.runs[0].noisy[0];
+  const [verdict] = defined(comparison.runs[0]).noisy;
+  assert.ok(verdict, 'one noisy verdict');
   assert.equal(verdict.state, 'no-samples');
   if (verdict.state === 'no-samples') assert.match(verdict.reason, /current/);
 });
@@ -149,7 +151,7 @@ test('missing and new runs are exact changes unless accepted', () => {
 
 test('an exact change wins over a regression', () => {
   const current = slower(resultSet(), 1.2);
-  const run = current.runs[0];
+  const run = defined(current.runs[0]);
   if (run.status !== 'ok' || run.kind !== 'scenario') throw new Error('fixture');
   run.metrics.virtualNs += 1;
   const comparison = compare(resultSet(), current);
@@ -168,10 +170,10 @@ test('options out of range are refused with the option named', () => {
 
 test('changed details of the first faults are exact changes, field by field', () => {
   const current = clone(resultSet());
-  const run = current.runs[0];
+  const run = defined(current.runs[0]);
   if (run.status !== 'ok' || run.kind !== 'scenario') throw new Error('fixture');
   run.metrics.faults.details.push({ vcpu: 1, frame: 4242, atNs: 1500, pinner: 'pin #0' });
-  const changes = compare(resultSet(), current).runs[0].exactChanges;
+  const changes = defined(compare(resultSet(), current).runs[0]).exactChanges;
   assert.deepEqual(changes, [
     { metric: 'faults.details.0.vcpu', baseline: undefined, current: 1 },
     { metric: 'faults.details.0.frame', baseline: undefined, current: 4242 },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pairRuns, runKey } from '../../src/compare/pair-runs.js';
 import { scenarioRun } from './fixtures.js';
+import { defined } from '../../src/shared/defined.js';
 
 test('runs pair by parameters whatever their order and id', () => {
   const a = [scenarioRun('unlocked', 64), scenarioRun('whole-lock', 64)];
@@ -36,7 +37,7 @@ test('repeated runs with equal parameters pair in order and the surplus is missi
   const first = { ...scenarioRun('unlocked', 64), id: 'first' };
   const second = { ...scenarioRun('unlocked', 64), id: 'second' };
   const pairing = pairRuns([first, second], [scenarioRun('unlocked', 64)]);
-  assert.equal(pairing.pairs[0].baseline.id, 'first');
+  assert.equal(defined(pairing.pairs[0]).baseline.id, 'first');
   assert.deepEqual(
     pairing.missing.map((r) => r.id),
     ['second'],

@@ -5,10 +5,11 @@ import { comparisonOutcome } from '../../src/compare/outcome.js';
 import { renderComparisonMarkdown } from '../../src/compare/render-markdown.js';
 import { renderComparisonText } from '../../src/compare/render-text.js';
 import { clone, MACHINE_B, resultSet, slower } from './fixtures.js';
+import { defined } from '../../src/shared/defined.js';
 
 function changedTraps() {
   const current = clone(resultSet());
-  const run = current.runs[1];
+  const run = defined(current.runs[1]);
   if (run.status !== 'ok' || run.kind !== 'scenario') throw new Error('fixture');
   run.metrics.hypercalls.traps += 1;
   const comparison = compareResultSets(
@@ -48,12 +49,12 @@ test('the text names the machines and marks raw times not comparable', () => {
 test('regressions are listed first and rows beyond the cap are counted', () => {
   const base = resultSet();
   const current = clone(base);
-  const run = current.runs[2];
+  const run = defined(current.runs[2]);
   if (run.status !== 'ok') throw new Error('fixture');
   run.wall.samplesMs = run.wall.samplesMs?.map((v) => v * 1.3);
   const comparison = compareResultSets({ source: 'a', resultSet: base }, { source: 'b', resultSet: current });
   const text = renderComparisonText(comparison, comparisonOutcome(comparison), { maxRows: 2 });
   const rows = text.split('\n').filter((line) => line.includes('wall.'));
-  assert.match(rows[0], /ptePages=256.*REGRESSED/);
+  assert.match(defined(rows[0]), /ptePages=256.*REGRESSED/);
   assert.match(text, /\.\.\. and 4 more row\(s\)/);
 });

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli, tempDir } from '../support/cli.js';
+import { defined } from '../../src/shared/defined.js';
 
 test('profile --tool cpuprofile writes one CPU profile per thread, workers included', async () => {
   const out = tempDir();
@@ -26,7 +27,7 @@ test('profile --tool cpuprofile writes one CPU profile per thread, workers inclu
   assert.equal(code, 0, stderr);
   const dirs = readdirSync(out).filter((name) => name.startsWith('cpuprofile-'));
   assert.equal(dirs.length, 1);
-  const profiles = readdirSync(join(out, dirs[0])).filter((name) => name.endsWith('.cpuprofile'));
+  const profiles = readdirSync(join(out, defined(dirs[0]))).filter((name) => name.endsWith('.cpuprofile'));
   assert.equal(profiles.length, 3, 'the main thread and two workers');
   assert.match(stdout, /^profile:\n( {2}.*\.cpuprofile\n){3}results: /);
 });

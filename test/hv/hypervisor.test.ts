@@ -14,6 +14,7 @@ import {
   type CostProfile,
 } from '../../src/hv/index.js';
 import { Mm, PAGING_MODES, PT_PTE, type PagingMode } from '../../src/mmu/index.js';
+import { defined } from '../../src/shared/defined.js';
 
 /** A profile where the costs are far apart, so a total tells which operations it counts. */
 const UNIT: CostProfile = {
@@ -29,14 +30,18 @@ const UNIT: CostProfile = {
 const E = 512;
 
 /** A dense mm of n PTE pages with every frame remapped RO (as the pin walk leaves it). */
-function roMm(n: number, mode: PagingMode = '4level', options: { vcpus?: number; costs?: CostProfile } = {}): { mm: Mm; hv: Hypervisor } {
+function roMm(
+  n: number,
+  mode: PagingMode = '4level',
+  options: { vcpus?: number; costs?: CostProfile } = {},
+): { mm: Mm; hv: Hypervisor } {
   const mm = new Mm(mode, { kind: 'dense', ptePages: n });
   const hv = new Hypervisor(mm, options.costs ?? UNIT, { vcpus: options.vcpus });
   for (let f = 0; f < mm.frameCount; f++) assert.equal(hv.updateVaMapping(f, false, 0).state, 'ok');
   return { mm, hv };
 }
 
-const firstPte = (mm: Mm) => mm.walkFrames[mm.walkLevels.indexOf(PT_PTE)];
+const firstPte = (mm: Mm) => defined(mm.walkFrames[mm.walkLevels.indexOf(PT_PTE)], 'PTE page');
 
 describe('Hypervisor: pins', () => {
   it('refuses PIN_L1 while the frame is still mapped writable', () => {
@@ -91,7 +96,10 @@ describe('Hypervisor: pins', () => {
     // finds the vCPU's TLB older than the stamps of the RO remaps.
     const kernelRefs = PAGING_MODES['4level'].kernelRefs;
     assert.equal(XEN_GUEST_SLOTS.l4, E - 16);
-    assert.equal(r.costNs, UNIT.mmuextOpNs + UNIT.tlbFlushNs + (5 * E + XEN_GUEST_SLOTS.l4) * UNIT.validateEntryNs + kernelRefs * UNIT.typeRefNs);
+    assert.equal(
+      r.costNs,
+      UNIT.mmuextOpNs + UNIT.tlbFlushNs + (5 * E + XEN_GUEST_SLOTS.l4) * UNIT.validateEntryNs + kernelRefs * UNIT.typeRefNs,
+    );
     for (const f of mm.pteFrames) assert.equal(hv.isValidatedL1(f), true);
   });
 
@@ -100,13 +108,16 @@ describe('Hypervisor: pins', () => {
     for (const f of mm.pteFrames) hv.mmuextOp(MMUEXT_PIN_L1_TABLE, f);
     const r = hv.mmuextOp(MMUEXT_PIN_L4_TABLE, mm.pgd);
     const kernelRefs = PAGING_MODES['4level'].kernelRefs;
-    assert.equal(r.costNs, UNIT.mmuextOpNs + (2 * E + XEN_GUEST_SLOTS.l4) * UNIT.validateEntryNs + (3 + kernelRefs) * UNIT.typeRefNs);
+    assert.equal(
+      r.costNs,
+      UNIT.mmuextOpNs + (2 * E + XEN_GUEST_SLOTS.l4) * UNIT.validateEntryNs + (3 + kernelRefs) * UNIT.typeRefNs,
+    );
     for (const f of mm.pteFrames) assert.equal(hv.typeCount[f], 2);
   });
 
   it('PIN_L4 fails while a lower table is writable and keeps no reference', () => {
     const { mm, hv } = roMm(3);
-    hv.updateVaMapping(mm.pteFrames[2], true, 0);
+    hv.updateVaMapping(defined(mm.pteFrames[2]), true, 0);
     const r = hv.mmuextOp(MMUEXT_PIN_L4_TABLE, mm.pgd);
     assert.ok(r.state === 'error' && /writable/.test(r.reason));
     for (let f = 0; f < mm.frameCount; f++) assert.equal(hv.typeCount[f], 0, `frame ${f}`);
@@ -127,14 +138,14 @@ describe('Hypervisor: pins', () => {
     hv.mmuextOp(MMUEXT_PIN_L4_TABLE, mm.pgd);
     hv.mmuextOp(MMUEXT_UNPIN_TABLE, mm.pgd);
     for (const f of mm.pteFrames) assert.equal(hv.typeCount[f], 1);
-    assert.equal(hv.updateVaMapping(mm.pteFrames[0], true, 0).state, 'error');
-    hv.mmuextOp(MMUEXT_UNPIN_TABLE, mm.pteFrames[0]);
-    assert.equal(hv.updateVaMapping(mm.pteFrames[0], true, 0).state, 'ok');
+    assert.equal(hv.updateVaMapping(defined(mm.pteFrames[0]), true, 0).state, 'error');
+    hv.mmuextOp(MMUEXT_UNPIN_TABLE, defined(mm.pteFrames[0]));
+    assert.equal(hv.updateVaMapping(defined(mm.pteFrames[0]), true, 0).state, 'ok');
   });
 
   it('the user pgd references the same PUDs: both top-level unpins are needed before they devalidate', () => {
     const { mm, hv } = roMm(3);
-    const pud = mm.walkFrames[0];
+    const pud = defined(mm.walkFrames[0]);
     hv.mmuextOp(MMUEXT_PIN_L4_TABLE, mm.pgd);
     hv.mmuextOp(MMUEXT_PIN_L4_TABLE, mm.userPgd);
     assert.equal(hv.typeCount[pud], 2);
@@ -156,7 +167,10 @@ describe('Hypervisor: slots validated and the kernel half of the top level', () 
     assert.equal(XEN_GUEST_SLOTS.paeXenL2, (0xf5800000 - 0xc0000000) / (2 * 2 ** 20));
     const checked = XEN_VERSIONS['3.1'].paeL3Slots + 3 * E + XEN_GUEST_SLOTS.paeXenL2 + E;
     assert.equal(XEN_VERSIONS['3.1'].paeL3Slots, 4);
-    assert.equal(r.costNs, UNIT.mmuextOpNs + UNIT.tlbFlushNs + checked * UNIT.validateEntryNs + PAGING_MODES.pae.kernelRefs * UNIT.typeRefNs);
+    assert.equal(
+      r.costNs,
+      UNIT.mmuextOpNs + UNIT.tlbFlushNs + checked * UNIT.validateEntryNs + PAGING_MODES.pae.kernelRefs * UNIT.typeRefNs,
+    );
   });
 
   it("pae under today's Xen checks all 512 pgd slots (compat mode clears the 508 above the fourth)", () => {
@@ -171,21 +185,32 @@ describe('Hypervisor: slots validated and the kernel half of the top level', () 
     const { mm, hv } = roMm(2, '2level');
     const r = hv.mmuextOp(MMUEXT_PIN_L2_TABLE, mm.pgd);
     assert.equal(XEN_GUEST_SLOTS.pgd2level, 0xfc000000 / (4 * 2 ** 20));
-    assert.equal(r.costNs, UNIT.mmuextOpNs + UNIT.tlbFlushNs + (2 * 1024 + XEN_GUEST_SLOTS.pgd2level) * UNIT.validateEntryNs + PAGING_MODES['2level'].kernelRefs * UNIT.typeRefNs);
+    assert.equal(
+      r.costNs,
+      UNIT.mmuextOpNs +
+        UNIT.tlbFlushNs +
+        (2 * 1024 + XEN_GUEST_SLOTS.pgd2level) * UNIT.validateEntryNs +
+        PAGING_MODES['2level'].kernelRefs * UNIT.typeRefNs,
+    );
   });
 
   it('the kernel half is released too: UNPIN drops the kernel references (not the last ones)', () => {
     const { mm, hv } = roMm(1, '2level');
     hv.mmuextOp(MMUEXT_PIN_L2_TABLE, mm.pgd);
     const r = hv.mmuextOp(MMUEXT_UNPIN_TABLE, mm.pgd);
-    assert.equal(r.costNs, UNIT.mmuextOpNs + (1024 + XEN_GUEST_SLOTS.pgd2level) * UNIT.validateEntryNs + PAGING_MODES['2level'].kernelRefs * UNIT.typeRefNs);
+    assert.equal(
+      r.costNs,
+      UNIT.mmuextOpNs +
+        (1024 + XEN_GUEST_SLOTS.pgd2level) * UNIT.validateEntryNs +
+        PAGING_MODES['2level'].kernelRefs * UNIT.typeRefNs,
+    );
   });
 });
 
 describe('Hypervisor: type-change TLB flushes', () => {
   it('an RO remap then PIN_L1 on 4 vCPUs flushes once: locally and by IPI on the 3 others, who pay their own flush', () => {
     const { mm, hv } = roMm(1, '4level', { vcpus: 4 });
-    const r = hv.mmuextOp(MMUEXT_PIN_L1_TABLE, mm.pteFrames[0]);
+    const r = hv.mmuextOp(MMUEXT_PIN_L1_TABLE, defined(mm.pteFrames[0]));
     assert.equal(r.costNs, UNIT.mmuextOpNs + UNIT.tlbFlushNs + 3 * UNIT.flushIpiNs + E * UNIT.validateEntryNs);
     assert.deepEqual([hv.stats.typeChangeFlushes, hv.stats.flushIpis], [1, 3]);
     assert.deepEqual([...hv.stolenNs], [0, UNIT.tlbFlushNs, UNIT.tlbFlushNs, UNIT.tlbFlushNs]);
@@ -212,14 +237,14 @@ describe('Hypervisor: type-change TLB flushes', () => {
     const r1 = hv.updateVaMapping(mm.pgd, false, UVMF_TLB_FLUSH);
     assert.equal(r1.costNs, UNIT.remapNs + UNIT.tlbFlushNs);
     assert.equal(hv.stats.guestFlushes, 1);
-    const r = hv.mmuextOp(MMUEXT_PIN_L1_TABLE, mm.pteFrames[0]);
+    const r = hv.mmuextOp(MMUEXT_PIN_L1_TABLE, defined(mm.pteFrames[0]));
     assert.equal(r.costNs, UNIT.mmuextOpNs + 2 * UNIT.flushIpiNs + E * UNIT.validateEntryNs);
     assert.deepEqual([hv.stats.typeChangeFlushes, hv.stats.flushIpis], [1, 2]);
   });
 
   it('UNPIN then RW remap is a type change back to writable: it flushes too', () => {
     const { mm, hv } = roMm(1);
-    const f = mm.pteFrames[0];
+    const f = defined(mm.pteFrames[0]);
     hv.mmuextOp(MMUEXT_PIN_L1_TABLE, f);
     hv.mmuextOp(MMUEXT_UNPIN_TABLE, f);
     const r = hv.updateVaMapping(f, true, 0);
@@ -229,7 +254,7 @@ describe('Hypervisor: type-change TLB flushes', () => {
 
   it('a page whose count drops to 0 and comes back with the same type does not flush', () => {
     const { mm, hv } = roMm(1);
-    const f = mm.pteFrames[0];
+    const f = defined(mm.pteFrames[0]);
     hv.mmuextOp(MMUEXT_PIN_L1_TABLE, f);
     hv.mmuextOp(MMUEXT_UNPIN_TABLE, f);
     const r = hv.mmuextOp(MMUEXT_PIN_L1_TABLE, f);
@@ -242,20 +267,20 @@ describe('Hypervisor: guest PTE stores', () => {
   it('a store to an RW PTE page is direct', () => {
     const mm = new Mm('4level', { kind: 'dense', ptePages: 1 });
     const hv = new Hypervisor(mm, UNIT);
-    assert.equal(hv.guestStore(mm.pteFrames[0], 3, 7), 'direct');
-    assert.equal(mm.readPte(mm.pteFrames[0], 3), 7);
+    assert.equal(hv.guestStore(defined(mm.pteFrames[0]), 3, 7), 'direct');
+    assert.equal(mm.readPte(defined(mm.pteFrames[0]), 3), 7);
   });
 
   it('a store to an RO, validated L1 is emulated (ptwr)', () => {
     const { mm, hv } = roMm(1);
-    hv.mmuextOp(MMUEXT_PIN_L1_TABLE, mm.pteFrames[0]);
-    assert.equal(hv.guestStore(mm.pteFrames[0], 0, 1), 'emulated');
+    hv.mmuextOp(MMUEXT_PIN_L1_TABLE, defined(mm.pteFrames[0]));
+    assert.equal(hv.guestStore(defined(mm.pteFrames[0]), 0, 1), 'emulated');
     assert.equal(hv.stats.ptwrEmulations, 1);
   });
 
   it('a store to an RO page that is not validated is a write-protect fault', () => {
     const { mm, hv } = roMm(1);
-    assert.equal(hv.guestStore(mm.pteFrames[0], 0, 1), 'fault');
+    assert.equal(hv.guestStore(defined(mm.pteFrames[0]), 0, 1), 'fault');
     assert.equal(hv.stats.writeProtectFaults, 1);
     assert.equal(mm.materialisedPtePages, 0);
   });
@@ -263,7 +288,7 @@ describe('Hypervisor: guest PTE stores', () => {
   it('a vCPU whose TLB kept a writable entry stores through it after the RO remap, until a flush reaches it', () => {
     const mm = new Mm('4level', { kind: 'dense', ptePages: 1 });
     const hv = new Hypervisor(mm, UNIT, { vcpus: 2 });
-    const f = mm.pteFrames[0];
+    const f = defined(mm.pteFrames[0]);
     hv.current = 1;
     assert.equal(hv.guestStore(f, 0, 1), 'direct');
     hv.current = 0;
@@ -283,7 +308,7 @@ describe('Hypervisor: guest PTE stores', () => {
   it("another vCPU's guest flush does not clear a stale entry; its own flush does", () => {
     const mm = new Mm('4level', { kind: 'dense', ptePages: 1 });
     const hv = new Hypervisor(mm, UNIT, { vcpus: 2 });
-    const f = mm.pteFrames[0];
+    const f = defined(mm.pteFrames[0]);
     hv.current = 1;
     hv.guestStore(f, 0, 1);
     hv.current = 0;
@@ -298,7 +323,7 @@ describe('Hypervisor: guest PTE stores', () => {
     const mm = new Mm('4level', { kind: 'dense', ptePages: 1 });
     const clock = { now: 0 };
     const hv = new Hypervisor(mm, UNIT, { clock });
-    const f = mm.pteFrames[0];
+    const f = defined(mm.pteFrames[0]);
     hv.updateVaMapping(f, false, 0);
     hv.opStartNs = 0;
     const r = hv.mmuextOp(MMUEXT_PIN_L1_TABLE, f);
@@ -312,8 +337,8 @@ describe('Hypervisor: guest PTE stores', () => {
 
   it('mmu_update writes a PTE whatever the page state, never faulting', () => {
     const { mm, hv } = roMm(1);
-    assert.equal(hv.mmuUpdate(mm.pteFrames[0], 5, 9).state, 'ok');
-    assert.equal(mm.readPte(mm.pteFrames[0], 5), 9);
+    assert.equal(hv.mmuUpdate(defined(mm.pteFrames[0]), 5, 9).state, 'ok');
+    assert.equal(mm.readPte(defined(mm.pteFrames[0]), 5), 9);
     assert.equal(hv.mmuUpdate(mm.pgd, 0, 1).state, 'error');
   });
 });
@@ -321,8 +346,8 @@ describe('Hypervisor: guest PTE stores', () => {
 describe('Hypervisor: update_va_mapping', () => {
   it('refuses to map a frame with a pagetable type writable', () => {
     const { mm, hv } = roMm(1);
-    hv.mmuextOp(MMUEXT_PIN_L1_TABLE, mm.pteFrames[0]);
-    const r = hv.updateVaMapping(mm.pteFrames[0], true, 0);
+    hv.mmuextOp(MMUEXT_PIN_L1_TABLE, defined(mm.pteFrames[0]));
+    const r = hv.updateVaMapping(defined(mm.pteFrames[0]), true, 0);
     assert.ok(r.state === 'error' && /Bad type/.test(r.reason));
   });
 

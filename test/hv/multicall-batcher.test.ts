@@ -17,7 +17,13 @@ import { KERNEL_ERAS } from '../../src/mmu/kernel-era.js';
 /** The 2.6.24 batcher: u64-slot accounting with the strict `>` test, no coalescing, no singleton bypass. */
 function batcher2624(mcBatch = MC_BATCH_SLOTS, mcArgs = mcBatch * 16): MulticallBatcher {
   const era = KERNEL_ERAS['2.6.24'];
-  return new MulticallBatcher({ mcBatch, mcArgs, argAccounting: era.argAccounting, coalesce: era.coalesce, singletonBypass: era.singletonBypass });
+  return new MulticallBatcher({
+    mcBatch,
+    mcArgs,
+    argAccounting: era.argAccounting,
+    coalesce: era.coalesce,
+    singletonBypass: era.singletonBypass,
+  });
 }
 
 /** xen_extend_mmuext_op as Linux writes it: extend, else a new entry; returns the flush reason it hit, if any. */
@@ -142,7 +148,10 @@ describe('MulticallBatcher', () => {
       if (b.tryExtend(__HYPERVISOR_mmuext_op, MMUEXT_OP_BYTES_I386)) ops++;
       else {
         reason = b.entryFlushReason(MMUEXT_OP_BYTES_I386);
-        if (reason === null) (b.queueNewSubopEntry(__HYPERVISOR_mmuext_op, MMUEXT_OP_BYTES_I386), ops++);
+        if (reason === null) {
+          b.queueNewSubopEntry(__HYPERVISOR_mmuext_op, MMUEXT_OP_BYTES_I386);
+          ops++;
+        }
       }
       if (reason === null) b.setLastSubop(MMUEXT_PIN_L1_TABLE, ops);
     }
@@ -179,8 +188,14 @@ describe('MulticallBatcher', () => {
       const now = new MulticallBatcher({ mcBatch: 8, mcArgs: 64, coalesce: false });
       let oldOps = 0;
       let nowOps = 0;
-      while (old.entryFlushReason(MMU_UPDATE_BYTES) === null) (old.queueNewSubopEntry(__HYPERVISOR_mmu_update, MMU_UPDATE_BYTES), oldOps++);
-      while (now.entryFlushReason(MMU_UPDATE_BYTES) === null) (now.queueNewSubopEntry(__HYPERVISOR_mmu_update, MMU_UPDATE_BYTES), nowOps++);
+      while (old.entryFlushReason(MMU_UPDATE_BYTES) === null) {
+        old.queueNewSubopEntry(__HYPERVISOR_mmu_update, MMU_UPDATE_BYTES);
+        oldOps++;
+      }
+      while (now.entryFlushReason(MMU_UPDATE_BYTES) === null) {
+        now.queueNewSubopEntry(__HYPERVISOR_mmu_update, MMU_UPDATE_BYTES);
+        nowOps++;
+      }
       assert.equal(oldOps, 64 / 8 / (MMU_UPDATE_BYTES / 8));
       assert.equal(nowOps, 64 / MMU_UPDATE_BYTES - 1);
     });

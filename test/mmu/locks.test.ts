@@ -40,7 +40,7 @@ describe('PreemptCount', () => {
     assert.equal(mask - PREEMPT_WARN_MARGIN, 245);
   });
 
-  it("turns debug_locks off at the first DEBUG_PREEMPT warning, which silences lockdep", () => {
+  it('turns debug_locks off at the first DEBUG_PREEMPT warning, which silences lockdep', () => {
     const debug = new DebugLocks();
     const p = new PreemptCount(4, debug);
     const l = new Lockdep(debug);

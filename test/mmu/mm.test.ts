@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FRAME_RW, GUEST_LOWMEM_BYTES, Mm, PAGING_MODES, PT_PGD, PT_PMD, PT_PTE, PT_PUD } from '../../src/mmu/index.js';
 import { ConfigError } from '../../src/shared/errors.js';
+import { defined } from '../../src/shared/defined.js';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
 const names = ['pgd', 'pud', 'pmd', 'pte'];
-const walk = (mm: Mm) => [...mm.walkFrames].map((f, i) => `${names[mm.walkLevels[i]]}:${f}`);
+const walk = (mm: Mm) => [...mm.walkFrames].map((f, i) => `${names[defined(mm.walkLevels[i])]}:${f}`);
 
 describe('Mm: walk order', () => {
   it('4level: depth-first pre-order PUD, PMD, its PTE pages; pgd last; user pgd outside the walk', () => {
@@ -27,7 +28,17 @@ describe('Mm: walk order', () => {
 
   it('pae 2.6.24: every preallocated PMD in pgd-slot order with its PTE pages, the kernel PMD, then the pgd', () => {
     // PTE pages in user slots 0 and 2; slot 1's PMD is empty but present (pgd_alloc), slot 3 is the kernel PMD.
-    const mm = new Mm('pae', { kind: 'vmas', vmas: [{ start: 0, length: 2 * MiB }, { start: 2 * GiB, length: 4 * MiB }] }, { kernel: '2.6.24' });
+    const mm = new Mm(
+      'pae',
+      {
+        kind: 'vmas',
+        vmas: [
+          { start: 0, length: 2 * MiB },
+          { start: 2 * GiB, length: 4 * MiB },
+        ],
+      },
+      { kernel: '2.6.24' },
+    );
     assert.deepEqual(walk(mm), ['pmd:1', 'pte:2', 'pmd:3', 'pmd:4', 'pte:5', 'pte:6', 'pmd:7', 'pgd:0']);
     assert.equal(mm.kernelPmd, 7);
     assert.equal(mm.kernelPmdInWalk, true);
@@ -43,7 +54,10 @@ describe('Mm: walk order', () => {
     assert.equal(mm.kernelPmdInWalk, false);
     assert.equal(mm.frameCount, 6);
     // The pgd refers to all four PMDs.
-    assert.deepEqual([...mm.children.subarray(mm.childStart[0], mm.childStart[0] + mm.childCount[0])], [1, 3, 4, 5]);
+    assert.deepEqual(
+      [...mm.children.subarray(mm.childStart[0], defined(mm.childStart[0]) + defined(mm.childCount[0]))],
+      [1, 3, 4, 5],
+    );
   });
 
   it('2level: PTE pages only, 4 MiB each, pgd last', () => {
@@ -54,7 +68,13 @@ describe('Mm: walk order', () => {
   });
 
   it('merges overlapping VMAs', () => {
-    const mm = new Mm('4level', { kind: 'vmas', vmas: [{ start: 0, length: 8192 }, { start: 4096, length: 8192 }] });
+    const mm = new Mm('4level', {
+      kind: 'vmas',
+      vmas: [
+        { start: 0, length: 8192 },
+        { start: 4096, length: 8192 },
+      ],
+    });
     assert.equal(mm.presentPtes, 3);
   });
 });
@@ -92,7 +112,10 @@ describe('Mm: dense layouts', () => {
   });
 
   it('rejects a size above the mode maximum, naming the field and the limit', () => {
-    assert.throws(() => new Mm('2level', { kind: 'dense', ptePages: 769 }), (e: Error) => e instanceof ConfigError && /ptePages.*769.*1 to 768/.test(e.message));
+    assert.throws(
+      () => new Mm('2level', { kind: 'dense', ptePages: 769 }),
+      (e: Error) => e instanceof ConfigError && /ptePages.*769.*1 to 768/.test(e.message),
+    );
     assert.throws(() => new Mm('pae', { kind: 'dense', ptePages: 0 }), ConfigError);
   });
 

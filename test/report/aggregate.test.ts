@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildReportData } from '../../src/report/index.js';
 import { makeResultSet } from '../../benchmarks/speed/synthetic-results.js';
+import { defined } from '../../src/shared/defined.js';
 
 test('counts are per pin/unpin cycle: the run total divided by the pins', () => {
   const set = makeResultSet({
@@ -12,9 +13,10 @@ test('counts are per pin/unpin cycle: the run total divided by the pins', () => 
     iterations: 10,
     micro: false,
   });
-  const run = set.runs[0];
+  const run = defined(set.runs[0]);
   assert.ok(run.kind === 'scenario' && run.status === 'ok');
   const [row] = buildReportData([set]).rows;
+  assert.ok(row, 'one row');
   assert.equal(row.trapsPerCycle, run.metrics.hypercalls.traps / 10);
   assert.equal(row.entriesPerCycle, run.metrics.hypercalls.entries / 10);
   // The fixture follows section 9: G=1, U=1, N=100 gives 206 slots per pin and 205 per unpin.
@@ -25,7 +27,7 @@ test('seeds of one configuration become one row: faults summed, the faulty seeds
   const set = makeResultSet({ strategies: ['unlocked'], sizes: [256], vcpus: [4], seeds: 3, micro: false });
   const data = buildReportData([set]);
   assert.equal(data.rows.length, 1);
-  const row = data.rows[0];
+  const row = defined(data.rows[0]);
   assert.deepEqual(row.seeds, [1, 2, 3]);
   const faults = set.runs.map((r) => (r.kind === 'scenario' && r.status === 'ok' ? r.metrics.faults.writeProtect : 0));
   assert.equal(
@@ -39,6 +41,7 @@ test('the PREEMPT limit of a row is 2^preemptBits', () => {
   const [row] = buildReportData([
     makeResultSet({ strategies: ['whole-lock'], sizes: [300], vcpus: [1], seeds: 1, micro: false }),
   ]).rows;
+  assert.ok(row, 'one row');
   assert.equal(row.preemptLimit, 256);
   assert.equal(row.preemptMaxDepth, 301);
   assert.ok(row.preemptOverflows > 0);
@@ -53,6 +56,7 @@ test("the lock the writers take comes from the runs' splitPtlocks, whatever the 
     run.splitPtlocks = false;
   }
   const [row] = buildReportData([renamed]).rows;
+  assert.ok(row, 'one row');
   assert.equal(row?.strategy, 'my-global-lock');
   assert.equal(row?.writerLock, 'page_table_lock');
 });
@@ -78,10 +82,10 @@ test('only parameters that vary become filters, strategy and seed never do', () 
     data.filters.map((f) => f.name),
     ['mode', 'kernel', 'ptePages'],
   );
-  const mode = data.filters[0];
+  const mode = defined(data.filters[0]);
   assert.deepEqual(mode.values, ['2level', '4level']);
   assert.equal(mode.initial, '4level');
-  assert.deepEqual(data.filters[2].values, ['64', '128'], 'numbers sort as numbers');
+  assert.deepEqual(defined(data.filters[2]).values, ['64', '128'], 'numbers sort as numbers');
 });
 
 test('the five strategies keep their fixed order and Okabe-Ito colours', () => {
@@ -95,12 +99,13 @@ test('failed runs are listed apart and left out of the rows', () => {
   const set = makeResultSet({ strategies: ['unlocked'], sizes: [64], vcpus: [1], seeds: 2, errors: 1, micro: false });
   const data = buildReportData([set]);
   assert.equal(data.errors.length, 1);
-  assert.match(data.errors[0].error, /ModelError/);
-  assert.deepEqual(data.rows[0].seeds, [1]);
+  assert.match(defined(data.errors[0]).error, /ModelError/);
+  assert.deepEqual(defined(data.rows[0]).seeds, [1]);
 });
 
 test('the header names what varies and what is fixed', () => {
   const [header] = buildReportData([makeResultSet({ sizes: [64, 300], vcpus: [1], micro: false })]).sets;
+  assert.ok(header, 'one result set header');
   assert.deepEqual(header.varying.ptePages, ['64', '300']);
   assert.equal(header.fixed.vcpus, '1');
   assert.equal(header.fixed.mode, '4level');

@@ -37,6 +37,7 @@ test('a changed exact metric is listed with both values and its ratio', () => {
   assert.equal(cmp.changedExact, 1);
   assert.equal(cmp.changedRuns, 1);
   const [change] = cmp.changed;
+  assert.ok(change, 'one changed metric');
   assert.equal(change.metric, 'hypercalls.traps');
   assert.equal(change.strategy, 'per-pte-deferred');
   assert.equal(change.ratio, 2);

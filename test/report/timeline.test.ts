@@ -34,6 +34,7 @@ test('slices are nested by time: a batch one row below its phase, its entries on
   const [phase] = rectY(html, 'pin #0');
   const [batch] = rectY(html, 'multicall \\(2 entries\\)');
   const [entry] = rectY(html, 'update_va_mapping RO');
+  assert.ok(phase !== undefined && batch !== undefined && entry !== undefined, 'the three slices are drawn');
   assert.equal(batch - phase, 16);
   assert.equal(entry - batch, 16);
   assert.deepEqual(rectY(html, 'PIN_L1_TABLE'), [entry], 'the two entries share a row');

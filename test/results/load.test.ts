@@ -6,6 +6,7 @@ import type { ResultSet } from '../../src/results/types.js';
 import { ConfigError } from '../../src/shared/errors.js';
 import { makeResultSet } from '../../benchmarks/speed/synthetic-results.js';
 import { tempDir, writeFixture } from '../support/cli.js';
+import { defined } from '../../src/shared/defined.js';
 
 /** Assert that `promise` rejects with a one-line ConfigError whose message contains every `parts`. */
 async function rejectsWith(promise: Promise<unknown>, ...parts: string[]): Promise<void> {
@@ -53,7 +54,7 @@ test('a result set without runs is a ConfigError saying it is empty', async () =
 
 test('a run missing a metric is a ConfigError naming the field path', () => {
   const set = makeResultSet({ micro: false }) as unknown as { runs: { metrics: { hypercalls: Record<string, unknown> } }[] };
-  delete set.runs[3].metrics.hypercalls.traps;
+  delete defined(set.runs[3]).metrics.hypercalls.traps;
   assert.throws(
     () => parseResultSet(set, 'x.json'),
     (err: unknown) =>
@@ -71,16 +72,16 @@ test('fields this version does not declare are kept at every level, not dropped'
     }>;
   };
   set.future = 'top';
-  set.runs[0].future = 1;
-  set.runs[0].metrics.somethingNew = { count: 1 };
-  set.runs[0].metrics.locks.ptl.holdNs.p999Ns = 42;
-  set.runs[0].wall.calibrationNsPerIter = 1.5;
+  defined(set.runs[0]).future = 1;
+  defined(set.runs[0]).metrics.somethingNew = { count: 1 };
+  defined(set.runs[0]).metrics.locks.ptl.holdNs.p999Ns = 42;
+  defined(set.runs[0]).wall.calibrationNsPerIter = 1.5;
   const loaded = parseResultSet(set, 'x.json') as unknown as typeof set;
   assert.equal(loaded.future, 'top');
-  assert.equal(loaded.runs[0].future, 1);
-  assert.deepEqual(loaded.runs[0].metrics.somethingNew, { count: 1 });
-  assert.equal(loaded.runs[0].metrics.locks.ptl.holdNs.p999Ns, 42);
-  assert.equal(loaded.runs[0].wall.calibrationNsPerIter, 1.5);
+  assert.equal(defined(loaded.runs[0]).future, 1);
+  assert.deepEqual(defined(loaded.runs[0]).metrics.somethingNew, { count: 1 });
+  assert.equal(defined(loaded.runs[0]).metrics.locks.ptl.holdNs.p999Ns, 42);
+  assert.equal(defined(loaded.runs[0]).wall.calibrationNsPerIter, 1.5);
 });
 
 test('a UTF-8 byte order mark before the JSON is skipped', async () => {
@@ -92,7 +93,7 @@ test('a UTF-8 byte order mark before the JSON is skipped', async () => {
 
 test('a metric of the wrong type is a ConfigError naming the field and the expected type', () => {
   const set = makeResultSet({ micro: false }) as unknown as { runs: Array<{ metrics: { preempt: { maxDepth: unknown } } }> };
-  set.runs[1].metrics.preempt.maxDepth = 'deep';
+  defined(set.runs[1]).metrics.preempt.maxDepth = 'deep';
   assert.throws(
     () => parseResultSet(set, 'x.json'),
     (err: unknown) => err instanceof ConfigError && /runs\[1\]\.metrics\.preempt\.maxDepth: .*number/.test(err.message),

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { expandMatrices, runId } from '../../src/runner/matrix.js';
 import { DEFAULT_PARAMS, resolveParams } from '../../src/scenarios/index.js';
 import { ConfigError } from '../../src/shared/errors.js';
+import { defined } from '../../src/shared/defined.js';
 
 test('a matrix expands to the cartesian product, seed innermost', () => {
   const specs = expandMatrices([{ strategy: ['unlocked', 'mm-lock'], ptePages: [16, 32], seed: [1, 2] }], []);
@@ -28,8 +29,8 @@ test('a missing strategy axis takes every strategy given, other axes the default
     specs.map((s) => s.params.strategy),
     ['unlocked', 'unbatched'],
   );
-  assert.equal(specs[0].params.vcpus, DEFAULT_PARAMS.vcpus);
-  assert.equal(specs[0].params.mode, DEFAULT_PARAMS.mode);
+  assert.equal(defined(specs[0]).params.vcpus, DEFAULT_PARAMS.vcpus);
+  assert.equal(defined(specs[0]).params.mode, DEFAULT_PARAMS.mode);
 });
 
 test('points repeated across matrices are run once', () => {

@@ -56,7 +56,13 @@ describe("Xen's type-change TLB flushes", () => {
   }
 
   it('each local flush costs tlbFlushNs of the pinner: one vCPU, the time grows by delta x (type-change + guest flushes)', () => {
-    const params = resolveParams({ strategy: 'per-pte-deferred', mode: 'pae', ptePages: 30, iterations: 2, profile: 'xeon-2007' });
+    const params = resolveParams({
+      strategy: 'per-pte-deferred',
+      mode: 'pae',
+      ptePages: 30,
+      iterations: 2,
+      profile: 'xeon-2007',
+    });
     const base = runScenario(params).metrics;
     const delta = 1000;
     const more = runScenario(params, { costs: { ...XEON_2007, tlbFlushNs: XEON_2007.tlbFlushNs + delta } }).metrics;
@@ -75,20 +81,29 @@ describe("Xen's type-change TLB flushes", () => {
 
 describe('lockdep and the preempt count, as each kernel reports them', () => {
   it("2.6.24's plain spin_lock on the second PTE lock: one recursive-locking splat, then lockdep is off", () => {
-    const { metrics: m } = runScenario(resolveParams({ strategy: 'per-pte-deferred', kernel: '2.6.24', mode: 'pae', ptePages: 64, iterations: 2 }));
+    const { metrics: m } = runScenario(
+      resolveParams({ strategy: 'per-pte-deferred', kernel: '2.6.24', mode: 'pae', ptePages: 64, iterations: 2 }),
+    );
     assert.equal(m.lockdep.recursionWarnings, 1);
     assert.equal(m.lockdep.disabled, 1);
     assert.equal(m.lockdep.maxDepth, 2, 'page_table_lock and the first PTE lock');
   });
 
   it("today's spin_lock_nest_lock merges the PTE locks: no warning, lockdep stays on", () => {
-    const { metrics: m } = runScenario(resolveParams({ strategy: 'per-pte-deferred', kernel: 'current', mode: 'pae', ptePages: 64, iterations: 2 }));
-    assert.deepEqual([m.lockdep.recursionWarnings, m.lockdep.referenceOverflows, m.lockdep.overflows, m.lockdep.disabled], [0, 0, 0, 0]);
+    const { metrics: m } = runScenario(
+      resolveParams({ strategy: 'per-pte-deferred', kernel: 'current', mode: 'pae', ptePages: 64, iterations: 2 }),
+    );
+    assert.deepEqual(
+      [m.lockdep.recursionWarnings, m.lockdep.referenceOverflows, m.lockdep.overflows, m.lockdep.disabled],
+      [0, 0, 0, 0],
+    );
     assert.equal(m.lockdep.maxDepth, 2);
   });
 
   it('2.6.24 with one PTE page never holds two PTE locks: no splat', () => {
-    const { metrics: m } = runScenario(resolveParams({ strategy: 'per-pte-deferred', kernel: '2.6.24', mode: '2level', ptePages: 1, iterations: 2 }));
+    const { metrics: m } = runScenario(
+      resolveParams({ strategy: 'per-pte-deferred', kernel: '2.6.24', mode: '2level', ptePages: 1, iterations: 2 }),
+    );
     assert.equal(m.lockdep.recursionWarnings, 0);
     assert.equal(m.lockdep.disabled, 0);
   });
@@ -106,7 +121,9 @@ describe('lockdep and the preempt count, as each kernel reports them', () => {
   }
 
   it('whole-lock 2.6.24 pae N=300: the recursion splat comes first, the preempt checks still fire', () => {
-    const { metrics: m } = runScenario(resolveParams({ strategy: 'whole-lock', kernel: '2.6.24', mode: 'pae', ptePages: 300, iterations: 1 }));
+    const { metrics: m } = runScenario(
+      resolveParams({ strategy: 'whole-lock', kernel: '2.6.24', mode: 'pae', ptePages: 300, iterations: 1 }),
+    );
     assert.equal(m.lockdep.recursionWarnings, 1);
     assert.equal(m.preempt.debugWarnings, 2 * (PREEMPT_WARN_MARGIN + 1));
     assert.equal(m.preempt.overflows, 2);
@@ -116,7 +133,9 @@ describe('lockdep and the preempt count, as each kernel reports them', () => {
     const limit = 2 ** KERNEL_ERAS.current.lockdepReferencesBits;
     assert.equal(KERNEL_ERAS.current.lockdepReferencesBits, LOCKDEP_REFERENCES_BITS);
     // PREEMPT_BITS 12 keeps the preempt check quiet (it fires from depth 4085), so lockdep is still on at 2048.
-    const under = runScenario(resolveParams({ strategy: 'whole-lock', ptePages: limit - 1, iterations: 1, preemptBits: 12 })).metrics;
+    const under = runScenario(
+      resolveParams({ strategy: 'whole-lock', ptePages: limit - 1, iterations: 1, preemptBits: 12 }),
+    ).metrics;
     assert.deepEqual([under.lockdep.referenceOverflows, under.lockdep.disabled], [0, 0]);
     const at = runScenario(resolveParams({ strategy: 'whole-lock', ptePages: limit, iterations: 1, preemptBits: 12 })).metrics;
     assert.deepEqual([at.lockdep.referenceOverflows, at.lockdep.disabled], [1, 1]);
@@ -130,7 +149,9 @@ describe('lockdep and the preempt count, as each kernel reports them', () => {
 describe("Xen 3.1's domain big lock", () => {
   it('is taken by every sub-op entry and direct hypercall of the pinner; alone, it never waits', () => {
     for (const strategy of ['per-pte-deferred', 'unbatched']) {
-      const { metrics: m } = runScenario(resolveParams({ strategy, mode: 'pae', ptePages: 40, iterations: 2, profile: 'xeon-2007' }));
+      const { metrics: m } = runScenario(
+        resolveParams({ strategy, mode: 'pae', ptePages: 40, iterations: 2, profile: 'xeon-2007' }),
+      );
       const direct = m.hypercalls.traps - m.hypercalls.multicalls - m.hypercalls.singletons;
       assert.equal(m.xen.bigLock.acquisitions, m.hypercalls.entries + direct, strategy);
       assert.equal(m.xen.bigLock.contentions, 0, strategy);
@@ -138,12 +159,20 @@ describe("Xen 3.1's domain big lock", () => {
   });
 
   it("is absent from today's Xen", () => {
-    const { metrics: m } = runScenario(resolveParams({ strategy: 'per-pte-deferred', mode: 'pae', ptePages: 40, vcpus: 4, iterations: 2, profile: 'modern' }));
+    const { metrics: m } = runScenario(
+      resolveParams({ strategy: 'per-pte-deferred', mode: 'pae', ptePages: 40, vcpus: 4, iterations: 2, profile: 'modern' }),
+    );
     assert.equal(m.xen.bigLock.acquisitions, 0);
   });
 
   it("with one vCPU it changes nothing: the same virtual time as today's Xen with the same costs", () => {
-    const params = resolveParams({ strategy: 'per-pte-deferred', mode: '4level', ptePages: 100, iterations: 2, profile: 'xeon-2007' });
+    const params = resolveParams({
+      strategy: 'per-pte-deferred',
+      mode: '4level',
+      ptePages: 100,
+      iterations: 2,
+      profile: 'xeon-2007',
+    });
     const withLock = runScenario(params).metrics;
     const without = runScenario(params, { costs: { ...XEON_2007, xen: 'current' } }).metrics;
     assert.equal(withLock.virtualNs, without.virtualNs);
@@ -151,7 +180,16 @@ describe("Xen 3.1's domain big lock", () => {
 
   it("serialises the pinner's sub-ops with the writers' trapped stores, which wait", () => {
     const { metrics: m } = runScenario(
-      resolveParams({ strategy: 'per-pte-deferred', mode: 'pae', ptePages: 64, vcpus: 4, iterations: 3, writerThinkNs: 1000, profile: 'xeon-2007', seed: 1 }),
+      resolveParams({
+        strategy: 'per-pte-deferred',
+        mode: 'pae',
+        ptePages: 64,
+        vcpus: 4,
+        iterations: 3,
+        writerThinkNs: 1000,
+        profile: 'xeon-2007',
+        seed: 1,
+      }),
     );
     const direct = m.hypercalls.traps - m.hypercalls.multicalls - m.hypercalls.singletons;
     // Trapped stores: ptwr emulations and faults (none here); direct and stale-TLB stores do not enter Xen.

@@ -6,6 +6,7 @@ import { claimsRaceFree, getStrategy, registerStrategy } from '../../src/strateg
 import type { Strategy } from '../../src/strategies/types.js';
 import type { PinContext, Program } from '../../src/strategies/types.js';
 import { makeMachine, runProgram } from '../strategies/helpers.js';
+import { defined } from '../../src/shared/defined.js';
 
 const RACE = { ptePages: 64, vcpus: 4, iterations: 3, dwellNs: 20_000, writerThinkNs: 1_000 } as const;
 /** The seed in its own configuration (2.6.24 on pae, Xen 3.1), and today's (4level, current Xen). */
@@ -95,29 +96,38 @@ describe('invariants and misuse', () => {
       name: 'test-leaky',
       description: 'forgets an unlock',
       *pin(ctx) {
-        yield ctx.lock(ctx.ptl(ctx.mm.pteFrames[0]), { nest: true });
+        yield ctx.lock(ctx.ptl(defined(ctx.mm.pteFrames[0])), { nest: true });
         yield* getStrategy('unlocked').pin(ctx);
       },
       unpin: (ctx) => getStrategy('unlocked').unpin(ctx),
     };
     registerStrategy(leaky, { replace: true });
-    assert.throws(() => runScenario(resolveParams({ strategy: 'test-leaky', ptePages: 4, iterations: 1 })), (e: Error) => e instanceof ModelError && /locks still held/.test(e.message) && /preempt count is 1/.test(e.message));
+    assert.throws(
+      () => runScenario(resolveParams({ strategy: 'test-leaky', ptePages: 4, iterations: 1 })),
+      (e: Error) => e instanceof ModelError && /locks still held/.test(e.message) && /preempt count is 1/.test(e.message),
+    );
   });
 
   it('a strategy that never unpins makes the run an error: frames left pinned', () => {
-    registerStrategy({ name: 'test-no-unpin', description: '', pin: (ctx) => getStrategy('per-pte-deferred').pin(ctx), *unpin() {} }, { replace: true });
-    assert.throws(() => runScenario(resolveParams({ strategy: 'test-no-unpin', ptePages: 4, iterations: 1 })), /still pinned after the last unpin/);
+    registerStrategy(
+      { name: 'test-no-unpin', description: '', pin: (ctx) => getStrategy('per-pte-deferred').pin(ctx), *unpin() {} },
+      { replace: true },
+    );
+    assert.throws(
+      () => runScenario(resolveParams({ strategy: 'test-no-unpin', ptePages: 4, iterations: 1 })),
+      /still pinned after the last unpin/,
+    );
   });
 
   it('a Xen failure is counted, not thrown: RW remap of a pinned L1', () => {
     const m = runProgram({ ptePages: 2 }, function* (ctx) {
-      const f = ctx.mm.pteFrames[0];
+      const f = defined(ctx.mm.pteFrames[0]);
       yield ctx.hypercallUpdateVaMapping(f, false, 0);
       yield ctx.hypercallMmuextOp(0, f);
       yield ctx.hypercallUpdateVaMapping(f, true, 0);
     });
-    assert.equal(m.cpus[0].hypercallErrors, 1);
-    assert.match(m.cpus[0].firstHypercallError ?? '', /Bad type/);
+    assert.equal(defined(m.cpus[0]).hypercallErrors, 1);
+    assert.match(defined(m.cpus[0]).firstHypercallError ?? '', /Bad type/);
   });
 
   it('calling a context method without yielding the previous effect is a ModelError', () => {
@@ -134,25 +144,28 @@ describe('invariants and misuse', () => {
   it('runs callbacks FIFO after the whole multicall has executed', () => {
     const seen: string[] = [];
     const m = makeMachine({ ptePages: 3, profile: 'modern' });
-    m.cpus[0].start(
+    defined(m.cpus[0]).start(
       (function* (ctx: PinContext): Program {
         for (const f of ctx.mm.pteFrames) ctx.mcUpdateVaMapping(f, false, 0);
         ctx.mcCallback((d) => seen.push(`cb${d}@${m.engine.now}`), 1);
         ctx.mcCallback((d) => seen.push(`cb${d}@${m.engine.now}`), 2);
         yield ctx.mcIssue();
-      })(m.cpus[0]),
+      })(defined(m.cpus[0])),
     );
     m.run();
     const c = m.costs;
     const t = c.hypercallTrapNs + 3 * (c.mcEntryDispatchNs + c.remapNs);
     assert.deepEqual(seen, [`cb1@${t}`, `cb2@${t}`]);
-    assert.equal(m.cpus[0].batcher.stats.multicalls, 1);
+    assert.equal(defined(m.cpus[0]).batcher.stats.multicalls, 1);
   });
 });
 
 describe('parameters', () => {
   const bad: [Record<string, unknown>, RegExp][] = [
-    [{ strategy: 'nope' }, /strategy: unknown strategy 'nope'; allowed: unlocked, mm-lock, whole-lock, per-pte-deferred, unbatched, per-pte-early-unlock/],
+    [
+      { strategy: 'nope' },
+      /strategy: unknown strategy 'nope'; allowed: unlocked, mm-lock, whole-lock, per-pte-deferred, unbatched, per-pte-early-unlock/,
+    ],
     [{ mode: '5level' }, /mode: "5level" is not allowed; expected 2level, pae, 4level/],
     [{ kernel: '2.6.23' }, /kernel: "2.6.23" is not allowed; expected 2.6.24, current/],
     [{ mode: '2level', ptePages: 769 }, /ptePages: 769 exceeds the maximum for mode 2level; allowed: 1 to 768/],
@@ -163,11 +176,17 @@ describe('parameters', () => {
   ];
   for (const [input, message] of bad) {
     it(`rejects ${JSON.stringify(input)} with a ConfigError naming the field`, () => {
-      assert.throws(() => resolveParams(input as never), (e: Error) => e instanceof ConfigError && message.test(e.message));
+      assert.throws(
+        () => resolveParams(input as never),
+        (e: Error) => e instanceof ConfigError && message.test(e.message),
+      );
     });
   }
 
-  for (const [kernel, mode] of [['2.6.24', '4level'], ['current', '2level']] as const) {
+  for (const [kernel, mode] of [
+    ['2.6.24', '4level'],
+    ['current', '2level'],
+  ] as const) {
     it(`rejects kernel ${kernel} with mode ${mode}, which never shipped, naming both and the allowed pairs`, () => {
       assert.throws(
         () => resolveParams({ kernel, mode }),

@@ -23,7 +23,17 @@ describe('trace format', () => {
   const CASES: Array<Partial<ForkExitParams>> = [];
   for (const strategy of ['unlocked', 'mm-lock', 'whole-lock', 'per-pte-deferred', 'unbatched', 'per-pte-early-unlock']) {
     CASES.push({ strategy, mode: '4level', ptePages: 40, vcpus: 3, iterations: 2, writerThinkNs: 500, seed: 3 });
-    CASES.push({ strategy, mode: 'pae', kernel: '2.6.24', profile: 'xeon-2007', ptePages: 20, vcpus: 3, iterations: 1, writerThinkNs: 500, seed: 2 });
+    CASES.push({
+      strategy,
+      mode: 'pae',
+      kernel: '2.6.24',
+      profile: 'xeon-2007',
+      ptePages: 20,
+      vcpus: 3,
+      iterations: 1,
+      writerThinkNs: 500,
+      seed: 2,
+    });
   }
   for (const p of CASES) {
     it(`a racing run of ${p.strategy} on ${p.mode} is a valid trace: fields, balanced begin/end, monotonic tracks, nested slices`, () => {
@@ -104,8 +114,18 @@ describe('trace content', () => {
       t += trap;
       const names =
         pass === 'pin'
-          ? [`update_va_mapping frame ${pte} RO`, `mmuext_op PIN_L1_TABLE frame ${pte}`, `update_va_mapping frame ${pgd} RO TLB_FLUSH`, `mmuext_op PIN_L2_TABLE frame ${pgd}`]
-          : [`mmuext_op UNPIN_TABLE frame ${pgd}`, `mmuext_op UNPIN_TABLE frame ${pte}`, `update_va_mapping frame ${pte} RW`, `update_va_mapping frame ${pgd} RW TLB_FLUSH`];
+          ? [
+              `update_va_mapping frame ${pte} RO`,
+              `mmuext_op PIN_L1_TABLE frame ${pte}`,
+              `update_va_mapping frame ${pgd} RO TLB_FLUSH`,
+              `mmuext_op PIN_L2_TABLE frame ${pgd}`,
+            ]
+          : [
+              `mmuext_op UNPIN_TABLE frame ${pgd}`,
+              `mmuext_op UNPIN_TABLE frame ${pte}`,
+              `update_va_mapping frame ${pte} RW`,
+              `update_va_mapping frame ${pgd} RW TLB_FLUSH`,
+            ];
       entries.forEach((ns, i) => {
         X(ns, names[i] ?? '', 'entry');
         t += ns;
@@ -146,7 +166,16 @@ describe('trace content', () => {
   });
 
   it('a trace changes no metric and no event of the run', () => {
-    const p = resolveParams({ strategy: 'per-pte-deferred', mode: 'pae', kernel: '2.6.24', profile: 'xeon-2007', ptePages: 30, vcpus: 4, iterations: 2, writerThinkNs: 800 });
+    const p = resolveParams({
+      strategy: 'per-pte-deferred',
+      mode: 'pae',
+      kernel: '2.6.24',
+      profile: 'xeon-2007',
+      ptePages: 30,
+      vcpus: 4,
+      iterations: 2,
+      writerThinkNs: 800,
+    });
     const plain = runScenario(p);
     const traced = runScenario(p, { trace: {} });
     assert.deepEqual(traced.metrics, plain.metrics);
@@ -168,7 +197,14 @@ describe('trace content', () => {
   });
 
   it('the seed patch racing the same writers has no fault instant, and its stores into pinned pages are emulated', () => {
-    const { out, doc } = run({ strategy: 'per-pte-deferred', mode: '4level', ptePages: 16, vcpus: 3, iterations: 2, writerThinkNs: 500 });
+    const { out, doc } = run({
+      strategy: 'per-pte-deferred',
+      mode: '4level',
+      ptePages: 16,
+      vcpus: 3,
+      iterations: 2,
+      writerThinkNs: 500,
+    });
     assert.equal(doc.traceEvents.filter((e) => e.cat === 'fault').length, 0);
     assert.equal(doc.traceEvents.filter((e) => e.cat === 'emulated').length, out.metrics.writes.emulated);
     assert.equal(doc.traceEvents.filter((e) => e.cat === 'stale').length, out.metrics.writes.staleTlb);
@@ -182,7 +218,9 @@ describe('trace content', () => {
     assert.equal(waits.length, contentions);
     for (const w of waits) {
       const end = Math.round((w.ts + (w.dur ?? 0)) * 1000);
-      const held = doc.traceEvents.find((e) => e.ph === 'b' && e.cat === 'hold' && e.tid === w.tid && Math.round(e.ts * 1000) === end);
+      const held = doc.traceEvents.find(
+        (e) => e.ph === 'b' && e.cat === 'hold' && e.tid === w.tid && Math.round(e.ts * 1000) === end,
+      );
       assert.ok(held !== undefined, `a hold begins on vCPU ${w.tid} at ${end} ns`);
     }
   });

@@ -14,6 +14,7 @@ import {
 import { ModelError } from '../../src/shared/errors.js';
 import type { PinContext, Program } from '../../src/strategies/types.js';
 import { makeMachine, runProgram } from '../strategies/helpers.js';
+import { defined } from '../../src/shared/defined.js';
 
 interface Seen {
   vcpu: number;
@@ -30,7 +31,7 @@ function recorder(): ActionObserver & { seen: Seen[] } {
   return {
     seen,
     action(vcpu, kind, atNs, durationNs, a, b) {
-      seen.push({ vcpu, kind: ACTION_NAMES[kind], atNs, durationNs, a, b });
+      seen.push({ vcpu, kind: defined(ACTION_NAMES[kind]), atNs, durationNs, a, b });
     },
   };
 }
@@ -39,30 +40,36 @@ describe('GuestCpu: where programs interleave', () => {
   it('runs a batch that a queueing call took before the next yielded effect, at the instants of the call', () => {
     const m = makeMachine({ ptePages: 40, mode: '4level', profile: 'modern' });
     const obs = recorder();
-    m.cpus[0].observer = obs;
+    defined(m.cpus[0]).observer = obs;
     const frames = m.mm.pteFrames;
-    m.cpus[0].start(
+    defined(m.cpus[0]).start(
       (function* (ctx: PinContext): Program {
         // 33 entries: the 33rd finds the 32 slots full and takes the batch ('slots'), then is queued itself.
-        for (let i = 0; i < 33; i++) ctx.mcUpdateVaMapping(frames[i], false, 0);
+        for (let i = 0; i < 33; i++) ctx.mcUpdateVaMapping(defined(frames[i]), false, 0);
         yield ctx.lock(ctx.pageTableLock);
         yield ctx.mcIssue();
         yield ctx.unlock(ctx.pageTableLock);
-      })(m.cpus[0]),
+      })(defined(m.cpus[0])),
     );
     m.run();
     const c = m.costs;
     const entryNs = c.mcEntryDispatchNs + c.remapNs;
     const kinds = obs.seen.map((s) => s.kind);
     // trap, 32 entries, then the lock; no guest work owed (no walk steps).
-    assert.deepEqual(kinds.slice(0, 34), [ACTION_NAMES[ACTION_MC_TRAP], ...Array(32).fill(ACTION_NAMES[ACTION_MC_ENTRY]), ACTION_NAMES[ACTION_LOCK]]);
-    assert.equal(obs.seen[0].atNs, 0);
-    assert.equal(obs.seen[0].durationNs, c.hypercallTrapNs);
-    obs.seen.slice(1, 33).forEach((s, k) => assert.equal(s.atNs, c.hypercallTrapNs + k * entryNs, `entry ${k}`));
-    assert.equal(obs.seen[33].atNs, c.hypercallTrapNs + 32 * entryNs, 'the lock comes after the whole batch');
-    assert.deepEqual(m.cpus[0].batcher.stats.flushReasons, { slots: 1, args: 0, callbacks: 0 });
+    assert.deepEqual(kinds.slice(0, 34), [
+      ACTION_NAMES[ACTION_MC_TRAP],
+      ...Array(32).fill(ACTION_NAMES[ACTION_MC_ENTRY]),
+      ACTION_NAMES[ACTION_LOCK],
+    ]);
+    assert.equal(defined(obs.seen[0]).atNs, 0);
+    assert.equal(defined(obs.seen[0]).durationNs, c.hypercallTrapNs);
+    obs.seen.slice(1, 33).forEach((s, k) => {
+      assert.equal(s.atNs, c.hypercallTrapNs + k * entryNs, `entry ${k}`);
+    });
+    assert.equal(defined(obs.seen[33]).atNs, c.hypercallTrapNs + 32 * entryNs, 'the lock comes after the whole batch');
+    assert.deepEqual(defined(m.cpus[0]).batcher.stats.flushReasons, { slots: 1, args: 0, callbacks: 0 });
     // The 33rd entry went out with mcIssue: a singleton today (a trap, no dispatch).
-    assert.equal(m.cpus[0].batcher.stats.singletons, 1);
+    assert.equal(defined(m.cpus[0]).batcher.stats.singletons, 1);
   });
 
   it('lets another vCPU run between the entries of a batch that a queueing call took', () => {
@@ -70,31 +77,42 @@ describe('GuestCpu: where programs interleave', () => {
     const obs = recorder();
     for (const cpu of m.cpus) cpu.observer = obs;
     const frames = m.mm.pteFrames;
-    m.cpus[0].start(
+    defined(m.cpus[0]).start(
       (function* (ctx: PinContext): Program {
-        for (let i = 0; i < 33; i++) ctx.mcUpdateVaMapping(frames[i], false, 0);
+        for (let i = 0; i < 33; i++) ctx.mcUpdateVaMapping(defined(frames[i]), false, 0);
         yield ctx.mcIssue();
-      })(m.cpus[0]),
+      })(defined(m.cpus[0])),
     );
-    m.cpus[1].start(
+    defined(m.cpus[1]).start(
       (function* (ctx: PinContext): Program {
         for (let i = 0; i < 20; i++) yield ctx.sleep(100);
-      })(m.cpus[1]),
+      })(defined(m.cpus[1])),
     );
     m.run();
     const entries = obs.seen.filter((s) => s.vcpu === 0 && s.kind === ACTION_NAMES[ACTION_MC_ENTRY]);
-    const first = entries[0].atNs;
-    const last = entries[31].atNs;
-    const between = obs.seen.filter((s) => s.vcpu === 1 && s.kind === ACTION_NAMES[ACTION_SLEEP] && s.atNs > first && s.atNs < last);
+    const first = defined(entries[0]).atNs;
+    const last = defined(entries[31]).atNs;
+    const between = obs.seen.filter(
+      (s) => s.vcpu === 1 && s.kind === ACTION_NAMES[ACTION_SLEEP] && s.atNs > first && s.atNs < last,
+    );
     assert.ok(between.length > 0, 'vCPU 1 acted while the batch was executing');
     // And the order of actions is the order of their instants.
-    for (let i = 1; i < obs.seen.length; i++) assert.ok(obs.seen[i].atNs >= obs.seen[i - 1].atNs, `action ${i} in time order`);
+    for (let i = 1; i < obs.seen.length; i++)
+      assert.ok(defined(obs.seen[i]).atNs >= defined(obs.seen[i - 1]).atNs, `action ${i} in time order`);
   });
 
   it('reports every simulated event to the observer exactly once', () => {
     for (const strategy of ['per-pte-deferred', 'unlocked', 'whole-lock', 'unbatched', 'mm-lock']) {
       const obs = recorder();
-      const params = resolveParams({ strategy, ptePages: 64, vcpus: 3, iterations: 2, dwellNs: 20_000, writerThinkNs: 1_000, seed: 4 });
+      const params = resolveParams({
+        strategy,
+        ptePages: 64,
+        vcpus: 3,
+        iterations: 2,
+        dwellNs: 20_000,
+        writerThinkNs: 1_000,
+        seed: 4,
+      });
       const out = runScenario(params, { observer: obs });
       assert.equal(obs.seen.length, out.events, strategy);
       assert.equal(obs.seen.filter((s) => s.kind === ACTION_NAMES[ACTION_EXIT]).length, 3, `${strategy}: each vCPU exits once`);
@@ -106,9 +124,11 @@ describe('GuestCpu: where programs interleave', () => {
     assert.throws(
       () =>
         runProgram({ ptePages: 2 }, function* (ctx) {
-          yield ctx.mcMmuextOp(MMUEXT_PIN_L1_TABLE, ctx.mm.pteFrames[0]) as never;
+          yield ctx.mcMmuextOp(MMUEXT_PIN_L1_TABLE, defined(ctx.mm.pteFrames[0])) as never;
         }),
-      (e: Error) => e instanceof ModelError && /yielded undefined \(queueing calls such as mcUpdateVaMapping are not yielded\)/.test(e.message),
+      (e: Error) =>
+        e instanceof ModelError &&
+        /yielded undefined \(queueing calls such as mcUpdateVaMapping are not yielded\)/.test(e.message),
     );
   });
 
@@ -117,7 +137,7 @@ describe('GuestCpu: where programs interleave', () => {
       () =>
         runProgram({ ptePages: 2 }, function* (ctx) {
           const lock = ctx.lock(ctx.pageTableLock);
-          ctx.mcUpdateVaMapping(ctx.mm.pteFrames[0], false, 0);
+          ctx.mcUpdateVaMapping(defined(ctx.mm.pteFrames[0]), false, 0);
           yield lock;
         }),
       /mcUpdateVaMapping called before the previous lock was yielded/,

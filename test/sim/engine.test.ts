@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BLOCKED, DONE, Engine, RngStream, type Process } from '../../src/sim/index.js';
+import { defined } from '../../src/shared/defined.js';
 
 /** A process that logs (name, time) and sleeps the given durations in turn. */
 function sleeper(name: string, sleeps: number[], log: string[]): Process {
@@ -8,7 +9,7 @@ function sleeper(name: string, sleeps: number[], log: string[]): Process {
   return {
     step(e) {
       log.push(`${name}@${e.now}`);
-      return i < sleeps.length ? sleeps[i++] : DONE;
+      return sleeps[i++] ?? DONE;
     },
   };
 }
@@ -70,7 +71,7 @@ describe('Engine', () => {
           for (;;) {
             log.push(`a@${en.now}`);
             if (i === sleeps.length) return DONE;
-            const d = sleeps[i++];
+            const d = defined(sleeps[i++]);
             if (!eager || !en.continueAfter(d)) return d;
           }
         },
@@ -133,7 +134,8 @@ describe('Engine', () => {
       assert.equal(e.run(), false, 'the watch paused the run');
       // Each check comes at most one step after its due count (a step of `forever` stops exactly at the count).
       assert.equal(checkedAt.length, 3);
-      for (const [k, events] of checkedAt.entries()) assert.ok(events >= 1000 * (k + 1) && events <= 1000 * (k + 1) + processes + 1, `check ${k} at ${events} events`);
+      for (const [k, events] of checkedAt.entries())
+        assert.ok(events >= 1000 * (k + 1) && events <= 1000 * (k + 1) + processes + 1, `check ${k} at ${events} events`);
     });
   }
 
@@ -151,8 +153,14 @@ describe('RngStream', () => {
     const b = new RngStream(7, 'writer-1');
     const c = new RngStream(7, 'writer-2');
     const da = Array.from({ length: 5 }, () => a.int(0, 1e6));
-    assert.deepEqual(da, Array.from({ length: 5 }, () => b.int(0, 1e6)));
-    assert.notDeepEqual(da, Array.from({ length: 5 }, () => c.int(0, 1e6)));
+    assert.deepEqual(
+      da,
+      Array.from({ length: 5 }, () => b.int(0, 1e6)),
+    );
+    assert.notDeepEqual(
+      da,
+      Array.from({ length: 5 }, () => c.int(0, 1e6)),
+    );
   });
 
   it('draws exponential times with about the requested mean', () => {

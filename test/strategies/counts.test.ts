@@ -5,6 +5,7 @@ import { KERNEL_ERAS } from '../../src/mmu/kernel-era.js';
 import { resolveParams, runScenario } from '../../src/scenarios/index.js';
 import type { KernelVersion, PagingMode } from '../../src/scenarios/types.js';
 import { flushes, pinOnly, pinsL1, runProgram, shape, slots, unbatchedTraps } from './helpers.js';
+import { defined } from '../../src/shared/defined.js';
 
 /** Every shipped (kernel, mode) pair, with sizes around batch and PMD boundaries and each mode's maximum. */
 const PAIRS: [KernelVersion, PagingMode, number[]][] = [
@@ -29,7 +30,11 @@ describe('hypercall counts of every batched strategy, each kernel era, mode and 
           assert.equal(m.hypercalls.multicalls, ITERATIONS * (pin.multicalls + unpin.multicalls), 'multicalls');
           assert.equal(m.hypercalls.singletons, ITERATIONS * (pin.singletons + unpin.singletons), 'singletons');
           assert.equal(m.hypercalls.traps, ITERATIONS * (pin.flushes + unpin.flushes), 'one trap per flush');
-          assert.deepEqual(m.hypercalls.flushReasons, { slots: ITERATIONS * (pin.flushes - 1 + unpin.flushes - 1), args: 0, callbacks: 0 });
+          assert.deepEqual(m.hypercalls.flushReasons, {
+            slots: ITERATIONS * (pin.flushes - 1 + unpin.flushes - 1),
+            args: 0,
+            callbacks: 0,
+          });
           assert.equal(m.hypercalls.batches, ITERATIONS * (pin.flushes + unpin.flushes));
           assert.equal(m.hypercalls.subops.mmuext_op.PIN_L1_TABLE, pinsL1(strategy) ? ITERATIONS * n : undefined);
           assert.equal(m.faults.hypercallErrors, 0);
@@ -55,7 +60,9 @@ describe("the seed's own kernel: hand counts of 2.6.24 per-pte-deferred, per pin
       const pmds = mode === 'pae' ? 4 : 0;
       const perPass = pmds + 2 * n + 2; // PMDs + (remap + PIN_L1) per PTE page + pgd remap + PIN_L2/3 (unpin: UNPIN + RW pgd)
       assert.equal(2 * perPass, entries, 'the hand count follows from the walk');
-      const { metrics: m } = runScenario(resolveParams({ strategy: 'per-pte-deferred', kernel: '2.6.24', mode, ptePages: n, iterations: 1 }));
+      const { metrics: m } = runScenario(
+        resolveParams({ strategy: 'per-pte-deferred', kernel: '2.6.24', mode, ptePages: n, iterations: 1 }),
+      );
       assert.equal(m.hypercalls.entries, entries);
       assert.equal(m.hypercalls.traps, 2 * Math.ceil(perPass / MC_BATCH_SLOTS));
       if (traps !== null) assert.equal(m.hypercalls.traps, traps);
@@ -66,7 +73,9 @@ describe("the seed's own kernel: hand counts of 2.6.24 per-pte-deferred, per pin
 describe('the batcher of each era', () => {
   it('2.6.24 does not coalesce the first PTE UNPIN into the pgd UNPIN on 2level; today would (one entry less)', () => {
     const n = 40;
-    const old = runScenario(resolveParams({ strategy: 'per-pte-deferred', kernel: '2.6.24', mode: '2level', ptePages: n, iterations: 1 })).metrics;
+    const old = runScenario(
+      resolveParams({ strategy: 'per-pte-deferred', kernel: '2.6.24', mode: '2level', ptePages: n, iterations: 1 }),
+    ).metrics;
     assert.equal(old.hypercalls.entries, 2 * (2 * n + 2));
     assert.equal(KERNEL_ERAS.current.coalesce, true);
     assert.equal(slots('per-pte-deferred', '2level', n, 'current').unpin, 2 * n + 1);
@@ -77,7 +86,9 @@ describe('the batcher of each era', () => {
     const n = 14;
     const s = slots('per-pte-deferred', '4level', n, 'current');
     assert.equal(s.unpin % MC_BATCH_SLOTS, 1);
-    const { metrics: m } = runScenario(resolveParams({ strategy: 'per-pte-deferred', mode: '4level', ptePages: n, iterations: 3 }));
+    const { metrics: m } = runScenario(
+      resolveParams({ strategy: 'per-pte-deferred', mode: '4level', ptePages: n, iterations: 3 }),
+    );
     assert.equal(m.hypercalls.singletons, 3);
     assert.equal(m.hypercalls.multicalls, 3 * (Math.ceil(s.pin / 32) + Math.ceil(s.unpin / 32) - 1));
     assert.equal(m.hypercalls.batchHistogram[1], 3);
@@ -98,8 +109,12 @@ describe('the batcher of each era', () => {
 
   it('2.6.24 counts arguments in u64 slots: a 12-byte mmuext_op takes 16 bytes of MC_ARGS', () => {
     const n = 10;
-    const old = runScenario(resolveParams({ strategy: 'per-pte-deferred', kernel: '2.6.24', mode: 'pae', ptePages: n, iterations: 1 })).metrics;
-    const now = runScenario(resolveParams({ strategy: 'per-pte-deferred', kernel: 'current', mode: 'pae', ptePages: n, iterations: 1 })).metrics;
+    const old = runScenario(
+      resolveParams({ strategy: 'per-pte-deferred', kernel: '2.6.24', mode: 'pae', ptePages: n, iterations: 1 }),
+    ).metrics;
+    const now = runScenario(
+      resolveParams({ strategy: 'per-pte-deferred', kernel: 'current', mode: 'pae', ptePages: n, iterations: 1 }),
+    ).metrics;
     const ops = 2 * (n + 1); // PIN_L1 x N + PIN_L3, UNPIN x (N + 1); both passes fit in one batch
     assert.equal(old.hypercalls.argBytes, 16 * ops, '2 u64 slots per op');
     // Today: 12 bytes per op, and the next entry rounds argidx up to 8 (16 per op) unless the op ends the batch,
@@ -112,7 +127,9 @@ describe('unbatched', () => {
   for (const [kernel, mode, sizes] of PAIRS) {
     for (const n of sizes) {
       it(`${kernel} ${mode} N=${n}: one trap per sub-op and no multicall`, () => {
-        const { metrics: m } = runScenario(resolveParams({ strategy: 'unbatched', kernel, mode, ptePages: n, iterations: ITERATIONS }));
+        const { metrics: m } = runScenario(
+          resolveParams({ strategy: 'unbatched', kernel, mode, ptePages: n, iterations: ITERATIONS }),
+        );
         const t = unbatchedTraps(mode, n);
         assert.equal(m.hypercalls.traps, ITERATIONS * (t.pin + t.unpin));
         assert.equal(m.hypercalls.multicalls, 0);
@@ -141,7 +158,7 @@ describe('locks held', () => {
   it('per-pte-deferred pin holds 17 when a PIN_L1 straddles a batch (pae: the first PMD makes the batch odd)', () => {
     const m = runProgram({ strategy: 'per-pte-deferred', mode: 'pae', ptePages: 100 }, pinOnly('per-pte-deferred'));
     assert.equal(m.locks.classes[0].maxHeld, 17);
-    assert.equal(m.cpus[0].preempt.maxDepth, 18);
+    assert.equal(defined(m.cpus[0]).preempt.maxDepth, 18);
   });
 
   it('per-pte-early-unlock never holds more than one PTE lock', () => {
@@ -179,7 +196,9 @@ describe('locks held', () => {
 describe('the PAE walk', () => {
   it('visits the three user PMDs and the kernel PMD even for one PTE page (2.6.24 and today)', () => {
     for (const kernel of ['2.6.24', 'current'] as const) {
-      const { metrics: m } = runScenario(resolveParams({ strategy: 'unlocked', kernel, mode: 'pae', ptePages: 1, iterations: 1 }));
+      const { metrics: m } = runScenario(
+        resolveParams({ strategy: 'unlocked', kernel, mode: 'pae', ptePages: 1, iterations: 1 }),
+      );
       const u = shape('pae', 1).u;
       assert.equal(u, 4);
       // pin: U + N + pgd remaps; unpin: the same RW remaps.

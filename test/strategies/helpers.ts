@@ -6,6 +6,7 @@ import { KERNEL_ERAS } from '../../src/mmu/kernel-era.js';
 import { PAGING_MODES } from '../../src/mmu/paging-mode.js';
 import { getStrategy } from '../../src/strategies/registry.js';
 import type { PinContext, Program } from '../../src/strategies/types.js';
+import { defined } from '../../src/shared/defined.js';
 
 /**
  * G, U, N of a dense layout: on 4level PMD pages hold 512 PTE pages and PUD pages 512 PMDs; on pae pgd_alloc
@@ -27,7 +28,12 @@ export const pinsL1 = (strategy: string): boolean => strategy === 'per-pte-defer
  * pgd's remap and pin; the unpin starts with the top-level UNPIN. Today's kernel coalesces the user pgd's UNPIN
  * into the pgd's (4level), and on 2level would coalesce the first PTE page's UNPIN too; 2.6.24 coalesces nothing.
  */
-export function slots(strategy: string, mode: PagingMode, ptePages: number, kernel: KernelVersion): { pin: number; unpin: number } {
+export function slots(
+  strategy: string,
+  mode: PagingMode,
+  ptePages: number,
+  kernel: KernelVersion,
+): { pin: number; unpin: number } {
   const { g, u, n } = shape(mode, ptePages);
   const perPte = pinsL1(strategy) ? 2 : 1;
   const walked = g + u + perPte * n + 1; // every table of the walk, the pgd included
@@ -40,7 +46,11 @@ export function slots(strategy: string, mode: PagingMode, ptePages: number, kern
  * Flushes of S entries in batches of MC_BATCH: every flush but the last is full ('slots'). Under a kernel with
  * the singleton bypass a last batch of exactly one entry is a direct hypercall, not a multicall.
  */
-export function flushes(s: number, kernel: KernelVersion, mcBatch = 32): { flushes: number; multicalls: number; singletons: number } {
+export function flushes(
+  s: number,
+  kernel: KernelVersion,
+  mcBatch = 32,
+): { flushes: number; multicalls: number; singletons: number } {
   const f = Math.ceil(s / mcBatch);
   const last = s - mcBatch * (f - 1);
   const singleton = KERNEL_ERAS[kernel].singletonBypass && last === 1 ? 1 : 0;
@@ -57,7 +67,7 @@ export function unbatchedTraps(mode: PagingMode, ptePages: number): { pin: numbe
 /** A machine for `params` whose vCPU 0 runs `program` (e.g. one pin alone), run to the end. */
 export function runProgram(params: Partial<ForkExitParams>, program: (ctx: PinContext) => Program): Machine {
   const m = makeMachine(params);
-  m.cpus[0].start(program(m.cpus[0]));
+  defined(m.cpus[0]).start(program(defined(m.cpus[0])));
   m.run();
   return m;
 }
@@ -65,7 +75,7 @@ export function runProgram(params: Partial<ForkExitParams>, program: (ctx: PinCo
 /** A machine for `params`, not yet started. */
 export function makeMachine(params: Partial<ForkExitParams>): Machine {
   const p = resolveParams(params);
-  return new Machine(p, COST_PROFILES[p.profile], getStrategy(p.strategy).splitPtlocks !== false);
+  return new Machine(p, defined(COST_PROFILES[p.profile]), getStrategy(p.strategy).splitPtlocks !== false);
 }
 
 /** One pin of the strategy, under page_table_lock, as dup_mmap does it. */

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolveParams, runScenario } from '../../src/scenarios/index.js';
 import { claimsRaceFree, getStrategy, loadStrategyModule } from '../../src/strategies/index.js';
+import { defined } from '../../src/shared/defined.js';
 
 // The example of docs/strategies.md ("Adding your own"), run as a user would load it, with its imports pointed
 // at this build instead of the installed package.
@@ -22,11 +23,19 @@ describe('the documented plug-in example', () => {
   it('loads, pins race-free under racing writers and leaves the mm as it found it, in both kernel eras', async () => {
     const dist = pathToFileURL(join(repo, 'dist', 'src')).href;
     const file = join(dir, 'flush-per-pte.mjs');
-    writeFileSync(file, block![1].replaceAll("from 'pinbench'", `from '${dist}/index.js'`));
+    writeFileSync(file, defined(block?.[1], 'the example block').replaceAll("from 'pinbench'", `from '${dist}/index.js'`));
     assert.deepEqual(await loadStrategyModule(file), ['flush-per-pte']);
     assert.equal(claimsRaceFree(getStrategy('flush-per-pte')), true);
     for (const era of [{ mode: '4level' }, { mode: 'pae', kernel: '2.6.24', profile: 'xeon-2007' }] as const) {
-      const params = resolveParams({ ...era, strategy: 'flush-per-pte', ptePages: 100, vcpus: 4, iterations: 3, dwellNs: 20_000, writerThinkNs: 1_000 });
+      const params = resolveParams({
+        ...era,
+        strategy: 'flush-per-pte',
+        ptePages: 100,
+        vcpus: 4,
+        iterations: 3,
+        dwellNs: 20_000,
+        writerThinkNs: 1_000,
+      });
       const { metrics: m } = runScenario(params); // throws on a broken end-of-run invariant
       assert.equal(m.faults.writeProtect, 0, era.mode);
       assert.equal(m.faults.hypercallErrors, 0, era.mode);

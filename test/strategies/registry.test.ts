@@ -5,11 +5,25 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { resolveParams, runScenario } from '../../src/scenarios/index.js';
-import { BUILTIN_STRATEGIES, claimsRaceFree, getStrategy, listStrategies, loadStrategyModule, registerStrategy } from '../../src/strategies/index.js';
+import {
+  BUILTIN_STRATEGIES,
+  claimsRaceFree,
+  getStrategy,
+  listStrategies,
+  loadStrategyModule,
+  registerStrategy,
+} from '../../src/strategies/index.js';
 
 describe('strategy registry', () => {
   it('lists the six built-in strategies first', () => {
-    assert.deepEqual(listStrategies().slice(0, 6), ['unlocked', 'mm-lock', 'whole-lock', 'per-pte-deferred', 'unbatched', 'per-pte-early-unlock']);
+    assert.deepEqual(listStrategies().slice(0, 6), [
+      'unlocked',
+      'mm-lock',
+      'whole-lock',
+      'per-pte-deferred',
+      'unbatched',
+      'per-pte-early-unlock',
+    ]);
   });
 
   it('declares unlocked and per-pte-early-unlock racy, every other built-in race-free', () => {
@@ -21,7 +35,14 @@ describe('strategy registry', () => {
     const seed = getStrategy('per-pte-deferred');
     assert.equal(claimsRaceFree({ name: 'x', description: '', pin: seed.pin, unpin: seed.unpin }), true);
     assert.throws(
-      () => registerStrategy({ name: 'test-bad-racefree', description: '', raceFree: 'no' as unknown as boolean, pin: seed.pin, unpin: seed.unpin }),
+      () =>
+        registerStrategy({
+          name: 'test-bad-racefree',
+          description: '',
+          raceFree: 'no' as unknown as boolean,
+          pin: seed.pin,
+          unpin: seed.unpin,
+        }),
       /raceFree must be true or false/,
     );
   });

@@ -1,3 +1,4 @@
+import { elementAt } from '../../shared/element-at.js';
 import { diffExact, statusOf } from '../../results/diff-exact.js';
 import { allColumns, bootstrap, type Interval, medianInPlace, medianOf, twoWayBootstrap } from '../bootstrap.js';
 import { adjustPValues } from '../p-adjust.js';
@@ -33,20 +34,24 @@ interface LogSamples {
  * the paired log ratios. `scratch` is a buffer of at least `picks.length` values.
  */
 function runLogRatio(estimator: AbEstimator, samples: LogSamples, run: number, picks: Int32Array, scratch: Float64Array): number {
-  const base = samples.base[run];
-  const head = samples.head[run];
+  const base = elementAt(samples.base, run, 'run');
+  const head = elementAt(samples.head, run, 'run');
+  // Every pick is a round index below samples.rounds, the length of each run's base and head rows.
   if (estimator === 'min') {
     let minBase = Number.POSITIVE_INFINITY;
     let minHead = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < picks.length; k++) {
-      const c = picks[k];
-      if (base[c] < minBase) minBase = base[c];
-      if (head[c] < minHead) minHead = head[c];
+    for (const c of picks) {
+      const b = base[c] as number;
+      const h = head[c] as number;
+      if (b < minBase) minBase = b;
+      if (h < minHead) minHead = h;
     }
     return minHead - minBase;
   }
   const buffer = scratch.subarray(0, picks.length);
-  for (let k = 0; k < picks.length; k++) buffer[k] = head[picks[k]] - base[picks[k]];
+  picks.forEach((c, k) => {
+    buffer[k] = (head[c] as number) - (base[c] as number);
+  });
   return medianInPlace(buffer);
 }
 
@@ -164,7 +169,10 @@ function judgeSuite(samples: LogSamples, rounds: number, options: ResolvedAbOpti
 
 function judgeRuns(timed: readonly AbRunSamples[], samples: LogSamples, options: ResolvedAbOptions): AbRunVerdict[] {
   const cols = samples.rounds;
-  const paired = timed.map((_, i) => Array.from(samples.head[i], (h, k) => h - samples.base[i][k]));
+  const paired = timed.map((_, i) => {
+    const base = elementAt(samples.base, i, 'run');
+    return Array.from(elementAt(samples.head, i, 'run'), (h, k) => h - elementAt(base, k, 'round'));
+  });
   const tests = paired.map((row) => wilcoxonSignedRank(row));
   const adjusted = adjustPValues(
     tests.map((t) => t.p),
@@ -185,7 +193,7 @@ function judgeRuns(timed: readonly AbRunSamples[], samples: LogSamples, options:
       resamples: options.resamples,
       seed: options.seed + i,
     });
-    const pAdjusted = adjusted[i];
+    const pAdjusted = elementAt(adjusted, i, 'run');
     let state: AbState = 'no-change';
     if (!reachable) state = 'insufficient-samples';
     else if (pAdjusted < options.alpha && ratio > upper) state = 'regressed';
@@ -198,7 +206,7 @@ function judgeRuns(timed: readonly AbRunSamples[], samples: LogSamples, options:
       ci: { low: Math.exp(logCi.low), high: Math.exp(logCi.high) },
       baseMs: estimate(run.baseMs),
       headMs: estimate(run.headMs),
-      p: tests[i].p,
+      p: elementAt(tests, i, 'run').p,
       pAdjusted,
     };
   });

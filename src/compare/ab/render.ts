@@ -189,8 +189,8 @@ function seconds(ms: number): string {
 }
 
 function textTable(table: Table): string[] {
-  const widths = table.headers.map((h, c) => Math.max(h.length, ...table.rows.map((row) => row[c].length)));
-  const format = (cells: string[]) => `  ${cells.map((cell, c) => cell.padEnd(widths[c])).join('  ')}`.trimEnd();
+  const widths = table.headers.map((h, c) => Math.max(h.length, ...table.rows.map((row) => row[c]?.length ?? 0)));
+  const format = (cells: string[]) => `  ${cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ')}`.trimEnd();
   const out = [format(table.headers), format(widths.map((w) => '-'.repeat(w))), ...table.rows.map(format)];
   if (table.omitted > 0) out.push(`  ... and ${table.omitted} more`);
   return out;

@@ -7,6 +7,7 @@ import type { RunResult } from '../../results/types.js';
 import { defaultParamValue } from '../../scenarios/params.js';
 import type { ForkExitParams } from '../../scenarios/types.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
+import { elementAt } from '../../shared/element-at.js';
 import { collectEnvironment } from '../environment.js';
 import type { ScenarioRunSpec } from '../types.js';
 import { SideThread } from './side-thread.js';
@@ -81,8 +82,10 @@ export async function runAbJob(
 
     // 1. Exact metrics, every run on both sides.
     const firstRuns: Record<AbSideName, RunResult[]> = { base: [], head: [] };
-    for (let i = 0; i < specs.length && !aborted(); i++) {
-      for (const side of pairOrder(i)) firstRuns[side][i] = await metricsRun(threads[side], side, specs[i], points[i]);
+    for (const [i, spec] of specs.entries()) {
+      if (aborted()) break;
+      const point = elementAt(points, i, 'run');
+      for (const side of pairOrder(i)) firstRuns[side][i] = await metricsRun(threads[side], side, spec, point);
       options.onProgress?.({ phase: 'metrics', done: i + 1, total: specs.length });
     }
     const timedIndexes = specs
@@ -100,7 +103,8 @@ export async function runAbJob(
     for (let pass = 1; pass < options.warmupRounds && !aborted(); pass++) {
       let done = 0;
       for (const i of timedIndexes) {
-        for (const side of pairOrder(i + pass)) warmMs[side][i] = await sample(threads[side], side, points[i], 1);
+        const point = elementAt(points, i, 'run');
+        for (const side of pairOrder(i + pass)) warmMs[side][i] = await sample(threads[side], side, point, 1);
         options.onProgress?.({ phase: 'warmup', done: ++done, total: timedIndexes.length });
       }
     }
@@ -118,12 +122,13 @@ export async function runAbJob(
       if (options.maxTimeMs > 0 && elapsed > options.maxTimeMs && rounds >= MIN_AB_ROUNDS) break;
       const order = shuffled(timedIndexes, rng);
       const pending: { i: number; base: number; head: number; first: AbSideName }[] = [];
-      for (let j = 0; j < order.length; j++) {
+      for (const [j, i] of order.entries()) {
         if (aborted()) break;
-        const i = order[j];
         const sides2 = pairOrder(round + j);
+        const point = elementAt(points, i, 'run');
+        const repetitions = elementAt(iterations, i, 'run');
         const ms: Partial<Record<AbSideName, number>> = {};
-        for (const side of sides2) ms[side] = await sample(threads[side], side, points[i], iterations[i]);
+        for (const side of sides2) ms[side] = await sample(threads[side], side, point, repetitions);
         pending.push({ i, base: ms.base ?? Number.NaN, head: ms.head ?? Number.NaN, first: sides2[0] });
         options.onProgress?.({
           phase: 'round',
@@ -136,9 +141,10 @@ export async function runAbJob(
       }
       if (pending.length < order.length) break; // interrupted mid-round: the round is dropped whole
       for (const p of pending) {
-        samples[p.i].baseMs.push(p.base);
-        samples[p.i].headMs.push(p.head);
-        samples[p.i].firstSide.push(p.first);
+        const run = elementAt(samples, p.i, 'run');
+        run.baseMs.push(p.base);
+        run.headMs.push(p.head);
+        run.firstSide.push(p.first);
       }
       rounds = round;
     }
@@ -153,8 +159,8 @@ export async function runAbJob(
         key: canonicalJson({ kind: 'scenario', params: spec.params }),
         base,
         head,
-        iterations: iterations[i],
-        ...samples[i],
+        iterations: elementAt(iterations, i, 'run'),
+        ...elementAt(samples, i, 'run'),
       });
     });
     return {
@@ -211,7 +217,9 @@ function shuffled(values: readonly number[], rng: ReturnType<typeof xoroshiro128
   const out = [...values];
   for (let i = out.length - 1; i > 0; i--) {
     const j = uniformInt(rng, 0, i);
-    [out[i], out[j]] = [out[j], out[i]];
+    const swapped = elementAt(out, i, 'position');
+    out[i] = elementAt(out, j, 'position');
+    out[j] = swapped;
   }
   return out;
 }

@@ -32,7 +32,7 @@ export const TRACE_PID = 1;
 
 /** What a trace's `otherData.timeBase` says. */
 export const TRACE_TIME_BASE =
-  'virtual nanoseconds of the pinbench model under the run\'s cost profile (not wall time); ts and dur are in ' +
+  "virtual nanoseconds of the pinbench model under the run's cost profile (not wall time); ts and dur are in " +
   'microseconds as the trace-event format requires: virtual ns / 1000';
 
 /** Options of a TraceRecorder. */
@@ -319,7 +319,16 @@ export class TraceRecorder implements ActionObserver {
     const args = { lock: this.lockName(id), vcpu };
     this.holds.set(id, vcpu);
     this.push({ name: cls, ph: 'b', cat: 'lock', id: `${id}`, ts: atNs / 1000, pid: TRACE_PID, tid: vcpu, args });
-    this.push({ name: `vCPU ${vcpu} holds`, ph: 'b', cat: 'hold', id: `${vcpu}:${id}`, ts: atNs / 1000, pid: TRACE_PID, tid: vcpu, args });
+    this.push({
+      name: `vCPU ${vcpu} holds`,
+      ph: 'b',
+      cat: 'hold',
+      id: `${vcpu}:${id}`,
+      ts: atNs / 1000,
+      pid: TRACE_PID,
+      tid: vcpu,
+      args,
+    });
   }
 
   private holdEnd(vcpu: number, id: number, atNs: number): void {
@@ -327,7 +336,15 @@ export class TraceRecorder implements ActionObserver {
     this.holds.delete(id);
     const cls = LOCK_CLASS_NAMES[this.machine.locks.classOf(id)] ?? 'lock';
     this.push({ name: cls, ph: 'e', cat: 'lock', id: `${id}`, ts: atNs / 1000, pid: TRACE_PID, tid: vcpu });
-    this.push({ name: `vCPU ${vcpu} holds`, ph: 'e', cat: 'hold', id: `${vcpu}:${id}`, ts: atNs / 1000, pid: TRACE_PID, tid: vcpu });
+    this.push({
+      name: `vCPU ${vcpu} holds`,
+      ph: 'e',
+      cat: 'hold',
+      id: `${vcpu}:${id}`,
+      ts: atNs / 1000,
+      pid: TRACE_PID,
+      tid: vcpu,
+    });
   }
 
   // ---- stores ----
@@ -364,7 +381,9 @@ export class TraceRecorder implements ActionObserver {
     if (op === __HYPERVISOR_mmuext_op) {
       const cmd = b.subCmd[start] ?? -1;
       const name = MMUEXT_NAMES[cmd] ?? `cmd ${cmd}`;
-      return count === 1 ? `mmuext_op ${name} frame ${b.subFrame[start]}` : `mmuext_op x${count} (${name} frame ${b.subFrame[start]}, ...)`;
+      return count === 1
+        ? `mmuext_op ${name} frame ${b.subFrame[start]}`
+        : `mmuext_op x${count} (${name} frame ${b.subFrame[start]}, ...)`;
     }
     return `hypercall ${op}`;
   }

@@ -194,7 +194,9 @@ export class GuestCpu implements Process, PinContext {
   get directSubops(): Record<string, number> {
     const out: Record<string, number> = {};
     if (this.directUvm > 0) out.update_va_mapping = this.directUvm;
-    this.directMmuext.forEach((n, cmd) => n > 0 && (out[MMUEXT_NAMES[cmd] ?? String(cmd)] = n));
+    this.directMmuext.forEach((n, cmd) => {
+      if (n > 0) out[MMUEXT_NAMES[cmd] ?? String(cmd)] = n;
+    });
     for (const [name, n] of this.directOther) out[name] = (out[name] ?? 0) + n;
     return out;
   }
@@ -219,13 +221,13 @@ export class GuestCpu implements Process, PinContext {
    * that describe an ACTION_MC_* event (trace export). Its contents stay valid until its last callback has run.
    */
   get flushingBatch(): McBuffer | null {
-    return this.takenHead !== this.takenCount ? this.taken[this.takenHead].buf : null;
+    return this.takenHead !== this.takenCount ? (this.taken[this.takenHead]?.buf ?? null) : null;
   }
 
   /** What the vCPU is doing now, for fault reports. */
   describe(): string {
-    if (this.takenHead !== this.takenCount) {
-      const b = this.taken[this.takenHead].buf!;
+    const b = this.flushingBatch;
+    if (b !== null) {
       return this.flushEntry < 0
         ? 'trapping into a multicall'
         : this.flushEntry < b.entries
@@ -244,17 +246,24 @@ export class GuestCpu implements Process, PinContext {
   testSetPinned(frame: number): boolean {
     this.debtNs += this.walkStepNs;
     const flags = this.flags;
-    const was = (flags[frame] & PG_PINNED) !== 0;
-    flags[frame] |= PG_PINNED;
-    return was;
+    const old = flags[frame];
+    if (old === undefined) return this.notAFrame('testSetPinned', frame);
+    flags[frame] = old | PG_PINNED;
+    return (old & PG_PINNED) !== 0;
   }
 
   testClearPinned(frame: number): boolean {
     this.debtNs += this.walkStepNs;
     const flags = this.flags;
-    const was = (flags[frame] & PG_PINNED) !== 0;
-    flags[frame] &= ~PG_PINNED;
-    return was;
+    const old = flags[frame];
+    if (old === undefined) return this.notAFrame('testClearPinned', frame);
+    flags[frame] = old & ~PG_PINNED;
+    return (old & PG_PINNED) !== 0;
+  }
+
+  /** A strategy named a frame that is not one of the mm's: a clear error, kept out of the hot callers. */
+  private notAFrame(call: string, frame: number): never {
+    throw new ModelError(`vCPU ${this.vcpu}: ${call}(${frame}): not a frame of this mm (${this.flags.length} frames)`);
   }
 
   // ---- PinContext: queueing into this vCPU's batch (local; a full batch is taken for flushing) ----
@@ -273,7 +282,8 @@ export class GuestCpu implements Process, PinContext {
     const batcher = this.batcher;
     if (!batcher.tryQueueMmuextOp(cmd, frame, this.mmuextBytes)) {
       this.take(batcher.entryFlushReason(this.mmuextBytes));
-      if (!batcher.tryQueueMmuextOp(cmd, frame, this.mmuextBytes)) throw new ModelError('mmuext_op does not fit in an empty batch');
+      if (!batcher.tryQueueMmuextOp(cmd, frame, this.mmuextBytes))
+        throw new ModelError('mmuext_op does not fit in an empty batch');
     }
   }
 
@@ -338,7 +348,9 @@ export class GuestCpu implements Process, PinContext {
 
   private effect(kind: number, a: number, b: number, c: number, flag: boolean): Effect {
     if (this.requested) {
-      throw new ModelError(`vCPU ${this.vcpu}: ${EFFECT_NAMES[kind]} requested before the previous ${EFFECT_NAMES[this.eff.kind]} was yielded`);
+      throw new ModelError(
+        `vCPU ${this.vcpu}: ${EFFECT_NAMES[kind]} requested before the previous ${EFFECT_NAMES[this.eff.kind]} was yielded`,
+      );
     }
     const e = this.eff;
     e.kind = kind;
@@ -361,8 +373,12 @@ export class GuestCpu implements Process, PinContext {
   private take(reason: FlushReason | null): void {
     const singleton = this.batcher.flushIsSingleton;
     const buf = this.batcher.take(reason);
-    if (this.takenCount === this.taken.length) this.taken.push({ buf: null, singleton: false, debtNs: 0 });
-    const t = this.taken[this.takenCount++];
+    let t = this.taken[this.takenCount];
+    if (t === undefined) {
+      t = { buf: null, singleton: false, debtNs: 0 };
+      this.taken.push(t);
+    }
+    this.takenCount++;
     t.buf = buf;
     t.singleton = singleton;
     // A batch with no entries has no trap: its guest work stays owed to the next payment.
@@ -400,7 +416,7 @@ export class GuestCpu implements Process, PinContext {
   // ---- Process ----
 
   step(engine: Engine): number {
-    const stolen = this.hv.stolenNs[this.vcpu];
+    const stolen = this.hv.stolenNs[this.vcpu] as number; // the hypervisor has a slot per vCPU of the machine
     if (stolen !== 0) {
       // Flush IPIs from another vCPU's type changes: this vCPU pays its flushes before its next visible action.
       this.stolenNs += stolen;
@@ -427,7 +443,8 @@ export class GuestCpu implements Process, PinContext {
     const n = this.programIsGenerator ? generatorNext.call(program) : program.next();
     this.inline = null;
     if (n.done === true) {
-      if (this.requested) throw new ModelError(`vCPU ${this.vcpu}: ${EFFECT_NAMES[this.eff.kind]} was requested but never yielded`);
+      if (this.requested)
+        throw new ModelError(`vCPU ${this.vcpu}: ${EFFECT_NAMES[this.eff.kind]} was requested but never yielded`);
       const caller = this.callers.pop();
       if (caller !== undefined) this.setProgram(caller);
       else {
@@ -437,7 +454,7 @@ export class GuestCpu implements Process, PinContext {
     } else {
       if (n.value !== this.eff || !this.requested) {
         throw new ModelError(
-          `vCPU ${this.vcpu}: a program yielded ${n.value === undefined ? 'undefined (queueing calls such as mcUpdateVaMapping are not yielded)' : 'something that is not this vCPU\'s effect'}`,
+          `vCPU ${this.vcpu}: a program yielded ${n.value === undefined ? 'undefined (queueing calls such as mcUpdateVaMapping are not yielded)' : "something that is not this vCPU's effect"}`,
         );
       }
       this.parked = PARK_EFFECT;
@@ -521,7 +538,8 @@ export class GuestCpu implements Process, PinContext {
         return LOCAL;
       case E_CALL:
         this.finished();
-        this.callers.push(this.program!);
+        if (this.program === null) throw new ModelError(`vCPU ${this.vcpu}: ctx.call yielded with no program running`);
+        this.callers.push(this.program);
         this.setProgram(e.sub);
         e.sub = null;
         return LOCAL;
@@ -546,14 +564,18 @@ export class GuestCpu implements Process, PinContext {
     const trap = this.costs.hypercallTrapNs;
     const lock = this.domainLock;
     if (lock !== null) {
-      const wait = this.bigLockWait(t, trap);
+      const wait = this.bigLockWait(lock, t, trap);
       if (wait >= 0) return this.spinForBigLock(engine, wait);
     }
     this.finished();
     this.directTraps++;
     if (uvm) this.directUvm++;
-    else if (Number.isInteger(e.a) && e.a >= 0 && e.a < 32) this.directMmuext[e.a]++;
-    else this.directOther.set(String(e.a), (this.directOther.get(String(e.a)) ?? 0) + 1);
+    else {
+      // A typed array reads undefined at any index but an integer in range: those commands are counted apart.
+      const n = this.directMmuext[e.a];
+      if (n !== undefined) this.directMmuext[e.a] = n + 1;
+      else this.directOther.set(String(e.a), (this.directOther.get(String(e.a)) ?? 0) + 1);
+    }
     const hv = this.hv;
     hv.current = this.vcpu;
     hv.opStartNs = t + trap;
@@ -577,7 +599,7 @@ export class GuestCpu implements Process, PinContext {
     if (lock !== null) {
       if (traps) {
         // ptwr_do_page_fault takes LOCK_BIGLOCK before it looks at the page.
-        const wait = this.bigLockWait(engine.now, 0);
+        const wait = this.bigLockWait(lock, engine.now, 0);
         if (wait >= 0) return this.spinForBigLock(engine, wait);
       } else this.stopSpinning();
     }
@@ -585,7 +607,7 @@ export class GuestCpu implements Process, PinContext {
     const outcome = hv.guestStore(e.a, e.b, e.c);
     this.host.noteStore(this.vcpu, e.a, outcome);
     const cost = hv.storeCostNs(outcome);
-    if (traps) lock!.take(engine.now, cost, this.bigLockWaited(engine.now));
+    if (traps && lock !== null) lock.take(engine.now, cost, this.bigLockWaited(engine.now));
     const obs = this.observer;
     if (obs !== null) obs.action(this.vcpu, ACTION_STORE, engine.now, cost, e.a, STORE_OUTCOMES.indexOf(outcome));
     return this.spend(engine, cost);
@@ -598,7 +620,8 @@ export class GuestCpu implements Process, PinContext {
    */
   private flushAction(engine: Engine): number {
     const t = this.taken[this.takenHead];
-    const b = t.buf!;
+    const b = t?.buf;
+    if (t === undefined || b == null) throw new ModelError(`vCPU ${this.vcpu}: no taken batch at ${this.takenHead} to run`);
     const costs = this.costs;
     const obs = this.observer;
     if (this.flushEntry < 0) {
@@ -618,22 +641,23 @@ export class GuestCpu implements Process, PinContext {
       do {
         const now = engine.now;
         if (lock !== null) {
-          const wait = this.bigLockWait(now, pre);
+          const wait = this.bigLockWait(lock, now, pre);
           if (wait >= 0) return this.spinForBigLock(engine, wait);
         }
         hv.current = this.vcpu;
         const index = this.flushEntry++;
         const cost = hv.executeEntry(b, index, now, dispatch);
-        if (hv.entryErrors > 0) this.noteError(hv.entryFirstError!, hv.entryErrors);
+        if (hv.entryErrors > 0) this.noteError(hv.entryFirstError ?? 'a sub-op failed', hv.entryErrors);
         if (lock !== null) lock.take(now + pre, cost - pre, this.bigLockWaited(now + pre));
         if (obs !== null) obs.action(this.vcpu, ACTION_MC_ENTRY, now, cost, index, entries);
         if (!engine.continueAfter(cost)) return cost;
       } while (this.flushEntry < entries);
     }
+    // k < b.callbacks <= the batch's callback slots, the length of cbKind, cbData and cbFn.
     while (this.flushCb < b.callbacks) {
       const k = this.flushCb++;
       if (b.cbKind[k] === CB_UNLOCK) {
-        const id = b.cbData[k];
+        const id = b.cbData[k] as number;
         this.release(engine, id);
         const cost = costs.spinReleaseNs;
         if (obs !== null) obs.action(this.vcpu, ACTION_MC_CALLBACK, engine.now, cost, id, k);
@@ -641,7 +665,7 @@ export class GuestCpu implements Process, PinContext {
       } else {
         const fn = b.cbFn[k];
         b.cbFn[k] = null;
-        fn?.(b.cbData[k]);
+        fn?.(b.cbData[k] as number);
       }
     }
     this.batcher.recycle(b);
@@ -649,7 +673,11 @@ export class GuestCpu implements Process, PinContext {
     if (++this.takenHead === this.takenCount) {
       this.takenHead = 0;
       this.takenCount = 0;
-    } else this.beginFlush(this.taken[this.takenHead].buf!);
+    } else {
+      const nextBuf = this.taken[this.takenHead]?.buf;
+      if (nextBuf == null) throw new ModelError(`vCPU ${this.vcpu}: taken batch ${this.takenHead} has no buffer`);
+      this.beginFlush(nextBuf);
+    }
     return LOCAL;
   }
 
@@ -665,8 +693,7 @@ export class GuestCpu implements Process, PinContext {
    * so, else how long to wait before trying again (it spins meanwhile). A vCPU that was not spinning lets those that
    * were spinning go first: they take the lock in the gap while it is still dispatching.
    */
-  private bigLockWait(t: number, pre: number): number {
-    const lock = this.domainLock!;
+  private bigLockWait(lock: DomainLock, t: number, pre: number): number {
     const wasSpinning = this.spinningForBigLock;
     if (wasSpinning) {
       lock.spinning--;
@@ -690,7 +717,8 @@ export class GuestCpu implements Process, PinContext {
   /** Stop spinning for the big lock (the store no longer traps). */
   private stopSpinning(): void {
     if (this.spinningForBigLock) {
-      this.domainLock!.spinning--;
+      if (this.domainLock === null) throw new ModelError(`vCPU ${this.vcpu} spins for a big lock the domain does not have`);
+      this.domainLock.spinning--;
       this.spinningForBigLock = false;
     }
     this.bigLockWaitSince = -1;

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { abOutcome, judgeAb } from '../../../compare/ab/judge.js';
 import { resolveAbOptions } from '../../../compare/ab/options.js';
 import { renderAbMarkdown, renderAbText } from '../../../compare/ab/render.js';
+import { medianOf } from '../../../compare/bootstrap.js';
 import type { AbComparison, AbMeasurement, AbOutcome, AbSideInfo, AbSideName } from '../../../compare/ab/types.js';
 import { RESULTS_SCHEMA } from '../../../results/schema.js';
 import type { ResultSet, RunResult } from '../../../results/types.js';
@@ -205,9 +206,7 @@ export function sideResultSet(measurement: AbMeasurement, side: AbSideName): Res
     if (first.status !== 'ok' || first.kind !== 'scenario') return first;
     const samplesMs = side === 'base' ? run.baseMs : run.headMs;
     if (samplesMs.length === 0) return first;
-    const sorted = [...samplesMs].sort((a, b) => a - b);
-    const median =
-      sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[(sorted.length >> 1) - 1] + sorted[sorted.length >> 1]) / 2;
+    const median = medianOf(samplesMs);
     const events = first.metrics.counts.events;
     return {
       ...first,

@@ -24,7 +24,7 @@ export async function runListCommand(args: ListArgs, io: Io): Promise<ExitCode> 
   const modules = strategyModulePaths(args.strategyModule);
   await loadStrategyModules(modules);
   const topics: readonly ListTopic[] = args.what === undefined ? LIST_TOPICS : [args.what];
-  const listed: Record<string, Item[]> = {};
+  const listed: Partial<Record<ListTopic, Item[]>> = {};
   for (const topic of topics) listed[topic] = await itemsOf(topic);
 
   if (args.json) {
@@ -32,7 +32,7 @@ export async function runListCommand(args: ListArgs, io: Io): Promise<ExitCode> 
     return EXIT_OK;
   }
   const blocks = topics.map((topic) => {
-    const items = listed[topic];
+    const items = listed[topic] ?? [];
     const rows = items.map((item) => [item.name, item.note ?? '', item.description]);
     const table = renderColumns(rows);
     return args.what === undefined ? `${topic}:\n${indent(table)}` : table;
