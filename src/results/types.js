@@ -1,3 +1,0 @@
-const runMetricsFitTheSchema = true;
-void runMetricsFitTheSchema;
-export {};
