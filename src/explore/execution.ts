@@ -7,7 +7,7 @@ import { BLOCKED, DONE } from '../sim/engine.js';
 import { ModelError } from '../shared/errors.js';
 import { claimsRaceFree, getStrategy } from '../strategies/registry.js';
 import type { Strategy } from '../strategies/types.js';
-import { at } from './checked.js';
+import { elementAt } from '../shared/element-at.js';
 import { ExploreEngine } from './explore-engine.js';
 import { exploreWriter } from './explore-writer.js';
 import { IntervalTime, MAX_STEPS_PER_SCHEDULE } from './interval-time.js';
@@ -135,7 +135,7 @@ export class Execution implements ActionObserver {
         options.listener?.choice?.(this, v, value, alternatives);
         return value;
       };
-      const cpu = at(m.cpus, v, 'vCPU');
+      const cpu = elementAt(m.cpus, v, 'vCPU');
       cpu.start(workload(cpu, choose, m));
     }
   }
@@ -183,7 +183,7 @@ export class Execution implements ActionObserver {
     const preemption = this.lastCanGoOn() && v !== this.last;
     if (preemption) this.preemptions++;
     const m = this.machine;
-    const cpu = at(m.cpus, v, 'vCPU');
+    const cpu = elementAt(m.cpus, v, 'vCPU');
     const faults = m.writes.faults;
     const errors = cpu.hypercallErrors;
     const overflows = cpu.preempt.overflows;
@@ -268,7 +268,7 @@ export class Execution implements ActionObserver {
     out.push(lastKey);
     const history = this.history;
     this.status.forEach((status, v) => {
-      const c = at(m.cpus, v, 'vCPU');
+      const c = elementAt(m.cpus, v, 'vCPU');
       out.push(status, history[2 * v] ?? 0, history[2 * v + 1] ?? 0, c.owedWorkNs, c.preempt.value);
     });
     for (const flag of m.mm.flags) out.push(flag);
@@ -288,7 +288,7 @@ export class Execution implements ActionObserver {
     const { mm, hv } = m;
     const parts: string[] = [];
     for (let f = 0; f < mm.frameCount; f++) {
-      const flags = at(mm.flags, f, 'frame');
+      const flags = elementAt(mm.flags, f, 'frame');
       parts.push(`${f}:${flags & FRAME_RW ? 'RW' : 'RO'},${flags},${hv.typeLevel[f]}/${hv.typeCount[f]}/${hv.pinned[f]}`);
     }
     for (const frame of mm.pteFrames) {

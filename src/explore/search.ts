@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { ForkExitParams } from '../scenarios/types.js';
 import { ModelError } from '../shared/errors.js';
 import { DEFAULT_EXPLORE_OPTIONS } from './defaults.js';
-import { at } from './checked.js';
+import { elementAt } from '../shared/element-at.js';
 import { Execution } from './execution.js';
 import type { Counterexample, ExploreOptions, ExploreOutcome, LimitHit, Schedule, Violation } from './types.js';
 
@@ -210,7 +210,7 @@ export class Search {
         if (pos < kinds.length) {
           if (kinds[pos] !== CHOICE)
             throw new ModelError(`replay diverged: a choice where the schedule has a step (decision ${pos})`);
-          return at(values, pos++, 'decision');
+          return elementAt(values, pos++, 'decision');
         }
         for (let alt = alternatives - 1; alt >= 1; alt--) queue(ex.preemptions, new Decision(tail, CHOICE, alt));
         tail = new Decision(tail, CHOICE, 0);
@@ -231,7 +231,7 @@ export class Search {
         if (pos < kinds.length) {
           if (kinds[pos] !== STEP)
             throw new ModelError(`replay diverged: a step where the schedule has a choice (decision ${pos})`);
-          v = at(values, pos++, 'decision');
+          v = elementAt(values, pos++, 'decision');
         } else {
           // A new scheduling point.
           const best = this.bestUnexpected;

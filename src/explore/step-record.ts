@@ -23,7 +23,7 @@ import {
   STORE_OUTCOMES,
 } from '../scenarios/vcpu/index.js';
 import type { Machine } from '../scenarios/machine.js';
-import { at } from './checked.js';
+import { elementAt } from '../shared/element-at.js';
 import type { Execution, ObservedAction, StepListener } from './execution.js';
 import { writerPages } from './explore-writer.js';
 
@@ -81,8 +81,8 @@ export function pteState(x: Execution): string {
   const parts: string[] = [];
   for (const f of mm.pteFrames) {
     let s = `${f}:`;
-    if (at(mm.flags, f, 'frame') & FRAME_RW) s += 'RW';
-    else if (at(hv.typeCount, f, 'frame') > 0 && hv.typeLevel[f] === 1) s += hv.isValidatedL1(f) ? 'RO+L1' : 'RO+L1?';
+    if (elementAt(mm.flags, f, 'frame') & FRAME_RW) s += 'RW';
+    else if (elementAt(hv.typeCount, f, 'frame') > 0 && hv.typeLevel[f] === 1) s += hv.isValidatedL1(f) ? 'RO+L1' : 'RO+L1?';
     else s += 'RO';
     if (hv.pinned[f]) s += 'P';
     parts.push(s);
@@ -106,7 +106,7 @@ export class StepRecorder implements StepListener {
 
   step(x: Execution, vcpu: number, a: ObservedAction, preemption: boolean): void {
     const m = x.machine;
-    const cpu = at(m.cpus, vcpu, 'vCPU');
+    const cpu = elementAt(m.cpus, vcpu, 'vCPU');
     while (this.batches.length <= vcpu) this.batches.push(0);
     let action: string = ACTION_NAMES[a.kind] ?? `action ${a.kind}`;
     let frame: number | null = null;
@@ -130,7 +130,7 @@ export class StepRecorder implements StepListener {
         frame = a.a === m.locks.pageTableLock ? null : a.a;
         break;
       case ACTION_MC_TRAP: {
-        const n = at(this.batches, vcpu, 'vCPU') + 1;
+        const n = elementAt(this.batches, vcpu, 'vCPU') + 1;
         this.batches[vcpu] = n;
         batch = n;
         const singleton = a.a === 1 && m.era.singletonBypass;
@@ -140,27 +140,27 @@ export class StepRecorder implements StepListener {
         break;
       }
       case ACTION_MC_ENTRY: {
-        batch = at(this.batches, vcpu, 'vCPU');
+        batch = elementAt(this.batches, vcpu, 'vCPU');
         entry = a.a + 1;
         const buf = cpu.flushingBatch;
         let what = '';
         if (buf !== null && a.a < buf.entries) {
           const op = buf.op[a.a];
           if (op === __HYPERVISOR_update_va_mapping) {
-            frame = at(buf.frame, a.a, 'batch entry');
-            const arg = at(buf.arg, a.a, 'batch entry');
+            frame = elementAt(buf.frame, a.a, 'batch entry');
+            const arg = elementAt(buf.arg, a.a, 'batch entry');
             what = `update_va_mapping(frame ${frame} -> ${(arg & 1) === 1 ? 'RW' : 'RO'}${(arg >> 1) & UVMF_TLB_FLUSH ? ', UVMF_TLB_FLUSH' : ''})`;
           } else if (op === __HYPERVISOR_mmuext_op || op === __HYPERVISOR_mmu_update) {
             const subs: string[] = [];
-            const first = at(buf.subStart, a.a, 'batch entry');
-            const end = first + at(buf.subCount, a.a, 'batch entry');
+            const first = elementAt(buf.subStart, a.a, 'batch entry');
+            const end = first + elementAt(buf.subCount, a.a, 'batch entry');
             for (let k = first; k < end; k++) {
-              const subFrame = at(buf.subFrame, k, 'sub-op');
-              const cmd = at(buf.subCmd, k, 'sub-op');
+              const subFrame = elementAt(buf.subFrame, k, 'sub-op');
+              const cmd = elementAt(buf.subCmd, k, 'sub-op');
               subs.push(
                 op === __HYPERVISOR_mmuext_op
                   ? `${MMUEXT_NAMES[cmd] ?? cmd} frame ${subFrame}`
-                  : `frame ${subFrame}[${at(buf.subIndex, k, 'sub-op')}] = ${at(buf.subValue, k, 'sub-op')}`,
+                  : `frame ${subFrame}[${elementAt(buf.subIndex, k, 'sub-op')}] = ${elementAt(buf.subValue, k, 'sub-op')}`,
               );
               frame ??= subFrame;
             }
@@ -171,7 +171,7 @@ export class StepRecorder implements StepListener {
         break;
       }
       case ACTION_MC_CALLBACK:
-        batch = at(this.batches, vcpu, 'vCPU');
+        batch = elementAt(this.batches, vcpu, 'vCPU');
         frame = a.a === m.locks.pageTableLock ? null : a.a;
         action = `batch ${batch} callback ${a.b + 1}: spin_unlock(${lockName(m, a.a)}) (deferred unlock)`;
         break;
@@ -179,7 +179,7 @@ export class StepRecorder implements StepListener {
         frame = a.a;
         action =
           a.b === -1
-            ? `hypercall update_va_mapping(frame ${a.a} -> ${at(m.mm.flags, a.a, 'frame') & FRAME_RW ? 'RW' : 'RO'})`
+            ? `hypercall update_va_mapping(frame ${a.a} -> ${elementAt(m.mm.flags, a.a, 'frame') & FRAME_RW ? 'RW' : 'RO'})`
             : `hypercall mmuext_op(${MMUEXT_NAMES[a.b] ?? a.b} frame ${a.a})`;
         break;
       case ACTION_STORE:

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { SMALL_AB_MATRIX as SMALL } from '../support/ab.js';
 import { FIXTURES, runCli, tempDir } from '../support/cli.js';
 
 // In a file of its own: version 2 of the fixture registers the same strategy name as version 1 in this
@@ -8,34 +9,6 @@ import { FIXTURES, runCli, tempDir } from '../support/cli.js';
 
 const V1 = join(FIXTURES, 'ab-strategy-v1.js');
 const V2 = join(FIXTURES, 'ab-strategy-v2.js');
-/** Six small runs (the fewest a suite verdict takes), five rounds, no warm-up pass beyond the first, no repeats. */
-const SMALL = [
-  '--mode',
-  '4level',
-  '--kernel',
-  'current',
-  '--profile',
-  'modern',
-  '--pte-pages',
-  '16',
-  '--vcpus',
-  '1,2',
-  '--iterations',
-  '1',
-  '--seed',
-  '1',
-  '--seeds',
-  '3',
-  '--rounds',
-  '5',
-  '--warmup-rounds',
-  '1',
-  '--min-sample-ms',
-  '0',
-  '--resamples',
-  '200',
-  '--no-html',
-];
 
 test('two versions of a strategy with different exact metrics exit 3 and summarise the change per metric', async () => {
   const out = tempDir();

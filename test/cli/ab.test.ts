@@ -4,37 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { loadResultSet } from '../../src/results/load.js';
+import { SMALL_AB_MATRIX as SMALL } from '../support/ab.js';
 import { FIXTURES, runCli, tempDir } from '../support/cli.js';
 
 const V1 = join(FIXTURES, 'ab-strategy-v1.js');
-/** Six small runs (the fewest a suite verdict takes), five rounds, no warm-up pass beyond the first, no repeats. */
-const SMALL = [
-  '--mode',
-  '4level',
-  '--kernel',
-  'current',
-  '--profile',
-  'modern',
-  '--pte-pages',
-  '16',
-  '--vcpus',
-  '1,2',
-  '--iterations',
-  '1',
-  '--seed',
-  '1',
-  '--seeds',
-  '3',
-  '--rounds',
-  '5',
-  '--warmup-rounds',
-  '1',
-  '--min-sample-ms',
-  '0',
-  '--resamples',
-  '200',
-  '--no-html',
-];
 
 /** One job of the module against itself, shared by the tests that read its outputs (a job takes seconds). */
 let sameModuleJob: Promise<{ out: string; code: number | null; stdout: string; stderr: string }> | undefined;

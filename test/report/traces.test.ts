@@ -22,24 +22,30 @@ const MATRIX = [
   '2',
 ];
 
+/** `pinbench run MATRIX --trace DIR/traces` into a fresh DIR, in this process, one sample per run. */
+async function tracedRun(...extra: string[]): Promise<{ dir: string; set: ResultSet }> {
+  const dir = tempDir();
+  const r = await runCli([
+    'run',
+    ...MATRIX,
+    '--samples',
+    '1',
+    '--workers',
+    '0',
+    '--quiet',
+    ...extra,
+    '--out',
+    dir,
+    '--trace',
+    join(dir, 'traces'),
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  return { dir, set: readResults(dir) };
+}
+
 describe('the report and traces', () => {
   it('links each traced run to its trace file, relative to the page', async () => {
-    const dir = tempDir();
-    const r = await runCli([
-      'run',
-      ...MATRIX,
-      '--samples',
-      '1',
-      '--workers',
-      '0',
-      '--quiet',
-      '--out',
-      dir,
-      '--trace',
-      join(dir, 'traces'),
-    ]);
-    assert.equal(r.code, 0, r.stderr);
-    const set = readResults(dir);
+    const { set } = await tracedRun();
     const rows = traceRows([set]);
     assert.equal(rows.length, 4);
     assert.ok(rows.every((row) => row.href?.startsWith('traces/')));
@@ -51,22 +57,7 @@ describe('the report and traces', () => {
   });
 
   it('draws one timeline per strategy whose racing runs faulted, and none for the one that did not', async () => {
-    const dir = tempDir();
-    const r = await runCli([
-      'run',
-      ...MATRIX,
-      '--samples',
-      '1',
-      '--workers',
-      '0',
-      '--quiet',
-      '--out',
-      dir,
-      '--trace',
-      join(dir, 'traces'),
-    ]);
-    assert.equal(r.code, 0, r.stderr);
-    const set = readResults(dir);
+    const { dir, set } = await tracedRun();
     assert.deepEqual(
       timelinePicks([set]).map((p) => p.runId),
       ['unlocked 4level ptePages=16 vcpus=3 iterations=2 seed=1'],
@@ -113,23 +104,7 @@ describe('the report and traces', () => {
   });
 
   it('a missing trace file leaves a sentence, not a broken page', async () => {
-    const dir = tempDir();
-    const r = await runCli([
-      'run',
-      ...MATRIX,
-      '--samples',
-      '1',
-      '--workers',
-      '0',
-      '--quiet',
-      '--no-report',
-      '--out',
-      dir,
-      '--trace',
-      join(dir, 'traces'),
-    ]);
-    assert.equal(r.code, 0, r.stderr);
-    const set: ResultSet = readResults(dir);
+    const { dir, set } = await tracedRun('--no-report');
     const out = join(dir, 'page');
     mkdirSync(out);
     writeFileSync(join(out, 'x'), '');

@@ -1,0 +1,30 @@
+// Shared by the A/B command's tests (test/cli/ab*.test.ts).
+
+/** Six small runs (the fewest a suite verdict takes), five rounds, no warm-up pass beyond the first, no repeats. */
+export const SMALL_AB_MATRIX = [
+  '--mode',
+  '4level',
+  '--kernel',
+  'current',
+  '--profile',
+  'modern',
+  '--pte-pages',
+  '16',
+  '--vcpus',
+  '1,2',
+  '--iterations',
+  '1',
+  '--seed',
+  '1',
+  '--seeds',
+  '3',
+  '--rounds',
+  '5',
+  '--warmup-rounds',
+  '1',
+  '--min-sample-ms',
+  '0',
+  '--resamples',
+  '200',
+  '--no-html',
+];
