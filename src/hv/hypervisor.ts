@@ -291,16 +291,10 @@ export class Hypervisor {
     this.cost = this.remapNs;
     const frameFlags = this.flags;
     const flagsNow = frameFlags[frame];
-    if (flagsNow === undefined) {
-      this.failure = `update_va_mapping: frame ${frame} is not a frame of this domain`;
-      return false;
-    }
+    if (flagsNow === undefined) return this.notAFrame('update_va_mapping', frame);
     if (rw) {
       const count = this.typeCount[frame] as number;
-      if (count > 0) {
-        this.failure = `update_va_mapping: Bad type: frame ${frame} is an L${this.typeLevel[frame]} pagetable (type count ${count}), cannot map it writable`;
-        return false;
-      }
+      if (count > 0) return this.refuseWritable(frame, count);
       if ((flagsNow & FRAME_RW) === 0) {
         if (this.lastType[frame] !== TYPE_WRITABLE) {
           this.typeChangeFlush(frame);
@@ -323,45 +317,28 @@ export class Hypervisor {
   /** mmuext_op's rules for one sub-op; the cost is left in `cost`, a refusal's reason in `failure`. */
   private mmuext(cmd: number, frame: number): boolean {
     this.cost = this.mmuextOpNs;
-    if (frame < 0 || frame >= this.flags.length) {
-      this.failure = `mmuext_op: frame ${frame} is not a frame of this domain`;
-      return false;
-    }
+    if (frame < 0 || frame >= this.flags.length) return this.notAFrame('mmuext_op', frame);
     // The frame is checked above: reads of per-frame arrays are in range from here on.
     if (cmd >= MMUEXT_PIN_L1_TABLE && cmd <= MMUEXT_PIN_L4_TABLE) {
       // Xen takes the type first (get_page_type_preemptible), then test_and_set_bit(_PGT_pinned).
-      if (!this.getPageType(frame, cmd - MMUEXT_PIN_L1_TABLE + 1)) {
-        this.failure = `${MMUEXT_NAMES[cmd]}: ${this.failure}`;
-        return false;
-      }
-      if (this.pinned[frame]) {
-        this.putPageType(frame);
-        this.failure = `${MMUEXT_NAMES[cmd]}: frame ${frame} already pinned`;
-        return false;
-      }
+      if (!this.getPageType(frame, cmd - MMUEXT_PIN_L1_TABLE + 1)) return this.refuse(`${MMUEXT_NAMES[cmd]}: `, this.failure);
+      if (this.pinned[frame]) return this.alreadyPinned(cmd, frame);
       this.pinned[frame] = 1;
       return true;
     }
     if (cmd === MMUEXT_UNPIN_TABLE) {
-      if (!this.pinned[frame]) {
-        this.failure = `UNPIN_TABLE: frame ${frame} not pinned`;
-        return false;
-      }
+      if (!this.pinned[frame]) return this.refuse('UNPIN_TABLE: frame ', `${frame} not pinned`);
       this.pinned[frame] = 0;
       this.putPageType(frame);
       return true;
     }
-    this.failure = `mmuext_op: command ${cmd} is not modelled`;
-    return false;
+    return this.refuse('mmuext_op: command ', `${cmd} is not modelled`);
   }
 
   /** mmu_update's rules for one entry; the cost is left in `cost`, a refusal's reason in `failure`. */
   private updateEntry(frame: number, index: number, value: number): boolean {
     this.cost = this.costs.mmuUpdateNs;
-    if (this.xenLevel[frame] !== 1) {
-      this.failure = `mmu_update: frame ${frame} is not a PTE page`;
-      return false;
-    }
+    if (this.xenLevel[frame] !== 1) return this.refuse('mmu_update: frame ', `${frame} is not a PTE page`);
     this.mm.writePte(frame, index, value);
     return true;
   }
@@ -458,16 +435,11 @@ export class Hypervisor {
    * one more type reference. On failure nothing is kept.
    */
   private getPageType(frame: number, level: number): boolean {
-    if ((this.flags[frame] as number) & FRAME_RW) {
-      this.failure = `Bad type (saw writable != exp L${level}): frame ${frame} is still mapped writable`;
-      return false;
-    }
+    if ((this.flags[frame] as number) & FRAME_RW) return this.refuseStillWritable(frame, level);
     const typeCount = this.typeCount;
     const count = typeCount[frame] as number;
-    if (this.xenLevel[frame] !== level || (count > 0 && this.typeLevel[frame] !== level)) {
-      this.failure = `Bad type (saw L${count > 0 ? this.typeLevel[frame] : this.xenLevel[frame]} != exp L${level}): frame ${frame}`;
-      return false;
-    }
+    if (this.xenLevel[frame] !== level || (count > 0 && this.typeLevel[frame] !== level))
+      return this.refuseWrongType(frame, level, count);
     if (count > 0) {
       typeCount[frame] = count + 1;
       this.cost += this.typeRefNs;
@@ -521,6 +493,39 @@ export class Hypervisor {
       for (let i = start; i < end; i++) this.putPageType(children[i] as number);
     }
     this.tlbflushTimestamp[frame] = this.tlbClock;
+  }
+
+  // Refusals: each sets `failure` and returns false. They are kept out of the rules above, whose common path stays
+  // small enough for the compiler to inline into the batch loop.
+
+  private refuse(prefix: string, reason: string): false {
+    this.failure = prefix + reason;
+    return false;
+  }
+
+  private notAFrame(call: string, frame: number): false {
+    return this.refuse(`${call}: frame ${frame}`, ' is not a frame of this domain');
+  }
+
+  private refuseWritable(frame: number, count: number): false {
+    return this.refuse(
+      'update_va_mapping: Bad type: ',
+      `frame ${frame} is an L${this.typeLevel[frame]} pagetable (type count ${count}), cannot map it writable`,
+    );
+  }
+
+  private alreadyPinned(cmd: number, frame: number): false {
+    this.putPageType(frame);
+    return this.refuse(`${MMUEXT_NAMES[cmd]}: `, `frame ${frame} already pinned`);
+  }
+
+  private refuseStillWritable(frame: number, level: number): false {
+    return this.refuse(`Bad type (saw writable != exp L${level}): `, `frame ${frame} is still mapped writable`);
+  }
+
+  private refuseWrongType(frame: number, level: number, count: number): false {
+    const saw = count > 0 ? this.typeLevel[frame] : this.xenLevel[frame];
+    return this.refuse(`Bad type (saw L${saw} != exp L${level}): `, `frame ${frame}`);
   }
 
   private okResult(costNs: number): HvResult {

@@ -80,13 +80,15 @@ export class Lockdep {
     return !this.debugLocks.on;
   }
 
-  /** lock_acquire of a lock of class `cls`; `nest` for spin_lock_nest_lock. */
+  /**
+   * lock_acquire of a lock of class `cls`; `nest` for spin_lock_nest_lock. The common case, a nest-lock merge into
+   * the top entry below the references limit, is handled here; everything else in `acquireRest`.
+   */
   acquire(cls: number, nest: boolean): void {
     if (!this.debugLocks.on) return;
-    const classes = this.classes;
     const top = this.top;
-    // top indexes the stack (-1 when empty): the `as number` reads of entries 0..top below are in range.
-    if (nest && top >= 0 && classes[top] === cls) {
+    // top indexes the stack (-1 when empty): the `as number` read of entry top is in range.
+    if (nest && top >= 0 && this.classes[top] === cls) {
       const references = (this.references[top] as number) + 1;
       this.references[top] = references;
       if (references >= this.referencesLimit) {
@@ -95,6 +97,11 @@ export class Lockdep {
       }
       return;
     }
+    this.acquireRest(cls, nest);
+  }
+
+  /** lock_acquire when the lock does not merge into the top entry: a recursion check, then a new entry. */
+  private acquireRest(cls: number, nest: boolean): void {
     // check_deadlock: a nest_lock acquisition of a held class is allowed ("we're holding the nest_lock").
     if (!nest && this.holds(cls)) {
       this.recursionWarnings++;
@@ -102,9 +109,10 @@ export class Lockdep {
       return;
     }
     // Never past the array: reaching MAX_LOCK_DEPTH (below) turns lockdep off, and then nothing is pushed.
+    const top = this.top;
     const depth = top + 2;
     this.top = top + 1;
-    classes[top + 1] = cls;
+    this.classes[top + 1] = cls;
     this.references[top + 1] = 1;
     if (depth > this.maxDepth) this.maxDepth = depth;
     if (depth >= this.maxLockDepth) {
@@ -113,14 +121,31 @@ export class Lockdep {
     }
   }
 
-  /** lock_release of a lock of class `cls`: drops one reference of the innermost entry of that class. */
+  /**
+   * lock_release of a lock of class `cls`: drops one reference of the innermost entry of that class. The common
+   * case, the top entry with more than one reference, is handled here; everything else in `releaseRest`.
+   */
   release(cls: number): void {
     if (!this.debugLocks.on) return;
+    const top = this.top;
+    // top indexes the stack (-1 when empty): the `as number` read of entry top is in range.
+    if (top >= 0 && this.classes[top] === cls) {
+      const references = (this.references[top] as number) - 1;
+      if (references > 0) {
+        this.references[top] = references;
+        return;
+      }
+    }
+    this.releaseRest(cls);
+  }
+
+  private releaseRest(cls: number): void {
     const classes = this.classes;
     const top = this.top;
     let i = top;
     while (i >= 0 && classes[i] !== cls) i--;
     if (i < 0) return;
+    // i indexes the stack (0 <= i <= top): the reads below are in range.
     const references = (this.references[i] as number) - 1;
     this.references[i] = references;
     if (references === 0) {

@@ -63,11 +63,16 @@ export class PreemptCount {
     return Math.floor(this.value / 2 ** this.bits) & 0xff;
   }
 
-  /** preempt_count_add. */
+  /** preempt_count_add (the common case inline; a carry or a debug warning in `addRare`). */
   add(n: number, atNs: number): void {
     const v = this.value + n;
     this.value = v;
     if (v > this.maxDepth) this.maxDepth = v;
+    if (v >= this.nextCarry || v - (this.nextCarry - this.unit) >= this.warnAt) this.addRare(v, atNs);
+  }
+
+  /** The rest of preempt_count_add once the count reached a carry out of PREEMPT or the warning margin. */
+  private addRare(v: number, atNs: number): void {
     while (v >= this.nextCarry) {
       this.overflows++;
       this.nextCarry += this.unit;
@@ -83,6 +88,11 @@ export class PreemptCount {
   sub(n: number): void {
     const v = this.value - n;
     this.value = v;
+    if (v < this.nextCarry - this.unit) this.borrow(v);
+  }
+
+  /** The count went back below a carry: the PREEMPT field's base moves down. */
+  private borrow(v: number): void {
     while (v < this.nextCarry - this.unit) this.nextCarry -= this.unit;
   }
 }

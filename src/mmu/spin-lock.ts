@@ -84,25 +84,30 @@ export class SpinLockTable {
    * until `release` hands the lock over and the caller `grant`s it). A vCPU taking a lock it holds deadlocks.
    */
   tryAcquire(id: number, vcpu: number): boolean {
+    // Free (-1): taken now. A lock the table does not have (undefined), one `vcpu` holds, or one another vCPU
+    // holds: `acquireBusy`. `id` indexes `owner`, so every per-lock array of the same length; the per-vCPU arrays
+    // have a slot for every vCPU the table was built for: the `as number` reads below are in range.
+    if (this.owner[id] !== -1) return this.acquireBusy(id, vcpu);
+    this.owner[id] = vcpu;
+    this.acquiredAt[id] = this.clock.now;
+    this.acquisitions[id] = (this.acquisitions[id] as number) + 1;
+    const cls = this.classOf(id);
+    const stats = cls === LOCK_CLASS_PTL ? this.ptlStats : this.pageTableLockStats;
+    stats.acquisitions++;
+    const k = vcpu * 2 + cls;
+    const h = (this.held[k] as number) + 1;
+    this.held[k] = h;
+    if (h > stats.maxHeld) stats.maxHeld = h;
+    return true;
+  }
+
+  /** tryAcquire of a lock that is not free: an error, or `vcpu` queued behind the holder (false). */
+  private acquireBusy(id: number, vcpu: number): boolean {
     const cls = this.classOf(id);
     const owner = this.owner[id];
     if (owner === undefined) throw new ModelError(`no lock ${id}: the lock table has ${this.owner.length}`);
     if (owner === vcpu)
       throw new ModelError(`vCPU ${vcpu} takes ${LOCK_CLASS_NAMES[cls]} ${id} that it holds: it would spin forever`);
-    // Every per-lock array has the length of `owner`, which `id` indexes (checked above); the per-vCPU arrays have
-    // a slot for every vCPU the table was built for: the `as number` reads below are in range.
-    if (owner < 0) {
-      this.owner[id] = vcpu;
-      this.acquiredAt[id] = this.clock.now;
-      this.acquisitions[id] = (this.acquisitions[id] as number) + 1;
-      const stats = cls === LOCK_CLASS_PTL ? this.ptlStats : this.pageTableLockStats;
-      stats.acquisitions++;
-      const k = vcpu * 2 + cls;
-      const h = (this.held[k] as number) + 1;
-      this.held[k] = h;
-      if (h > stats.maxHeld) stats.maxHeld = h;
-      return true;
-    }
     this.contentions[id] = (this.contentions[id] as number) + 1;
     this.classes[cls].contentions++;
     // Queue `vcpu` last on the lock's list (no allocation: a vCPU spins on one lock at a time).
@@ -120,11 +125,7 @@ export class SpinLockTable {
    * the time given to `grant`.
    */
   release(id: number, vcpu: number): number {
-    const owner = this.owner[id];
-    if (owner !== vcpu) {
-      const by = owner === undefined ? 'nobody (no such lock)' : owner < 0 ? 'nobody' : `vCPU ${owner}`;
-      throw new ModelError(`vCPU ${vcpu} releases lock ${id} owned by ${by}`);
-    }
+    if (this.owner[id] !== vcpu) this.releaseError(id, vcpu);
     // `id` indexes owner (its owner is `vcpu`), so it indexes every per-lock array of the same length; `held` has
     // the slots of `vcpu`, which holds this lock.
     const cls = this.classOf(id);
@@ -138,6 +139,12 @@ export class SpinLockTable {
     if (next < 0) return -1;
     this.acquiredAt[id] = Number.POSITIVE_INFINITY; // set by grant
     return next;
+  }
+
+  private releaseError(id: number, vcpu: number): never {
+    const owner = this.owner[id];
+    const by = owner === undefined ? 'nobody (no such lock)' : owner < 0 ? 'nobody' : `vCPU ${owner}`;
+    throw new ModelError(`vCPU ${vcpu} releases lock ${id} owned by ${by}`);
   }
 
   /** The first waiter of `id`, handed the lock by `release`, acquires it at `atNs`. */

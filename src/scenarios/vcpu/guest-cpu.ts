@@ -347,11 +347,7 @@ export class GuestCpu implements Process, PinContext {
   }
 
   private effect(kind: number, a: number, b: number, c: number, flag: boolean): Effect {
-    if (this.requested) {
-      throw new ModelError(
-        `vCPU ${this.vcpu}: ${EFFECT_NAMES[kind]} requested before the previous ${EFFECT_NAMES[this.eff.kind]} was yielded`,
-      );
-    }
+    if (this.requested) this.requestedTwice(kind);
     const e = this.eff;
     e.kind = kind;
     e.a = a;
@@ -360,6 +356,12 @@ export class GuestCpu implements Process, PinContext {
     e.flag = flag;
     this.requested = true;
     return e;
+  }
+
+  private requestedTwice(kind: number): never {
+    throw new ModelError(
+      `vCPU ${this.vcpu}: ${EFFECT_NAMES[kind]} requested before the previous ${EFFECT_NAMES[this.eff.kind]} was yielded`,
+    );
   }
 
   private notYielded(call: string): never {
@@ -442,21 +444,9 @@ export class GuestCpu implements Process, PinContext {
     this.inline = engine;
     const n = this.programIsGenerator ? generatorNext.call(program) : program.next();
     this.inline = null;
-    if (n.done === true) {
-      if (this.requested)
-        throw new ModelError(`vCPU ${this.vcpu}: ${EFFECT_NAMES[this.eff.kind]} was requested but never yielded`);
-      const caller = this.callers.pop();
-      if (caller !== undefined) this.setProgram(caller);
-      else {
-        this.setProgram(null);
-        this.parked = PARK_END;
-      }
-    } else {
-      if (n.value !== this.eff || !this.requested) {
-        throw new ModelError(
-          `vCPU ${this.vcpu}: a program yielded ${n.value === undefined ? 'undefined (queueing calls such as mcUpdateVaMapping are not yielded)' : "something that is not this vCPU's effect"}`,
-        );
-      }
+    if (n.done === true) this.programEnded();
+    else {
+      if (n.value !== this.eff || !this.requested) this.badYield(n.value);
       this.parked = PARK_EFFECT;
     }
     const owed = this.owedNs;
@@ -467,6 +457,23 @@ export class GuestCpu implements Process, PinContext {
     // Nothing taken waits before the effect: execute it now (the common case, without another trip through act).
     if (this.parked === PARK_EFFECT && this.takenHead === this.takenCount) return this.execute(engine);
     return LOCAL;
+  }
+
+  /** The running program returned: back to its caller (ctx.call), or the end is parked. */
+  private programEnded(): void {
+    if (this.requested) throw new ModelError(`vCPU ${this.vcpu}: ${EFFECT_NAMES[this.eff.kind]} was requested but never yielded`);
+    const caller = this.callers.pop();
+    if (caller !== undefined) this.setProgram(caller);
+    else {
+      this.setProgram(null);
+      this.parked = PARK_END;
+    }
+  }
+
+  private badYield(value: unknown): never {
+    throw new ModelError(
+      `vCPU ${this.vcpu}: a program yielded ${value === undefined ? 'undefined (queueing calls such as mcUpdateVaMapping are not yielded)' : "something that is not this vCPU's effect"}`,
+    );
   }
 
   /** An action keeps the vCPU busy for `costNs`: go on (LOCAL) if the engine runs this vCPU next anyway, else return it. */
@@ -514,18 +521,8 @@ export class GuestCpu implements Process, PinContext {
     const costs = this.costs;
     const obs = this.observer;
     switch (kind) {
-      case E_LOCK: {
-        const id = e.a;
-        this.preempt.add(1, engine.now);
-        this.lockdep.acquire(this.locks.classOf(id), e.flag && this.nestLocks);
-        this.finished(); // a contended acquisition completes when the holder hands the lock over
-        if (this.locks.tryAcquire(id, this.vcpu)) {
-          if (obs !== null) obs.action(this.vcpu, ACTION_LOCK, engine.now, costs.spinAcquireNs, id, 0);
-          return this.spend(engine, costs.spinAcquireNs);
-        }
-        if (obs !== null) obs.action(this.vcpu, ACTION_LOCK_WAIT, engine.now, 0, id, 0);
-        return BLOCKED;
-      }
+      case E_LOCK:
+        return this.acquire(engine, e.a, e.flag);
       case E_UNLOCK:
         this.release(engine, e.a);
         this.finished();
@@ -553,8 +550,28 @@ export class GuestCpu implements Process, PinContext {
         if (obs !== null) obs.action(this.vcpu, ACTION_SLEEP, engine.now, e.a, e.a, 0);
         return this.spend(engine, e.a);
       default:
-        throw new ModelError(`vCPU ${this.vcpu}: unknown effect ${kind}`);
+        return this.unknownEffect(kind);
     }
+  }
+
+  /** spin_lock (spin_lock_nest_lock with `nest`): taken now, or BLOCKED until the holder hands it over. */
+  private acquire(engine: Engine, id: number, nest: boolean): number {
+    const locks = this.locks;
+    this.preempt.add(1, engine.now);
+    this.lockdep.acquire(locks.classOf(id), nest && this.nestLocks);
+    this.finished(); // a contended acquisition completes when the holder hands the lock over
+    const obs = this.observer;
+    if (locks.tryAcquire(id, this.vcpu)) {
+      const cost = this.costs.spinAcquireNs;
+      if (obs !== null) obs.action(this.vcpu, ACTION_LOCK, engine.now, cost, id, 0);
+      return this.spend(engine, cost);
+    }
+    if (obs !== null) obs.action(this.vcpu, ACTION_LOCK_WAIT, engine.now, 0, id, 0);
+    return BLOCKED;
+  }
+
+  private unknownEffect(kind: number): never {
+    throw new ModelError(`vCPU ${this.vcpu}: unknown effect ${kind}`);
   }
 
   /** A direct hypercall: one trap, the sub-op under Xen 3.1's big lock. */
@@ -621,52 +638,22 @@ export class GuestCpu implements Process, PinContext {
   private flushAction(engine: Engine): number {
     const t = this.taken[this.takenHead];
     const b = t?.buf;
-    if (t === undefined || b == null) throw new ModelError(`vCPU ${this.vcpu}: no taken batch at ${this.takenHead} to run`);
-    const costs = this.costs;
-    const obs = this.observer;
+    if (t === undefined || b == null) return this.noTakenBatch();
     if (this.flushEntry < 0) {
       this.flushEntry = 0;
-      const cost = costs.hypercallTrapNs + t.debtNs + this.stolenNs;
+      const cost = this.costs.hypercallTrapNs + t.debtNs + this.stolenNs;
       this.stolenNs = 0;
+      const obs = this.observer;
       if (obs !== null) obs.action(this.vcpu, ACTION_MC_TRAP, engine.now, cost, b.entries, b.callbacks);
       if (!engine.continueAfter(cost)) return cost;
     }
-    const entries = b.entries;
-    if (this.flushEntry < entries) {
-      // A singleton goes to Xen as the hypercall itself: no multicall entry to copy and dispatch.
-      const dispatch = !t.singleton;
-      const pre = dispatch ? costs.mcEntryDispatchNs : 0;
-      const hv = this.hv;
-      const lock = this.domainLock;
-      do {
-        const now = engine.now;
-        if (lock !== null) {
-          const wait = this.bigLockWait(lock, now, pre);
-          if (wait >= 0) return this.spinForBigLock(engine, wait);
-        }
-        hv.current = this.vcpu;
-        const index = this.flushEntry++;
-        const cost = hv.executeEntry(b, index, now, dispatch);
-        if (hv.entryErrors > 0) this.noteError(hv.entryFirstError ?? 'a sub-op failed', hv.entryErrors);
-        if (lock !== null) lock.take(now + pre, cost - pre, this.bigLockWaited(now + pre));
-        if (obs !== null) obs.action(this.vcpu, ACTION_MC_ENTRY, now, cost, index, entries);
-        if (!engine.continueAfter(cost)) return cost;
-      } while (this.flushEntry < entries);
+    if (this.flushEntry < b.entries) {
+      const r = this.runEntries(engine, b, t.singleton);
+      if (r !== LOCAL) return r;
     }
-    // k < b.callbacks <= the batch's callback slots, the length of cbKind, cbData and cbFn.
-    while (this.flushCb < b.callbacks) {
-      const k = this.flushCb++;
-      if (b.cbKind[k] === CB_UNLOCK) {
-        const id = b.cbData[k] as number;
-        this.release(engine, id);
-        const cost = costs.spinReleaseNs;
-        if (obs !== null) obs.action(this.vcpu, ACTION_MC_CALLBACK, engine.now, cost, id, k);
-        if (!engine.continueAfter(cost)) return cost;
-      } else {
-        const fn = b.cbFn[k];
-        b.cbFn[k] = null;
-        fn?.(b.cbData[k] as number);
-      }
+    if (this.flushCb < b.callbacks) {
+      const r = this.runCallbacks(engine, b);
+      if (r !== LOCAL) return r;
     }
     this.batcher.recycle(b);
     t.buf = null;
@@ -675,10 +662,70 @@ export class GuestCpu implements Process, PinContext {
       this.takenCount = 0;
     } else {
       const nextBuf = this.taken[this.takenHead]?.buf;
-      if (nextBuf == null) throw new ModelError(`vCPU ${this.vcpu}: taken batch ${this.takenHead} has no buffer`);
+      if (nextBuf == null) return this.noTakenBatch();
       this.beginFlush(nextBuf);
     }
     return LOCAL;
+  }
+
+  /** Xen executes the batch's entries from `flushEntry` on, one event each, while the engine lets this vCPU go on. */
+  private runEntries(engine: Engine, b: McBuffer, singleton: boolean): number {
+    const entries = b.entries;
+    // A singleton goes to Xen as the hypercall itself: no multicall entry to copy and dispatch.
+    const dispatch = !singleton;
+    const pre = dispatch ? this.costs.mcEntryDispatchNs : 0;
+    const hv = this.hv;
+    const lock = this.domainLock;
+    const obs = this.observer;
+    // No other vCPU runs until this loop returns: Xen's `current` stays this vCPU.
+    hv.current = this.vcpu;
+    do {
+      const now = engine.now;
+      if (lock !== null) {
+        const wait = this.bigLockWait(lock, now, pre);
+        if (wait >= 0) {
+          // Spinning is an event of its own; when the engine lets this vCPU go on, it tries again at once.
+          const r = this.spinForBigLock(engine, wait);
+          if (r !== LOCAL) return r;
+          continue;
+        }
+      }
+      const index = this.flushEntry++;
+      const cost = hv.executeEntry(b, index, now, dispatch);
+      if (hv.entryErrors > 0) this.noteError(hv.entryFirstError ?? 'a sub-op failed', hv.entryErrors);
+      if (lock !== null) lock.take(now + pre, cost - pre, this.bigLockWaited(now + pre));
+      if (obs !== null) obs.action(this.vcpu, ACTION_MC_ENTRY, now, cost, index, entries);
+      if (!engine.continueAfter(cost)) return cost;
+    } while (this.flushEntry < entries);
+    return LOCAL;
+  }
+
+  /**
+   * The batch's callbacks from `flushCb` on, in order: a lock-releasing one is an event, one that runs a function
+   * takes none.
+   */
+  private runCallbacks(engine: Engine, b: McBuffer): number {
+    const cost = this.costs.spinReleaseNs;
+    const obs = this.observer;
+    // k < b.callbacks <= the batch's callback slots, the length of cbKind, cbData and cbFn.
+    while (this.flushCb < b.callbacks) {
+      const k = this.flushCb++;
+      if (b.cbKind[k] === CB_UNLOCK) {
+        const id = b.cbData[k] as number;
+        this.release(engine, id);
+        if (obs !== null) obs.action(this.vcpu, ACTION_MC_CALLBACK, engine.now, cost, id, k);
+        if (!engine.continueAfter(cost)) return cost;
+      } else {
+        const fn = b.cbFn[k];
+        b.cbFn[k] = null;
+        fn?.(b.cbData[k] as number);
+      }
+    }
+    return LOCAL;
+  }
+
+  private noTakenBatch(): never {
+    throw new ModelError(`vCPU ${this.vcpu}: no taken batch (with a buffer) at ${this.takenHead} to run`);
   }
 
   /** The big lock is busy: spin `wait` ns, then try again (the action stays where it is). */
