@@ -102,11 +102,23 @@ interface CallEffect extends Effect {
  * effect is one constant. Driving a strategy's program through it times the walk itself (generator steps, flag tests).
  */
 function stubContext(mm: Mm): PinContext {
-  const effect = { __effect: true } as Effect;
+  // Every effect is free: as the vCPU does with an effect it performed inside the call, `yield*` of it iterates
+  // nothing and the program goes on (a plain `yield` yields it).
+  const nothing: Iterator<Effect, void, void> = { next: () => ({ done: true, value: undefined }) };
+  const effect: Effect = { __effect: true, [Symbol.iterator]: () => nothing };
   const none = (): Effect => effect;
   const queue = (): void => {};
   return {
-    call: (program) => ({ __effect: true, program }) as CallEffect,
+    call: (program): CallEffect => {
+      const e: CallEffect = {
+        __effect: true,
+        program,
+        *[Symbol.iterator]() {
+          yield e;
+        },
+      };
+      return e;
+    },
     mm: mm.view,
     vcpu: 0,
     splitPtlocks: true,
@@ -140,7 +152,7 @@ function stubContext(mm: Mm): PinContext {
   };
 }
 
-/** Step a program to its end, sub-programs of `ctx.call` included; returns the effects yielded. */
+/** Step a program to its end, sub-programs of `ctx.call` included; returns the effects yielded (`yield*` of a free effect yields none). */
 function drive(program: Program): number {
   let steps = 0;
   for (const effect of program) {

@@ -29,9 +29,9 @@ export function* exploreWriter(
     const frame = pages[pick];
     if (frame === undefined) throw new ModelError(`a writer's choice ${pick} is not one of its ${pages.length} PTE pages`);
     const ptl = ctx.ptl(frame);
-    yield ctx.lock(ptl);
-    for (let s = 0; s < storesPerUpdate; s++) yield ctx.store(frame, 0, u);
-    yield ctx.unlock(ptl);
+    yield* ctx.lock(ptl);
+    for (let s = 0; s < storesPerUpdate; s++) yield* ctx.store(frame, 0, u);
+    yield* ctx.unlock(ptl);
   }
 }
 

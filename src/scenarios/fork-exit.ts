@@ -133,16 +133,16 @@ export function* forkExitPinner(ctx: PinContext, m: Machine, strategy: Strategy,
   const { iterations, dwellNs } = m.params;
   for (let i = 0; i < iterations; i++) {
     m.phase = `pin #${i}`;
-    yield ctx.lock(ctx.pageTableLock);
+    yield* ctx.lock(ctx.pageTableLock);
     yield ctx.call(strategy.pin(ctx));
-    yield ctx.unlock(ctx.pageTableLock);
+    yield* ctx.unlock(ctx.pageTableLock);
     tally.pins++;
     m.phase = `dwell #${i}`;
-    if (dwellNs > 0) yield ctx.sleep(dwellNs);
+    if (dwellNs > 0) yield* ctx.sleep(dwellNs);
     m.phase = `unpin #${i}`;
-    yield ctx.lock(ctx.pageTableLock);
+    yield* ctx.lock(ctx.pageTableLock);
     yield ctx.call(strategy.unpin(ctx));
-    yield ctx.unlock(ctx.pageTableLock);
+    yield* ctx.unlock(ctx.pageTableLock);
     tally.unpins++;
   }
   m.phase = 'done';

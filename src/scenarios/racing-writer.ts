@@ -15,14 +15,14 @@ const DONE = 4;
  * own work (issue 12); it yields the same effects in the same order:
  *
  *     while (!run.pinnerDone) {
- *       yield ctx.sleep(rng.exponentialNs(thinkNs));          // think
+ *       yield* ctx.sleep(rng.exponentialNs(thinkNs));          // think
  *       if (run.pinnerDone) break;
  *       k = rng.int(0, mm.presentPtes - 1);                   // a present PTE, uniformly
  *       frame, index = the PTE page and slot of the k-th present PTE
- *       yield ctx.lock(ctx.ptl(frame));                       // pte_lockptr
+ *       yield* ctx.lock(ctx.ptl(frame));                       // pte_lockptr
  *       value++;
- *       for (s = 0; s < storesPerUpdate; s++) yield ctx.store(frame, index, value);  // two 32-bit halves on pae
- *       yield ctx.unlock(ptl);
+ *       for (s = 0; s < storesPerUpdate; s++) yield* ctx.store(frame, index, value);  // two 32-bit halves on pae
+ *       yield* ctx.unlock(ptl);
  *     }
  */
 export class RacingWriter implements Program {

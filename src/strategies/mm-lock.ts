@@ -14,10 +14,10 @@ export const mmLock: Strategy = {
   splitPtlocks: false,
   *pin(ctx) {
     batchedPinWithoutL1Pins(ctx);
-    yield ctx.mcIssue();
+    yield* ctx.mcIssue();
   },
   *unpin(ctx) {
     batchedUnpinWithoutL1Unpins(ctx);
-    yield ctx.mcIssue();
+    yield* ctx.mcIssue();
   },
 };

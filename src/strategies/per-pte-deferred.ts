@@ -27,13 +27,13 @@ export const perPteDeferred: Strategy = {
       ctx.mcUpdateVaMapping(frame, false, remapFlags(level));
       if (level === PT_PTE && ctx.splitPtlocks) {
         const ptl = ctx.ptl(frame);
-        yield ctx.lock(ptl, { nest: true });
+        yield* ctx.lock(ptl, { nest: true });
         ctx.mcMmuextOp(MMUEXT_PIN_L1_TABLE, frame);
         ctx.mcCallbackUnlock(ptl);
       }
     }
     batchedPinTopLevel(ctx);
-    yield ctx.mcIssue();
+    yield* ctx.mcIssue();
   },
   *unpin(ctx) {
     const { walkFrames, walkLevels } = ctx.mm;
@@ -44,12 +44,12 @@ export const perPteDeferred: Strategy = {
       const level = walkLevels[i] as number; // walkLevels is as long as walkFrames
       const locked = level === PT_PTE && ctx.splitPtlocks;
       if (locked) {
-        yield ctx.lock(ctx.ptl(frame), { nest: true });
+        yield* ctx.lock(ctx.ptl(frame), { nest: true });
         ctx.mcMmuextOp(MMUEXT_UNPIN_TABLE, frame);
       }
       ctx.mcUpdateVaMapping(frame, true, remapFlags(level));
       if (locked) ctx.mcCallbackUnlock(ctx.ptl(frame));
     }
-    yield ctx.mcIssue();
+    yield* ctx.mcIssue();
   },
 };

@@ -22,13 +22,13 @@ export const perPteEarlyUnlock: Strategy = {
       ctx.mcUpdateVaMapping(frame, false, remapFlags(level));
       if (level === PT_PTE && ctx.splitPtlocks) {
         const ptl = ctx.ptl(frame);
-        yield ctx.lock(ptl, { nest: true });
+        yield* ctx.lock(ptl, { nest: true });
         ctx.mcMmuextOp(MMUEXT_PIN_L1_TABLE, frame);
-        yield ctx.unlock(ptl);
+        yield* ctx.unlock(ptl);
       }
     }
     batchedPinTopLevel(ctx);
-    yield ctx.mcIssue();
+    yield* ctx.mcIssue();
   },
   *unpin(ctx) {
     const { walkFrames, walkLevels } = ctx.mm;
@@ -39,12 +39,12 @@ export const perPteEarlyUnlock: Strategy = {
       const level = walkLevels[i] as number; // walkLevels is as long as walkFrames
       const locked = level === PT_PTE && ctx.splitPtlocks;
       if (locked) {
-        yield ctx.lock(ctx.ptl(frame), { nest: true });
+        yield* ctx.lock(ctx.ptl(frame), { nest: true });
         ctx.mcMmuextOp(MMUEXT_UNPIN_TABLE, frame);
       }
       ctx.mcUpdateVaMapping(frame, true, remapFlags(level));
-      if (locked) yield ctx.unlock(ctx.ptl(frame));
+      if (locked) yield* ctx.unlock(ctx.ptl(frame));
     }
-    yield ctx.mcIssue();
+    yield* ctx.mcIssue();
   },
 };

@@ -2,10 +2,12 @@ import type { MmView } from '../mmu/types.js';
 
 /**
  * What a program yields: an effect built by a PinContext method that another vCPU can observe (a lock, an unlock,
- * a flush, a direct hypercall, a store, a sleep) or a sub-program call. The program must `yield` it before calling
- * the next context method: the engine runs it at the vCPU's virtual instant, and other vCPUs may run in between.
+ * a flush, a direct hypercall, a store, a sleep) or a sub-program call. The program must yield it before calling
+ * the next context method, as `yield* ctx.lock(...)` (or `yield ctx.lock(...)`, which always suspends): the vCPU
+ * runs it at its virtual instant, inside the call when no other vCPU is due before it (then `yield*` goes on at
+ * once), else after suspending the program at the yield; other vCPUs may run in between.
  */
-export interface Effect {
+export interface Effect extends Iterable<Effect, void, void> {
   readonly __effect: true;
 }
 
@@ -26,7 +28,8 @@ export interface LockOptions {
  * The narrow door from a strategy to the model (the kernel's names in brackets; docs/strategies.md).
  *
  * Where programs interleave: a program runs without interruption from one `yield` to the next, and other vCPUs run
- * only at its yields. Everything between two yields is local to this vCPU and invisible to the others: queries,
+ * only at its yields (a `yield*` of an effect the vCPU performed inside the call, no other vCPU being due first,
+ * does not suspend it). Everything between two yields is local to this vCPU and invisible to the others: queries,
  * PG_pinned (testSetPinned / testClearPinned), walk steps and queueing into this vCPU's multicall batch. What
  * another vCPU can observe is yielded: lock, unlock, mcFlush / mcIssue (Xen executes the batch), direct hypercalls,
  * stores, sleep. A queueing call that finds the batch full takes it for flushing right there (__xen_mc_entry calls

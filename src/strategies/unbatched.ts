@@ -19,40 +19,40 @@ export const unbatched: Strategy = {
       const level = walkLevels[i] as number; // walkLevels is as long as walkFrames
       if (level === PT_PTE) {
         const ptl = ctx.ptl(frame);
-        yield ctx.lock(ptl, { nest: true });
-        yield ctx.hypercallUpdateVaMapping(frame, false, remapFlags(level));
-        yield ctx.hypercallMmuextOp(MMUEXT_PIN_L1_TABLE, frame);
-        yield ctx.unlock(ptl);
-      } else yield ctx.hypercallUpdateVaMapping(frame, false, remapFlags(level));
+        yield* ctx.lock(ptl, { nest: true });
+        yield* ctx.hypercallUpdateVaMapping(frame, false, remapFlags(level));
+        yield* ctx.hypercallMmuextOp(MMUEXT_PIN_L1_TABLE, frame);
+        yield* ctx.unlock(ptl);
+      } else yield* ctx.hypercallUpdateVaMapping(frame, false, remapFlags(level));
     }
     const kernelPmd = separateKernelPmd(ctx.mm);
-    if (kernelPmd >= 0 && !ctx.testSetPinned(kernelPmd)) yield ctx.hypercallUpdateVaMapping(kernelPmd, false, UVMF_NONE);
-    yield ctx.hypercallMmuextOp(pinCommandForLevel(mode.topLevel), pgd);
+    if (kernelPmd >= 0 && !ctx.testSetPinned(kernelPmd)) yield* ctx.hypercallUpdateVaMapping(kernelPmd, false, UVMF_NONE);
+    yield* ctx.hypercallMmuextOp(pinCommandForLevel(mode.topLevel), pgd);
     if (userPgd >= 0 && !ctx.testSetPinned(userPgd)) {
-      yield ctx.hypercallUpdateVaMapping(userPgd, false, UVMF_TLB_FLUSH);
-      yield ctx.hypercallMmuextOp(pinCommandForLevel(mode.topLevel), userPgd);
+      yield* ctx.hypercallUpdateVaMapping(userPgd, false, UVMF_TLB_FLUSH);
+      yield* ctx.hypercallMmuextOp(pinCommandForLevel(mode.topLevel), userPgd);
     }
   },
   *unpin(ctx) {
     const { walkFrames, walkLevels, pgd, userPgd } = ctx.mm;
-    yield ctx.hypercallMmuextOp(MMUEXT_UNPIN_TABLE, pgd);
+    yield* ctx.hypercallMmuextOp(MMUEXT_UNPIN_TABLE, pgd);
     if (userPgd >= 0) {
-      yield ctx.hypercallMmuextOp(MMUEXT_UNPIN_TABLE, userPgd);
-      if (ctx.testClearPinned(userPgd)) yield ctx.hypercallUpdateVaMapping(userPgd, true, UVMF_TLB_FLUSH);
+      yield* ctx.hypercallMmuextOp(MMUEXT_UNPIN_TABLE, userPgd);
+      if (ctx.testClearPinned(userPgd)) yield* ctx.hypercallUpdateVaMapping(userPgd, true, UVMF_TLB_FLUSH);
     }
     const kernelPmd = separateKernelPmd(ctx.mm);
-    if (kernelPmd >= 0 && ctx.testClearPinned(kernelPmd)) yield ctx.hypercallUpdateVaMapping(kernelPmd, true, UVMF_NONE);
+    if (kernelPmd >= 0 && ctx.testClearPinned(kernelPmd)) yield* ctx.hypercallUpdateVaMapping(kernelPmd, true, UVMF_NONE);
     for (let i = 0; i < walkFrames.length; i++) {
       const frame = walkFrames[i] as number; // i < walkFrames.length
       if (!ctx.testClearPinned(frame)) continue;
       const level = walkLevels[i] as number; // walkLevels is as long as walkFrames
       if (level === PT_PTE) {
         const ptl = ctx.ptl(frame);
-        yield ctx.lock(ptl, { nest: true });
-        yield ctx.hypercallMmuextOp(MMUEXT_UNPIN_TABLE, frame);
-        yield ctx.hypercallUpdateVaMapping(frame, true, remapFlags(level));
-        yield ctx.unlock(ptl);
-      } else yield ctx.hypercallUpdateVaMapping(frame, true, remapFlags(level));
+        yield* ctx.lock(ptl, { nest: true });
+        yield* ctx.hypercallMmuextOp(MMUEXT_UNPIN_TABLE, frame);
+        yield* ctx.hypercallUpdateVaMapping(frame, true, remapFlags(level));
+        yield* ctx.unlock(ptl);
+      } else yield* ctx.hypercallUpdateVaMapping(frame, true, remapFlags(level));
     }
   },
 };

@@ -15,10 +15,10 @@ export const unlocked: Strategy = {
   raceFree: false,
   *pin(ctx) {
     batchedPinWithoutL1Pins(ctx);
-    yield ctx.mcIssue();
+    yield* ctx.mcIssue();
   },
   *unpin(ctx) {
     batchedUnpinWithoutL1Unpins(ctx);
-    yield ctx.mcIssue();
+    yield* ctx.mcIssue();
   },
 };

@@ -6,14 +6,14 @@ import { batchedPinWithoutL1Pins, batchedUnpinWithoutL1Unpins } from './walk.js'
 function* lockAllPtes(ctx: PinContext): Program {
   const { walkFrames, walkLevels } = ctx.mm;
   for (let i = 0; i < walkFrames.length; i++) {
-    if (walkLevels[i] === PT_PTE) yield ctx.lock(ctx.ptl(walkFrames[i] as number), { nest: true }); // i < walkFrames.length
+    if (walkLevels[i] === PT_PTE) yield* ctx.lock(ctx.ptl(walkFrames[i] as number), { nest: true }); // i < walkFrames.length
   }
 }
 
 function* unlockAllPtes(ctx: PinContext): Program {
   const { walkFrames, walkLevels } = ctx.mm;
   for (let i = 0; i < walkFrames.length; i++) {
-    if (walkLevels[i] === PT_PTE) yield ctx.unlock(ctx.ptl(walkFrames[i] as number)); // i < walkFrames.length
+    if (walkLevels[i] === PT_PTE) yield* ctx.unlock(ctx.ptl(walkFrames[i] as number)); // i < walkFrames.length
   }
 }
 
@@ -26,15 +26,15 @@ export const wholeLock: Strategy = {
   name: 'whole-lock',
   description: 'lock every PTE page for the whole walk, then the unlocked walk (preempt depth N+1: overflows)',
   *pin(ctx) {
-    yield ctx.call(lockAllPtes(ctx));
+    yield* lockAllPtes(ctx);
     batchedPinWithoutL1Pins(ctx);
-    yield ctx.mcIssue();
-    yield ctx.call(unlockAllPtes(ctx));
+    yield* ctx.mcIssue();
+    yield* unlockAllPtes(ctx);
   },
   *unpin(ctx) {
-    yield ctx.call(lockAllPtes(ctx));
+    yield* lockAllPtes(ctx);
     batchedUnpinWithoutL1Unpins(ctx);
-    yield ctx.mcIssue();
-    yield ctx.call(unlockAllPtes(ctx));
+    yield* ctx.mcIssue();
+    yield* unlockAllPtes(ctx);
   },
 };

@@ -32,8 +32,17 @@ export const EFFECT_NAMES = [
   'sleep',
 ] as const;
 
-/** The one effect record of a vCPU: a context method fills it, the program yields it, the vCPU executes it. */
-export class EffectRecord implements Effect {
+/** The end of the iteration `yield*` of an effect makes: one shared result (`yield*` reads `done` and drops it). */
+const NOTHING_LEFT: IteratorResult<Effect, void> = { done: true, value: undefined };
+
+/**
+ * The one effect record of a vCPU: a context method fills it, the program yields it (`yield` or `yield*`), the vCPU
+ * executes it. When the vCPU could perform it inside the context call (no other vCPU is due first: the instant and
+ * the events are those it would have had after the yield), `performed` is set and `yield*` iterates nothing, so the
+ * program is not suspended; otherwise `yield*` yields the record once, exactly as `yield` does. The record is its own
+ * iterator (no allocation, one shape at the `yield*` site).
+ */
+export class EffectRecord implements Effect, Iterator<Effect, void, void> {
   readonly __effect = true as const;
   kind = E_NONE;
   a = 0;
@@ -41,4 +50,27 @@ export class EffectRecord implements Effect {
   c = 0;
   flag = false;
   sub: Program | null = null;
+  /** A context method filled it and the program has not yielded it yet (no other context call may come first). */
+  requested = false;
+  /** The vCPU started executing it inside the context call (it may still be parked: guest work paid first, big lock). */
+  started = false;
+  /** Done inside the context call, and the vCPU may go on: `yield*` need not suspend the program. */
+  performed = false;
+  /** `yield*` of the record has still to yield it once. */
+  private toYield = false;
+  private readonly yielded: IteratorResult<Effect, void> = { done: false, value: this };
+
+  [Symbol.iterator](): this {
+    if (this.performed) {
+      this.requested = false; // yielded: the program goes on without a trip through the vCPU
+      this.toYield = false;
+    } else this.toYield = true;
+    return this;
+  }
+
+  next(): IteratorResult<Effect, void> {
+    if (!this.toYield) return NOTHING_LEFT;
+    this.toYield = false;
+    return this.yielded;
+  }
 }

@@ -48,6 +48,8 @@ import type { ActionObserver, VcpuHost } from './types.js';
  * (`Engine.continueAfter` let the vCPU go on). Any other result of `act` is what `step` returns to the engine.
  */
 const LOCAL = -3;
+/** `owedNs` when nothing is owed (BLOCKED, -1, may be owed). */
+const NO_OWED = -4;
 
 /** What waits for the taken batches to be executed. */
 const PARK_NONE = 0;
@@ -120,8 +122,6 @@ export class GuestCpu implements Process, PinContext {
   /** Callers of the running program (ctx.call). */
   private readonly callers: Program[] = [];
   private readonly eff = new EffectRecord();
-  /** A context method built `eff` and the program has not yet yielded it, or it has not been executed yet. */
-  private requested = false;
   /** What runs once the taken batches are done: PARK_NONE (resume the program), PARK_EFFECT, PARK_END. */
   private parked = PARK_NONE;
   /** Guest work of local actions (walk steps) not yet paid, ns, in program order: the next trap or visible action pays it. */
@@ -141,7 +141,7 @@ export class GuestCpu implements Process, PinContext {
    * Duration of the last action of a batch run inside a queueing call, after which another vCPU is due first: the
    * step returns it as soon as the program yields (-1: none).
    */
-  private owedNs = -1;
+  private owedNs = NO_OWED;
   /** Progress of the batch at the head: -1 before its trap, then the next entry; then the next callback. */
   private flushEntry = -1;
   private flushCb = 0;
@@ -269,7 +269,7 @@ export class GuestCpu implements Process, PinContext {
   // ---- PinContext: queueing into this vCPU's batch (local; a full batch is taken for flushing) ----
 
   mcUpdateVaMapping(frame: number, rw: boolean, flags: number): void {
-    if (this.requested) this.notYielded('mcUpdateVaMapping');
+    if (this.eff.requested) this.notYielded('mcUpdateVaMapping');
     const batcher = this.batcher;
     if (!batcher.tryQueueUpdateVaMapping(frame, rw, flags)) {
       this.take(batcher.entryFlushReason(0));
@@ -278,7 +278,7 @@ export class GuestCpu implements Process, PinContext {
   }
 
   mcMmuextOp(cmd: number, frame: number): void {
-    if (this.requested) this.notYielded('mcMmuextOp');
+    if (this.eff.requested) this.notYielded('mcMmuextOp');
     const batcher = this.batcher;
     if (!batcher.tryQueueMmuextOp(cmd, frame, this.mmuextBytes)) {
       this.take(batcher.entryFlushReason(this.mmuextBytes));
@@ -288,7 +288,7 @@ export class GuestCpu implements Process, PinContext {
   }
 
   mcMmuUpdate(frame: number, index: number, value: number): void {
-    if (this.requested) this.notYielded('mcMmuUpdate');
+    if (this.eff.requested) this.notYielded('mcMmuUpdate');
     const batcher = this.batcher;
     if (!batcher.tryExtend(__HYPERVISOR_mmu_update, MMU_UPDATE_BYTES)) {
       if (!batcher.fits(MMU_UPDATE_BYTES)) this.take(batcher.entryFlushReason(MMU_UPDATE_BYTES));
@@ -298,7 +298,7 @@ export class GuestCpu implements Process, PinContext {
   }
 
   mcCallbackUnlock(lockId: number): void {
-    if (this.requested) this.notYielded('mcCallbackUnlock');
+    if (this.eff.requested) this.notYielded('mcCallbackUnlock');
     if (!this.batcher.tryQueueCallback(CB_UNLOCK, lockId, null)) {
       this.take('callbacks');
       this.batcher.queueCallback(CB_UNLOCK, lockId);
@@ -306,7 +306,7 @@ export class GuestCpu implements Process, PinContext {
   }
 
   mcCallback(fn: (data: number) => void, data: number): void {
-    if (this.requested) this.notYielded('mcCallback');
+    if (this.eff.requested) this.notYielded('mcCallback');
     if (!this.batcher.tryQueueCallback(CB_FUNCTION, data, fn)) {
       this.take('callbacks');
       this.batcher.queueCallback(CB_FUNCTION, data, fn);
@@ -316,29 +316,29 @@ export class GuestCpu implements Process, PinContext {
   // ---- PinContext: effects (yielded) ----
 
   lock(lockId: number, options?: LockOptions): Effect {
-    return this.effect(E_LOCK, lockId, 0, 0, options?.nest === true);
+    return this.now(this.effect(E_LOCK, lockId, 0, 0, options?.nest === true));
   }
   unlock(lockId: number): Effect {
-    return this.effect(E_UNLOCK, lockId, 0, 0, false);
+    return this.now(this.effect(E_UNLOCK, lockId, 0, 0, false));
   }
   mcFlush(): Effect {
-    return this.effect(E_MC_FLUSH, 0, 0, 0, false);
+    return this.now(this.effect(E_MC_FLUSH, 0, 0, 0, false));
   }
   mcIssue(): Effect {
-    return this.effect(E_MC_ISSUE, 0, 0, 0, false);
+    return this.now(this.effect(E_MC_ISSUE, 0, 0, 0, false));
   }
   hypercallUpdateVaMapping(frame: number, rw: boolean, flags: number): Effect {
-    return this.effect(E_HC_UVM, frame, flags, 0, rw);
+    return this.now(this.effect(E_HC_UVM, frame, flags, 0, rw));
   }
   hypercallMmuextOp(cmd: number, frame: number): Effect {
-    return this.effect(E_HC_MMUEXT, cmd, frame, 0, false);
+    return this.now(this.effect(E_HC_MMUEXT, cmd, frame, 0, false));
   }
   store(frame: number, index: number, value: number): Effect {
-    return this.effect(E_STORE, frame, index, value, false);
+    return this.now(this.effect(E_STORE, frame, index, value, false));
   }
   sleep(ns: number): Effect {
     if (!(ns >= 0)) throw new ModelError(`sleep of ${ns} ns`);
-    return this.effect(E_SLEEP, ns, 0, 0, false);
+    return this.now(this.effect(E_SLEEP, ns, 0, 0, false));
   }
   call(program: Program): Effect {
     const e = this.effect(E_CALL, 0, 0, 0, false);
@@ -346,15 +346,42 @@ export class GuestCpu implements Process, PinContext {
     return e;
   }
 
-  private effect(kind: number, a: number, b: number, c: number, flag: boolean): Effect {
-    if (this.requested) this.requestedTwice(kind);
+  private effect(kind: number, a: number, b: number, c: number, flag: boolean): EffectRecord {
+    if (this.eff.requested) this.requestedTwice(kind);
     const e = this.eff;
     e.kind = kind;
     e.a = a;
     e.b = b;
     e.c = c;
     e.flag = flag;
-    this.requested = true;
+    e.requested = true;
+    e.started = false;
+    e.performed = false;
+    return e;
+  }
+
+  /**
+   * Perform effect `e` inside its context call when the vCPU would run it right after the yield anyway: the program
+   * is running inside a step (`inline`), no taken batch waits before it, and the vCPU is not due to stop. It is the
+   * same events at the same instants (the engine's `continueAfter` decides each one as it would after the yield);
+   * only the trip out of the program and back is saved. Where an event ends the vCPU's turn, the rest waits for the
+   * program's yield as before (`owedNs`). `yield*` of a performed effect does not suspend the program.
+   */
+  private now(e: EffectRecord): EffectRecord {
+    const engine = this.inline;
+    if (engine === null || this.takenHead !== this.takenCount || this.owedNs !== NO_OWED) return e;
+    e.started = true;
+    this.parked = PARK_EFFECT;
+    let r: number;
+    do r = this.execute(engine);
+    while (r === LOCAL && this.parked === PARK_EFFECT); // spinning for the big lock, and may go on: try again
+    if (r === LOCAL) {
+      // Done, unless a flush it started stopped in a batch (owedNs set): then `yield*` suspends.
+      e.performed = this.owedNs === NO_OWED;
+      return e;
+    }
+    this.owedNs = r;
+    this.inline = null;
     return e;
   }
 
@@ -446,12 +473,15 @@ export class GuestCpu implements Process, PinContext {
     this.inline = null;
     if (n.done === true) this.programEnded();
     else {
-      if (n.value !== this.eff || !this.requested) this.badYield(n.value);
-      this.parked = PARK_EFFECT;
+      const e = this.eff;
+      if (n.value !== e || !e.requested) this.badYield(n.value);
+      e.requested = false;
+      // Not started inside its context call: it runs now. Started: it is done, or parked where it stopped.
+      if (!e.started) this.parked = PARK_EFFECT;
     }
     const owed = this.owedNs;
-    if (owed >= 0) {
-      this.owedNs = -1;
+    if (owed !== NO_OWED) {
+      this.owedNs = NO_OWED;
       return owed;
     }
     // Nothing taken waits before the effect: execute it now (the common case, without another trip through act).
@@ -461,7 +491,8 @@ export class GuestCpu implements Process, PinContext {
 
   /** The running program returned: back to its caller (ctx.call), or the end is parked. */
   private programEnded(): void {
-    if (this.requested) throw new ModelError(`vCPU ${this.vcpu}: ${EFFECT_NAMES[this.eff.kind]} was requested but never yielded`);
+    if (this.eff.requested)
+      throw new ModelError(`vCPU ${this.vcpu}: ${EFFECT_NAMES[this.eff.kind]} was requested but never yielded`);
     const caller = this.callers.pop();
     if (caller !== undefined) this.setProgram(caller);
     else {
@@ -507,7 +538,6 @@ export class GuestCpu implements Process, PinContext {
   /** The effect is done: the program resumes at its next action. */
   private finished(): void {
     this.parked = PARK_NONE;
-    this.requested = false;
   }
 
   /** Execute the yielded effect (it stays parked while guest work is paid first or the big lock is busy). */
