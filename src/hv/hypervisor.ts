@@ -103,6 +103,8 @@ export class Hypervisor {
   current = 0;
   /** Virtual time at which the next sub-op starts, ns (set by the caller; validation completion is relative to it). */
   opStartNs = 0;
+  /** When the multicall entry being executed started, ns. */
+  private entryStartNs = 0;
   /** Outcome of the last executeEntry: sub-ops that failed, and the first failure's reason (or null). */
   entryErrors = 0;
   entryFirstError: string | null = null;
@@ -247,6 +249,23 @@ export class Hypervisor {
    * rolled back.
    */
   executeEntry(b: McBuffer, i: number, startNs: number, dispatch: boolean): number {
+    this.entryStartNs = startNs;
+    return this.runEntry(b, i, dispatch);
+  }
+
+  /**
+   * executeEntry starting now, at the hypervisor's clock (the engine it was given): the vCPU's batch loop calls this
+   * one. The start time is kept in a field, not passed: past 2^31 ns of virtual time it is a double, which a call
+   * that is not inlined boxes (a heap allocation per entry).
+   */
+  executeEntryNow(b: McBuffer, i: number, dispatch: boolean): number {
+    this.entryStartNs = this.clock.now;
+    return this.runEntry(b, i, dispatch);
+  }
+
+  /** do_multicall's loop body for entry `i`, starting at `entryStartNs`. */
+  private runEntry(b: McBuffer, i: number, dispatch: boolean): number {
+    const startNs = this.entryStartNs;
     let cost = dispatch ? this.mcEntryDispatchNs : 0;
     if (this.entryErrors !== 0) {
       this.entryErrors = 0;

@@ -721,7 +721,7 @@ export class GuestCpu implements Process, PinContext {
         }
       }
       const index = this.flushEntry++;
-      const cost = hv.executeEntry(b, index, now, dispatch);
+      const cost = hv.executeEntryNow(b, index, dispatch); // at engine.now: the hypervisor's clock is the engine
       if (hv.entryErrors > 0) this.noteError(hv.entryFirstError ?? 'a sub-op failed', hv.entryErrors);
       if (lock !== null) lock.take(now + pre, cost - pre, this.bigLockWaited(now + pre));
       if (obs !== null) obs.action(this.vcpu, ACTION_MC_ENTRY, now, cost, index, entries);
