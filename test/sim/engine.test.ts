@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BLOCKED, DONE, Engine, RngStream, type Process } from '../../src/sim/index.js';
 import { defined } from '../../src/shared/defined.js';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
 /** A process that logs (name, time) and sleeps the given durations in turn. */
 function sleeper(name: string, sleeps: number[], log: string[]): Process {
@@ -161,6 +163,46 @@ describe('RngStream', () => {
       da,
       Array.from({ length: 5 }, () => c.int(0, 1e6)),
     );
+  });
+
+  /** pure-rand's generator seeded as RngStream seeds stream `name` of `seed`. */
+  const pureRandOf = (seed: number, name: string) => {
+    let h = 0x811c9dc5; // FNV-1a of the name, as rng.ts
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+    return xoroshiro128plus((Math.imul(seed, 0x9e3779b1) ^ (h >>> 0)) | 0);
+  };
+
+  it("draws pure-rand's uniformInt, draw for draw, over small, odd, 2^31-sized, 2^32-sized and wider ranges", () => {
+    const r = new RngStream(7, 'writer-3');
+    const g = pureRandOf(7, 'writer-3');
+    // 3 * 2^30 values reject a quarter of the draws; 2^32 and wider ranges take pure-rand's own path.
+    const ranges: Array<[number, number]> = [
+      [0, 0],
+      [0, 1],
+      [0, 2],
+      [0, 524_287],
+      [-5, 999_999_999],
+      [0, 3 * 2 ** 30 - 1],
+      [0, 2 ** 31],
+      [0, 2 ** 32 - 2],
+      [0, 2 ** 32 - 1],
+      [1, 2 ** 40],
+      [-(2 ** 50), 2 ** 50],
+    ];
+    for (let i = 0; i < 20_000; i++) {
+      const [min, max] = defined(ranges[i % ranges.length]);
+      assert.equal(r.int(min, max), uniformInt(g, min, max), `draw ${i}, range [${min}, ${max}]`);
+    }
+  });
+
+  it("draws floats from pure-rand's xoroshiro128+ sequence (27 high bits, then 26)", () => {
+    const r = new RngStream(3, 'x');
+    const g = pureRandOf(3, 'x');
+    for (let i = 0; i < 10_000; i++) {
+      const hi = g.next() >>> 5;
+      const lo = g.next() >>> 6;
+      assert.equal(r.float(), (hi * 67108864 + lo) / 9007199254740992, `draw ${i}`);
+    }
   });
 
   it('draws exponential times with about the requested mean', () => {
