@@ -5,8 +5,17 @@ import { PAGE_SIZE, PAGING_MODES } from './paging-mode.js';
 import type { KernelEraSpec, KernelVersion, MmLayout, MmView, PagingMode, PagingModeSpec, VmaSpec } from './types.js';
 import { PT_PGD, PT_PMD, PT_PTE, PT_PUD } from './types.js';
 
-/** PTE pages whose contents are allocated together (128 KiB of 512-entry pages). */
-const PTE_PAGES_PER_CHUNK = 32;
+/** Entries of a chunk of PTE contents (128 KiB): 32 PTE pages of 512 entries, 16 of 1024 (2level). */
+const CHUNK_ENTRIES = 16_384;
+/** Chunks released mms keep for the next ones of this thread: at most 16 MiB. */
+const FREE_CHUNKS_KEPT = 128;
+/**
+ * Chunks of PTE contents that released mms gave back (`Mm.release`), reused by the next mm of this thread (a
+ * worker runs one scenario after another): a fresh chunk is zeroed memory the kernel has to fault in page by
+ * page, and a run of 1,024 PTE pages would make and drop 4 MiB of them, which the GC then has to collect. A reused
+ * chunk's pages are zeroed as they are handed out.
+ */
+const freeChunks: Float64Array[] = [];
 
 /** Options of an Mm. */
 export interface MmOptions {
@@ -72,9 +81,15 @@ export class Mm {
    */
   private pteContents: (Float64Array | null)[] | null = null;
   private ptePagesMaterialised = 0;
-  /** PTE pages are carved out of chunks of PTE_PAGES_PER_CHUNK pages: one allocation per chunk, not per page. */
-  private pteChunk = new Float64Array(0);
-  private pteChunkUsed = PTE_PAGES_PER_CHUNK;
+  /** PTE pages are carved out of chunks of CHUNK_ENTRIES entries: one allocation per chunk, not per page. */
+  private readonly pteChunks: Float64Array[] = [];
+  private pteChunk: Float64Array = new Float64Array(0);
+  /** Entries of `pteChunk` handed out. */
+  private pteChunkUsed = 0;
+  /** Whether `pteChunk` came from `freeChunks` (its pages hold an earlier mm's contents until zeroed). */
+  private pteChunkReused = false;
+  /** `release` has given the PTE contents away. */
+  private released = false;
 
   constructor(mode: PagingMode, layout: MmLayout, options: MmOptions = {}) {
     const spec = PAGING_MODES[mode];
@@ -253,6 +268,7 @@ export class Mm {
   writePte(frame: number, index: number, value: number): void {
     let pages = this.pteContents;
     if (pages === null) {
+      if (this.released) throw new ModelError('writePte: the mm was released (Mm.release) at the end of its run');
       pages = new Array<Float64Array | null>(this.frameCount).fill(null);
       this.pteContents = pages;
     }
@@ -269,17 +285,37 @@ export class Mm {
   /** A zeroed PTE page's contents, from the current chunk. */
   private newPtePage(): Float64Array {
     const e = this.mode.entriesPerTable;
-    if (this.pteChunkUsed === PTE_PAGES_PER_CHUNK) {
-      this.pteChunk = new Float64Array(PTE_PAGES_PER_CHUNK * e);
-      this.pteChunkUsed = 0;
+    let at = this.pteChunkUsed;
+    if (at + e > this.pteChunk.length) {
+      const reused = freeChunks.pop();
+      this.pteChunk = reused ?? new Float64Array(CHUNK_ENTRIES);
+      this.pteChunkReused = reused !== undefined;
+      this.pteChunks.push(this.pteChunk);
+      at = 0;
     }
-    const at = e * this.pteChunkUsed++;
+    this.pteChunkUsed = at + e;
     this.ptePagesMaterialised++;
-    return this.pteChunk.subarray(at, at + e);
+    const page = this.pteChunk.subarray(at, at + e);
+    if (this.pteChunkReused) page.fill(0);
+    return page;
+  }
+
+  /**
+   * The run is over: give the PTE contents' memory to the next mm of this thread. Reading or writing a PTE of this
+   * mm afterwards is an error; everything else (layout, flags) stays readable.
+   */
+  release(): void {
+    this.released = true;
+    this.pteContents = null;
+    for (const chunk of this.pteChunks) if (freeChunks.length < FREE_CHUNKS_KEPT) freeChunks.push(chunk);
+    this.pteChunks.length = 0;
+    this.pteChunk = new Float64Array(0);
+    this.pteChunkUsed = 0;
   }
 
   /** PTE `index` of PTE page `frame` (0 where nothing was stored). */
   readPte(frame: number, index: number): number {
+    if (this.released) throw new ModelError('readPte: the mm was released (Mm.release) at the end of its run');
     const page = this.pteContents === null ? null : this.pteContents[frame];
     if (page === undefined) throw new ModelError(`readPte: frame ${frame} is not a frame of this mm (${this.frameCount} frames)`);
     if (page === null) return 0;

@@ -96,6 +96,8 @@ export function* scenarioSteps(params: ForkExitParams, options: ScenarioOptions 
   const output: ScenarioOutput = { metrics: collectMetrics(m, tally, tally.endNs), events: m.engine.events };
   if (recorder !== undefined) output.trace = recorder;
   const problems = invariantProblems(m);
+  // Nothing reads the PTEs' contents after this: their memory goes to this thread's next run.
+  m.mm.release();
   if (problems.length > 0) {
     throw new InvariantBreach(
       `strategy ${strategy.name}: invariants broken at the end of the run: ${problems.join('; ')}`,
