@@ -78,6 +78,19 @@ export class RngStream {
 
   /** Exponentially distributed integer ns with the given mean (inverse CDF), at least 0. */
   exponentialNs(meanNs: number): number {
-    return Math.round(-meanNs * Math.log(1 - this.float()));
+    return round(-meanNs * Math.log(1 - this.float()));
   }
+}
+
+/** 2^52: from here on every double is an integer. */
+const TWO_52 = 4_503_599_627_370_496;
+
+/**
+ * Math.round(x), which V8 compiles into a call (about 10 ns) where Math.floor is one instruction. For 0.5 <= x <
+ * 2^52, x + 0.5 is a multiple of x's ulp and is rounded (if at all) only when it reaches the next power of two,
+ * where no integer lies within an ulp below it: floor(x + 0.5) is then exactly Math.round(x). Any other x (below
+ * 0.5, -0, NaN, huge) goes to Math.round. test/sim/engine.test.ts checks the boundaries.
+ */
+export function round(x: number): number {
+  return x >= 0.5 && x < TWO_52 ? Math.floor(x + 0.5) : Math.round(x);
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BLOCKED, DONE, Engine, RngStream, type Process } from '../../src/sim/index.js';
+import { round } from '../../src/sim/rng.js';
 import { defined } from '../../src/shared/defined.js';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
@@ -205,6 +206,26 @@ describe('RngStream', () => {
     }
   });
 
+  it('rounds exactly as Math.round: halves, the doubles next to them, powers of two, huge, negative, -0, NaN', () => {
+    const xs = [0, -0, 0.25, 0.49999999999999994, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2 ** 52, 2 ** 52 - 0.5, 2 ** 53, 1e300];
+    xs.push(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.MIN_VALUE, -Number.MIN_VALUE);
+    for (let k = -2; k <= 53; k++) {
+      for (const base of [2 ** k, 2 ** k + 0.5, 3 * 2 ** k + 0.5]) {
+        let lo = base;
+        let hi = base;
+        for (let step = 0; step < 3; step++) {
+          lo = nextDown(lo);
+          hi = nextUp(hi);
+          xs.push(lo, hi, -lo, -hi);
+        }
+        xs.push(base, -base);
+      }
+    }
+    const r = new RngStream(11, 'round');
+    for (let i = 0; i < 100_000; i++) xs.push(r.float() * 2 ** (i % 60), -1000 * Math.log(1 - r.float()));
+    for (const x of xs) assert.ok(Object.is(round(x), Math.round(x)), `round(${x}) = ${round(x)}, Math.round: ${Math.round(x)}`);
+  });
+
   it('draws exponential times with about the requested mean', () => {
     const r = new RngStream(1, 'x');
     let s = 0;
@@ -212,3 +233,15 @@ describe('RngStream', () => {
     assert.ok(Math.abs(s / 20000 - 1000) < 30, String(s / 20000));
   });
 });
+
+/** The next double above / below x (finite x). */
+function nextUp(x: number): number {
+  const b = new Float64Array([x]);
+  const u = new BigInt64Array(b.buffer);
+  if (x === 0) return Number.MIN_VALUE;
+  u[0] = defined(u[0]) + (x > 0 ? 1n : -1n);
+  return defined(b[0]);
+}
+function nextDown(x: number): number {
+  return -nextUp(-x);
+}
