@@ -1,5 +1,6 @@
 import { FRAME_RW } from '../mmu/frame-flags.js';
 import { ModelError } from '../shared/errors.js';
+import { TypedArena } from '../shared/typed-arena.js';
 import type { Mm } from '../mmu/mm.js';
 import type { VirtualClock } from '../mmu/spin-lock.js';
 import {
@@ -141,22 +142,24 @@ export class Hypervisor {
     this.xen = XEN_VERSIONS[costs.xen] ?? XEN_VERSIONS.current;
     this.vcpus = options.vcpus ?? 1;
     this.clock = options.clock ?? DONE_CLOCK;
-    this.typeLevel = new Uint8Array(n);
-    this.typeCount = new Uint32Array(n);
-    this.pinned = new Uint8Array(n);
-    this.validatedAtNs = new Float64Array(n);
-    this.tlbflushTimestamp = new Float64Array(n);
-    this.lastType = new Uint8Array(n).fill(TYPE_WRITABLE);
-    this.cpuFlushTime = new Float64Array(this.vcpus);
-    this.stolenNs = new Float64Array(this.vcpus);
+    // Every per-frame and per-vCPU array from one allocation (shared/typed-arena.ts).
+    const arena = new TypedArena({ f64: 3 * n + 2 * this.vcpus, i32: n, i16: n, i8: 3 * n });
+    this.typeLevel = arena.u8(n);
+    this.typeCount = arena.u32(n);
+    this.pinned = arena.u8(n);
+    this.validatedAtNs = arena.f64(n);
+    this.tlbflushTimestamp = arena.f64(n);
+    this.lastType = arena.u8(n).fill(TYPE_WRITABLE);
+    this.cpuFlushTime = arena.f64(this.vcpus);
+    this.stolenNs = arena.f64(this.vcpus);
     this.tlbRw = new Array<Float64Array | null>(this.vcpus).fill(null);
-    this.slots = new Uint16Array(n).fill(mm.mode.entriesPerTable);
+    this.slots = arena.u16(n).fill(mm.mode.entriesPerTable);
     const top =
       mm.mode.name === '2level' ? XEN_GUEST_SLOTS.pgd2level : mm.mode.name === 'pae' ? this.xen.paeL3Slots : XEN_GUEST_SLOTS.l4;
     this.slots[mm.pgd] = top;
     if (mm.userPgd >= 0) this.slots[mm.userPgd] = top;
     if (mm.kernelPmd >= 0) this.slots[mm.kernelPmd] = XEN_GUEST_SLOTS.paeXenL2;
-    const checkNs = new Float64Array(n);
+    const checkNs = arena.f64(n);
     const slots = this.slots;
     const externalRefs = mm.externalRefs;
     // f < n, the length of both.

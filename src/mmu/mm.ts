@@ -1,4 +1,5 @@
 import { ConfigError, ModelError } from '../shared/errors.js';
+import { TypedArena } from '../shared/typed-arena.js';
 import { FRAME_RW } from './frame-flags.js';
 import { defaultKernelFor, KERNEL_ERAS } from './kernel-era.js';
 import { PAGE_SIZE, PAGING_MODES } from './paging-mode.js';
@@ -135,22 +136,31 @@ export class Mm {
     this.kernelPmdInWalk = pae && this.kernel.paeKernelPmdInWalk;
     const walked = g + u + n + 1 - (pae && !this.kernelPmdInWalk ? 1 : 0);
     // The loops below fill local arrays: a constructor's `this` is still changing shape, and its field loads are slow.
-    const walkFrames = new Int32Array(walked);
-    const walkLevels = new Uint8Array(walked);
-    const externalRefs = new Uint16Array(frames);
-    const xenLevel = new Uint8Array(frames);
-    const pteFrames = new Int32Array(n);
-    const ptePresent = new Uint16Array(n);
-    const pteCumulative = new Float64Array(n);
+    // The arrays the mm keeps come out of one allocation (the children's at most `frames`), the construction's own
+    // (parents, fill counts) out of another.
+    const arena = new TypedArena({
+      f64: n,
+      i32: walked + n + 3 * frames,
+      i16: frames + n,
+      i8: walked + 2 * frames,
+    });
+    const walkFrames = arena.i32(walked);
+    const walkLevels = arena.u8(walked);
+    const externalRefs = arena.u16(frames);
+    const xenLevel = arena.u8(frames);
+    const pteFrames = arena.i32(n);
+    const ptePresent = arena.u16(n);
+    const pteCumulative = arena.f64(n);
     this.walkFrames = walkFrames;
     this.walkLevels = walkLevels;
     this.externalRefs = externalRefs;
     this.xenLevel = xenLevel;
-    this.flags = new Uint8Array(frames).fill(FRAME_RW);
+    this.flags = arena.u8(frames).fill(FRAME_RW);
     this.pteFrames = pteFrames;
     this.ptePresent = ptePresent;
     this.pteCumulative = pteCumulative;
-    const parent = new Int32Array(frames).fill(-1);
+    const scratch = new TypedArena({ i32: 2 * frames });
+    const parent = scratch.i32(frames).fill(-1);
     const pgd = this.pgd;
 
     // Depth-first pre-order: PUD, then each PMD, then its PTE pages (2.6.24 pgd_walk, mmu_pv.c __xen_pgd_walk); pgd last.
@@ -233,19 +243,19 @@ export class Mm {
 
     // Children in CSR form, in frame order (which is walk order). Every array here has `frames` entries and a
     // parent is a frame: the reads are in range.
-    const childCount = new Int32Array(frames);
+    const childCount = arena.i32(frames);
     for (let f = 0; f < frames; f++) {
       const p = parent[f] as number;
       if (p >= 0) childCount[p] = (childCount[p] as number) + 1;
     }
-    const childStart = new Int32Array(frames);
+    const childStart = arena.i32(frames);
     let s = 0;
     for (let f = 0; f < frames; f++) {
       childStart[f] = s;
       s += childCount[f] as number;
     }
-    const children = new Int32Array(s);
-    const fill = new Int32Array(frames);
+    const children = arena.i32(frames).subarray(0, s);
+    const fill = scratch.i32(frames);
     for (let f = 0; f < frames; f++) {
       const p = parent[f] as number;
       if (p < 0) continue;
@@ -387,7 +397,7 @@ class LayoutView implements MmView {
 /** The present-PTE count shared by every PTE page, or 0 when they differ. */
 function uniformPresent(present: Uint16Array): number {
   const n = present[0] ?? 0;
-  for (const count of present) if (count !== n) return 0;
+  for (let i = 1; i < present.length; i++) if (present[i] !== n) return 0;
   return n;
 }
 
@@ -414,9 +424,10 @@ function presentPtePages(spec: PagingModeSpec, layout: MmLayout): { pages: Float
         'ptePages',
       );
     }
-    const pages = new Float64Array(n);
+    const arena = new TypedArena({ f64: n, i16: n });
+    const pages = arena.f64(n);
     for (let i = 0; i < n; i++) pages[i] = i;
-    return { pages, present: new Uint16Array(n).fill(spec.entriesPerTable) };
+    return { pages, present: arena.u16(n).fill(spec.entriesPerTable) };
   }
   const vmas = mergeVmas(spec, layout.vmas);
   const span = spec.ptePageSpanBytes;
