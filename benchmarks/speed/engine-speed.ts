@@ -9,7 +9,8 @@
  * - per strategy, one pin+unpin cycle of a dense 4level mm of 32,768 PTE pages on 1 vCPU (kernel `current`): wall ms
  *   per cycle and ns per simulated event, for this build and for a reference build (`--ref`, or PINBENCH_REF_DIR: a
  *   pinbench checkout with `dist/` built, e.g. main in a temporary worktree), and the ratio to the C yardstick;
- * - simulated events per second with 4 vCPUs racing on 1,024 PTE pages, this build against the reference;
+ * - simulated events per second with 4 vCPUs racing on 1,024 PTE pages, this build against the reference (a
+ *   repetition times whole runs back to back for at least 25 ms: one run of mm-lock takes 2-3 ms);
  * - the worker pool's speed-up: `pinbench run SUITE --workers 2` against `--workers 1`, for both builds.
  *
  * `--only` measures some of the three parts (`cycle`, `race`, `workers`, comma-separated): `--only race` is the quick
@@ -420,7 +421,8 @@ if (parts.has('race')) {
   lines.push(
     ...(lines.length > 0 ? [''] : []),
     `${RACE_VCPUS} vCPUs racing on ${RACE_PTE_PAGES} PTE pages (20 cycles, writers think 1 us): simulated events per ${clock} second, ` +
-      `median of ${rounds * RACE_REPS} runs [min-max], builds alternated in one process`,
+      `median of ${rounds * RACE_REPS} repetitions [min-max] (each as many whole runs as take 25 ms or more, the same for both builds), ` +
+      'builds alternated in one process',
   );
   const raceHead = [
     'strategy',
