@@ -16,7 +16,15 @@ import {
 } from './abi.js';
 import type { CostProfile } from './cost-profile.js';
 import type { McBuffer } from './multicall-batcher.js';
-import type { HvResult, StoreOutcome } from './types.js';
+import {
+  type HvResult,
+  STORE_DIRECT,
+  STORE_EMULATED,
+  STORE_FAULT,
+  STORE_OUTCOME_NAMES,
+  STORE_STALE,
+  type StoreOutcome,
+} from './types.js';
 import { XEN_GUEST_SLOTS, XEN_VERSIONS, type XenVersionSpec } from './xen-version.js';
 
 /** Counters of what Xen did (perf counters, in spirit). */
@@ -386,6 +394,11 @@ export class Hypervisor {
    * (yet) validated -> a write-protect fault delivered to the guest.
    */
   guestStore(frame: number, index: number, value: number): StoreOutcome {
+    return STORE_OUTCOME_NAMES[this.store(frame, index, value)] as StoreOutcome; // store returns 0..3
+  }
+
+  /** guestStore's outcome as a number (STORE_DIRECT, STORE_STALE, STORE_EMULATED, STORE_FAULT), for the vCPUs. */
+  store(frame: number, index: number, value: number): number {
     const v = this.current;
     const flags = this.flags[frame];
     if (flags === undefined) throw new ModelError(`store into frame ${frame}, which is not a frame of this mm`);
@@ -398,27 +411,32 @@ export class Hypervisor {
         this.tlbRw[v] = tlb;
       }
       tlb[frame] = (this.cpuFlushTime[v] as number) + 1; // v indexes tlbRw, so cpuFlushTime (both `vcpus` long)
-      return 'direct';
+      return STORE_DIRECT;
     }
     if (this.staleWritable(frame)) {
       this.stats.staleTlbWrites++;
       this.mm.writePte(frame, index, value);
-      return 'stale';
+      return STORE_STALE;
     }
     if (this.isValidatedL1(frame)) {
       this.stats.ptwrEmulations++;
       this.mm.writePte(frame, index, value);
-      return 'emulated';
+      return STORE_EMULATED;
     }
     this.stats.writeProtectFaults++;
-    return 'fault';
+    return STORE_FAULT;
   }
 
   /** Virtual cost of a store outcome, ns. */
   storeCostNs(outcome: StoreOutcome): number {
-    return outcome === 'direct' || outcome === 'stale'
+    return this.storeCost(STORE_OUTCOME_NAMES.indexOf(outcome));
+  }
+
+  /** Virtual cost of a store outcome given as a number (Hypervisor.store), ns. */
+  storeCost(outcome: number): number {
+    return outcome <= STORE_STALE
       ? this.costs.pteStoreNs
-      : outcome === 'emulated'
+      : outcome === STORE_EMULATED
         ? this.costs.ptwrEmulateNs
         : this.costs.faultDeliveryNs;
   }
