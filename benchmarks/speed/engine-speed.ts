@@ -4,13 +4,17 @@
  * and two probes (engine-probe.ts) in an order that rotates; a probe loads this build and the reference side by side
  * in one process and alternates them (A B, B A, ...), so the ratio of the two builds is taken per repetition.
  *
- *   npm run bench:engine -- [--ref DIR] [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--no-workers] [--clock wall|cpu] [--json]
+ *   npm run bench:engine -- [--ref DIR] [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--no-workers] [--only PARTS] [--clock wall|cpu] [--json]
  *
  * - per strategy, one pin+unpin cycle of a dense 4level mm of 32,768 PTE pages on 1 vCPU (kernel `current`): wall ms
  *   per cycle and ns per simulated event, for this build and for a reference build (`--ref`, or PINBENCH_REF_DIR: a
  *   pinbench checkout with `dist/` built, e.g. main in a temporary worktree), and the ratio to the C yardstick;
- * - simulated events per second with 4 vCPUs racing on 1,024 PTE pages, this build against the reference;
+ * - simulated events per second with 4 vCPUs racing on 1,024 PTE pages, this build against the reference (a
+ *   repetition times whole runs back to back for at least 25 ms: one run of mm-lock takes 2-3 ms);
  * - the worker pool's speed-up: `pinbench run SUITE --workers 2` against `--workers 1`, for both builds.
+ *
+ * `--only` measures some of the three parts (`cycle`, `race`, `workers`, comma-separated): `--only race` is the quick
+ * A/B of a change to the racing path. The C yardstick runs with the cycle part only.
  *
  * The C yardstick (`pinref.c`, a tight C implementation of the same per-pte-deferred state machine) is not part of
  * pinbench: give its source with `--pinref FILE` or PINBENCH_PINREF_C; it is compiled with `gcc -O2` into a
@@ -46,9 +50,12 @@ const C_CYCLES = 40;
 const C_CYCLES_CPU = 400;
 const CYCLE_STRATEGIES = ['per-pte-deferred', 'unlocked', 'mm-lock', 'whole-lock', 'unbatched'];
 const RACE_STRATEGIES = ['per-pte-deferred', 'unlocked', 'mm-lock'];
+/** The parts `--only` can pick. */
+const PARTS = ['cycle', 'race', 'workers'] as const;
+type Part = (typeof PARTS)[number];
 
 const usage =
-  'usage: npm run bench:engine -- [--ref DIR] [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--no-workers] [--clock wall|cpu] [--json]';
+  'usage: npm run bench:engine -- [--ref DIR] [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--no-workers] [--only PARTS] [--clock wall|cpu] [--json]';
 
 function fail(message: string): never {
   process.stderr.write(`engine-speed: ${message}\n${usage}\n`);
@@ -70,6 +77,7 @@ let args: {
   'worker-rounds'?: string;
   suite?: string;
   'no-workers'?: boolean;
+  only?: string;
   clock?: string;
   json?: boolean;
   help?: boolean;
@@ -83,6 +91,7 @@ try {
       'worker-rounds': { type: 'string' },
       suite: { type: 'string' },
       'no-workers': { type: 'boolean' },
+      only: { type: 'string' },
       clock: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -99,6 +108,8 @@ if (args.help) {
 --worker-rounds N  interleaved rounds of the worker measurement (default 3)
 --suite NAME     the suite of the worker measurement (default: default)
 --no-workers     skip the worker measurement (it runs the suite 4 x N times)
+--only PARTS     measure only these parts, comma-separated: cycle (with the C yardstick), race, workers
+                 (default: all three; --no-workers then drops workers)
 --clock CLOCK    wall (default) or cpu: time the cycles, the racing runs and the C program by CPU time, which a
                  loaded machine inflates far less than wall time (the worker measurement stays on wall time)
 --json           print the figures as JSON instead of tables
@@ -110,6 +121,15 @@ const rounds = positiveInt('rounds', args.rounds, 5);
 const workerRounds = positiveInt('worker-rounds', args['worker-rounds'], 3);
 const suite = args.suite ?? 'default';
 const clock = args.clock ?? 'wall';
+const parts = new Set<Part>();
+for (const name of (args.only ?? PARTS.join(',')).split(',')) {
+  const part = PARTS.find((p) => p === name.trim());
+  if (part === undefined)
+    fail(`--only: ${JSON.stringify(name)} is not allowed; expected a comma-separated list of ${PARTS.join(', ')}`);
+  parts.add(part);
+}
+if (args['no-workers']) parts.delete('workers');
+
 if (clock !== 'wall' && clock !== 'cpu') fail(`--clock: ${JSON.stringify(clock)} is not allowed; expected wall or cpu`);
 const here = dirname(fileURLToPath(import.meta.url)); // dist/benchmarks/speed
 const thisRoot = resolve(here, '..', '..', '..');
@@ -134,7 +154,9 @@ const scratch = mkdtempSync(join(tmpdir(), 'pinbench-engine-speed-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 let pinref: string | null = null;
 const pinrefSource = args.pinref ?? process.env.PINBENCH_PINREF_C;
-if (pinrefSource === undefined) {
+if (!parts.has('cycle')) {
+  // The C yardstick is the cycle's: nothing to compare it with.
+} else if (pinrefSource === undefined) {
   process.stderr.write('engine-speed: no C yardstick (--pinref or PINBENCH_PINREF_C): the ratios to C are skipped\n');
 } else if (!existsSync(pinrefSource)) {
   process.stderr.write(`engine-speed: the C yardstick ${pinrefSource} does not exist: the ratios to C are skipped\n`);
@@ -222,10 +244,10 @@ const cycles = new Map<string, Collected>();
 const races = new Map<string, Collected>();
 const cNs: number[] = [];
 let cCounts = { slotsPerCycle: 0, batchesPerCycle: 0 };
-const steps: Array<() => void> = [
-  () => collect(cycles, runProbe('cycle', CYCLE_STRATEGIES, CYCLE_PTE_PAGES, CYCLES, CYCLE_REPS)),
-  () => collect(races, runProbe('race', RACE_STRATEGIES, RACE_PTE_PAGES, RACE_VCPUS, RACE_REPS)),
-];
+const steps: Array<() => void> = [];
+if (parts.has('cycle'))
+  steps.push(() => collect(cycles, runProbe('cycle', CYCLE_STRATEGIES, CYCLE_PTE_PAGES, CYCLES, CYCLE_REPS)));
+if (parts.has('race')) steps.push(() => collect(races, runProbe('race', RACE_STRATEGIES, RACE_PTE_PAGES, RACE_VCPUS, RACE_REPS)));
 if (pinref !== null) {
   steps.push(() => {
     const c = runC();
@@ -233,14 +255,14 @@ if (pinref !== null) {
     cCounts = c;
   });
 }
-for (let round = 0; round < rounds; round++) {
+for (let round = 0; round < rounds && steps.length > 0; round++) {
   process.stderr.write(`engine-speed: round ${round + 1} of ${rounds}\n`);
   for (let k = 0; k < steps.length; k++) defined(steps[(k + round) % steps.length])();
 }
 
 // ---- the worker pool: the suite with --workers 1 and 2, for each build, interleaved ----
 const wall = new Map<string, number[]>();
-if (!args['no-workers']) {
+if (parts.has('workers')) {
   const jobs = builds.flatMap((b) => [1, 2].map((w) => ({ build: b, workers: w, key: `${b.name} w${w}` })));
   for (let round = 0; round < workerRounds; round++) {
     for (let k = 0; k < jobs.length; k++) {
@@ -278,7 +300,7 @@ const paired = (c: Collected, b: number, f: (thisValue: number, other: number) =
   return defined(c.values[0], "this build's values").map((v, i) => f(v, defined(other[i], `repetition ${i} of build ${b}`)));
 };
 const cMs = cNs.length > 0 ? median(cNs) / 1e6 : null;
-const deferredEvents = defined((cycles.get('per-pte-deferred') as Collected).events[0]);
+const deferredEvents = cycles.get('per-pte-deferred')?.events[0] ?? 0;
 const cNsPerEvent = cMs === null ? null : (cMs * 1e6) / deferredEvents;
 const result = {
   machine: {
@@ -288,6 +310,7 @@ const result = {
     repetitionsPerRound: { cycle: CYCLE_REPS, race: RACE_REPS },
     workerRounds,
     suite,
+    parts: PARTS.filter((p) => parts.has(p)),
   },
   c:
     cMs === null
@@ -299,7 +322,7 @@ const result = {
           batchesPerCycle: cCounts.batchesPerCycle,
           nsPerEvent: cNsPerEvent,
         },
-  strategies: CYCLE_STRATEGIES.map((strategy) => {
+  strategies: (parts.has('cycle') ? CYCLE_STRATEGIES : []).map((strategy) => {
     const c = cycles.get(strategy) as Collected;
     const row: Record<string, unknown> = { strategy, eventsPerCycle: c.events[0] };
     builds.forEach((build, b) => {
@@ -318,7 +341,7 @@ const result = {
     }
     return row;
   }),
-  race: RACE_STRATEGIES.map((strategy) => {
+  race: (parts.has('race') ? RACE_STRATEGIES : []).map((strategy) => {
     const c = races.get(strategy) as Collected;
     const row: Record<string, unknown> = { strategy, eventsPerRun: c.events[0] };
     builds.forEach((build, b) => {
@@ -330,7 +353,7 @@ const result = {
     }
     return row;
   }),
-  workers: builds.map((b) => {
+  workers: (parts.has('workers') ? builds : []).map((b) => {
     const one = wall.get(`${b.name} w1`) ?? [];
     const two = wall.get(`${b.name} w2`) ?? [];
     return {
@@ -351,73 +374,81 @@ if (args.json) {
 const lines: string[] = [];
 const hasRef = builds.length > 1;
 const reps = rounds * CYCLE_REPS;
-lines.push(
-  `pin+unpin cycle, ${CYCLE_PTE_PAGES} PTE pages, 4level, kernel current, 1 vCPU, ${clock} time: median of ${reps} repetitions ` +
-    `(${rounds} rounds x ${CYCLE_REPS}, builds alternated in one process) [min-max]; each a slope over ${CYCLES} cycles (setup excluded)`,
-);
-if (result.c !== null) {
+if (parts.has('cycle')) {
   lines.push(
-    `C yardstick: ${result.c.msPerCycle.toFixed(3)} ms/cycle ${spread(result.c.spreadMs, 3)} (median of ${rounds} runs of ${clock === 'cpu' ? `${C_CYCLES_CPU} - ${C_CYCLES}` : C_CYCLES} cycles, ${clock} time), ` +
-      `${result.c.slotsPerCycle} slots and ${result.c.batchesPerCycle} multicalls per cycle; per event: C ns/cycle / ${deferredEvents} ` +
-      `(the model's per-pte-deferred events per cycle) = ${(cNsPerEvent ?? 0).toFixed(2)} ns`,
+    `pin+unpin cycle, ${CYCLE_PTE_PAGES} PTE pages, 4level, kernel current, 1 vCPU, ${clock} time: median of ${reps} repetitions ` +
+      `(${rounds} rounds x ${CYCLE_REPS}, builds alternated in one process) [min-max]; each a slope over ${CYCLES} cycles (setup excluded)`,
   );
+  if (result.c !== null) {
+    lines.push(
+      `C yardstick: ${result.c.msPerCycle.toFixed(3)} ms/cycle ${spread(result.c.spreadMs, 3)} (median of ${rounds} runs of ${clock === 'cpu' ? `${C_CYCLES_CPU} - ${C_CYCLES}` : C_CYCLES} cycles, ${clock} time), ` +
+        `${result.c.slotsPerCycle} slots and ${result.c.batchesPerCycle} multicalls per cycle; per event: C ns/cycle / ${deferredEvents} ` +
+        `(the model's per-pte-deferred events per cycle) = ${(cNsPerEvent ?? 0).toFixed(2)} ns`,
+    );
+  }
+  const head = [
+    'strategy',
+    'events/cycle',
+    ...builds.flatMap((b) => [
+      `${b.name} ms/cycle`,
+      `${b.name} ns/event`,
+      ...(cMs === null ? [] : [`${b.name} x C/cycle`, `${b.name} x C/event`]),
+    ]),
+  ];
+  if (hasRef) head.push('speed-up (median of paired ratios) [min-max]');
+  lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
+  for (const row of result.strategies) {
+    const cells = [String(row.strategy), String(row.eventsPerCycle)];
+    for (const b of builds) {
+      const f = row[b.name] as {
+        msPerCycle: number;
+        spreadMs: number[];
+        nsPerEvent: number;
+        xCPerCycle: number | null;
+        xCPerEvent: number | null;
+      };
+      cells.push(`${f.msPerCycle.toFixed(2)} ${spread(f.spreadMs)}`, f.nsPerEvent.toFixed(1));
+      if (cMs !== null) cells.push(`${(f.xCPerCycle ?? 0).toFixed(1)}x`, `${(f.xCPerEvent ?? 0).toFixed(1)}x`);
+    }
+    if (hasRef) {
+      const sp = row.speedup as { median: number; each: number[] };
+      cells.push(`${sp.median.toFixed(2)}x ${spread(sp.each)}`);
+    }
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
 }
-const head = [
-  'strategy',
-  'events/cycle',
-  ...builds.flatMap((b) => [
-    `${b.name} ms/cycle`,
-    `${b.name} ns/event`,
-    ...(cMs === null ? [] : [`${b.name} x C/cycle`, `${b.name} x C/event`]),
-  ]),
-];
-if (hasRef) head.push('speed-up (median of paired ratios) [min-max]');
-lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
-for (const row of result.strategies) {
-  const cells = [String(row.strategy), String(row.eventsPerCycle)];
-  for (const b of builds) {
-    const f = row[b.name] as {
-      msPerCycle: number;
-      spreadMs: number[];
-      nsPerEvent: number;
-      xCPerCycle: number | null;
-      xCPerEvent: number | null;
-    };
-    cells.push(`${f.msPerCycle.toFixed(2)} ${spread(f.spreadMs)}`, f.nsPerEvent.toFixed(1));
-    if (cMs !== null) cells.push(`${(f.xCPerCycle ?? 0).toFixed(1)}x`, `${(f.xCPerEvent ?? 0).toFixed(1)}x`);
+if (parts.has('race')) {
+  lines.push(
+    ...(lines.length > 0 ? [''] : []),
+    `${RACE_VCPUS} vCPUs racing on ${RACE_PTE_PAGES} PTE pages (20 cycles, writers think 1 us): simulated events per ${clock} second, ` +
+      `median of ${rounds * RACE_REPS} repetitions [min-max] (each as many whole runs as take 25 ms or more, the same for both builds), ` +
+      'builds alternated in one process',
+  );
+  const raceHead = [
+    'strategy',
+    'events/run',
+    ...builds.map((b) => `${b.name} M events/s`),
+    ...(hasRef ? ['this / ref (median of paired ratios) [min-max]'] : []),
+  ];
+  lines.push(`| ${raceHead.join(' | ')} |`, `|${raceHead.map(() => '---').join('|')}|`);
+  for (const row of result.race) {
+    const cells = [String(row.strategy), String(row.eventsPerRun)];
+    for (const b of builds) {
+      const f = row[b.name] as { eventsPerSec: number; spread: number[] };
+      cells.push(`${(f.eventsPerSec / 1e6).toFixed(2)} ${spread(f.spread.map((x) => x / 1e6))}`);
+    }
+    if (hasRef) {
+      const r = row.ratio as { median: number; each: number[] };
+      cells.push(`${r.median.toFixed(2)}x ${spread(r.each)}`);
+    }
+    lines.push(`| ${cells.join(' | ')} |`);
   }
-  if (hasRef) {
-    const sp = row.speedup as { median: number; each: number[] };
-    cells.push(`${sp.median.toFixed(2)}x ${spread(sp.each)}`);
-  }
-  lines.push(`| ${cells.join(' | ')} |`);
 }
-lines.push(
-  '',
-  `${RACE_VCPUS} vCPUs racing on ${RACE_PTE_PAGES} PTE pages (20 cycles, writers think 1 us): simulated events per ${clock} second, ` +
-    `median of ${rounds * RACE_REPS} runs [min-max], builds alternated in one process`,
-);
-const raceHead = [
-  'strategy',
-  'events/run',
-  ...builds.map((b) => `${b.name} M events/s`),
-  ...(hasRef ? ['this / ref (median of paired ratios) [min-max]'] : []),
-];
-lines.push(`| ${raceHead.join(' | ')} |`, `|${raceHead.map(() => '---').join('|')}|`);
-for (const row of result.race) {
-  const cells = [String(row.strategy), String(row.eventsPerRun)];
-  for (const b of builds) {
-    const f = row[b.name] as { eventsPerSec: number; spread: number[] };
-    cells.push(`${(f.eventsPerSec / 1e6).toFixed(2)} ${spread(f.spread.map((x) => x / 1e6))}`);
-  }
-  if (hasRef) {
-    const r = row.ratio as { median: number; each: number[] };
-    cells.push(`${r.median.toFixed(2)}x ${spread(r.each)}`);
-  }
-  lines.push(`| ${cells.join(' | ')} |`);
-}
-if (!args['no-workers']) {
-  lines.push('', `pinbench run ${suite}: wall seconds, median of ${workerRounds} interleaved rounds [min-max]`);
+if (parts.has('workers')) {
+  lines.push(
+    ...(lines.length > 0 ? [''] : []),
+    `pinbench run ${suite}: wall seconds, median of ${workerRounds} interleaved rounds [min-max]`,
+  );
   lines.push('| build | --workers 1 | --workers 2 | speed-up | per round |', '|---|---|---|---|---|');
   for (const w of result.workers) {
     lines.push(

@@ -1,5 +1,6 @@
 import { FRAME_RW } from '../mmu/frame-flags.js';
 import { ModelError } from '../shared/errors.js';
+import { TypedArena } from '../shared/typed-arena.js';
 import type { Mm } from '../mmu/mm.js';
 import type { VirtualClock } from '../mmu/spin-lock.js';
 import {
@@ -15,7 +16,15 @@ import {
 } from './abi.js';
 import type { CostProfile } from './cost-profile.js';
 import type { McBuffer } from './multicall-batcher.js';
-import type { HvResult, StoreOutcome } from './types.js';
+import {
+  type HvResult,
+  STORE_DIRECT,
+  STORE_EMULATED,
+  STORE_FAULT,
+  STORE_OUTCOME_NAMES,
+  STORE_STALE,
+  type StoreOutcome,
+} from './types.js';
 import { XEN_GUEST_SLOTS, XEN_VERSIONS, type XenVersionSpec } from './xen-version.js';
 
 /** Counters of what Xen did (perf counters, in spirit). */
@@ -143,22 +152,24 @@ export class Hypervisor {
     this.xen = XEN_VERSIONS[costs.xen] ?? XEN_VERSIONS.current;
     this.vcpus = options.vcpus ?? 1;
     this.clock = options.clock ?? DONE_CLOCK;
-    this.typeLevel = new Uint8Array(n);
-    this.typeCount = new Uint32Array(n);
-    this.pinned = new Uint8Array(n);
-    this.validatedAtNs = new Float64Array(n);
-    this.tlbflushTimestamp = new Float64Array(n);
-    this.lastType = new Uint8Array(n).fill(TYPE_WRITABLE);
-    this.cpuFlushTime = new Float64Array(this.vcpus);
-    this.stolenNs = new Float64Array(this.vcpus);
+    // Every per-frame and per-vCPU array from one allocation (shared/typed-arena.ts).
+    const arena = new TypedArena({ f64: 3 * n + 2 * this.vcpus, i32: n, i16: n, i8: 3 * n });
+    this.typeLevel = arena.u8(n);
+    this.typeCount = arena.u32(n);
+    this.pinned = arena.u8(n);
+    this.validatedAtNs = arena.f64(n);
+    this.tlbflushTimestamp = arena.f64(n);
+    this.lastType = arena.u8(n).fill(TYPE_WRITABLE);
+    this.cpuFlushTime = arena.f64(this.vcpus);
+    this.stolenNs = arena.f64(this.vcpus);
     this.tlbRw = new Array<Float64Array | null>(this.vcpus).fill(null);
-    this.slots = new Uint16Array(n).fill(mm.mode.entriesPerTable);
+    this.slots = arena.u16(n).fill(mm.mode.entriesPerTable);
     const top =
       mm.mode.name === '2level' ? XEN_GUEST_SLOTS.pgd2level : mm.mode.name === 'pae' ? this.xen.paeL3Slots : XEN_GUEST_SLOTS.l4;
     this.slots[mm.pgd] = top;
     if (mm.userPgd >= 0) this.slots[mm.userPgd] = top;
     if (mm.kernelPmd >= 0) this.slots[mm.kernelPmd] = XEN_GUEST_SLOTS.paeXenL2;
-    const checkNs = new Float64Array(n);
+    const checkNs = arena.f64(n);
     const slots = this.slots;
     const externalRefs = mm.externalRefs;
     // f < n, the length of both.
@@ -379,6 +390,11 @@ export class Hypervisor {
    * (yet) validated -> a write-protect fault delivered to the guest.
    */
   guestStore(frame: number, index: number, value: number): StoreOutcome {
+    return STORE_OUTCOME_NAMES[this.store(frame, index, value)] as StoreOutcome; // store returns 0..3
+  }
+
+  /** guestStore's outcome as a number (STORE_DIRECT, STORE_STALE, STORE_EMULATED, STORE_FAULT), for the vCPUs. */
+  store(frame: number, index: number, value: number): number {
     const v = this.current;
     const flags = this.flags[frame];
     if (flags === undefined) throw new ModelError(`store into frame ${frame}, which is not a frame of this mm`);
@@ -391,27 +407,32 @@ export class Hypervisor {
         this.tlbRw[v] = tlb;
       }
       tlb[frame] = (this.cpuFlushTime[v] as number) + 1; // v indexes tlbRw, so cpuFlushTime (both `vcpus` long)
-      return 'direct';
+      return STORE_DIRECT;
     }
     if (this.staleWritable(frame)) {
       this.stats.staleTlbWrites++;
       this.mm.writePte(frame, index, value);
-      return 'stale';
+      return STORE_STALE;
     }
     if (this.isValidatedL1(frame)) {
       this.stats.ptwrEmulations++;
       this.mm.writePte(frame, index, value);
-      return 'emulated';
+      return STORE_EMULATED;
     }
     this.stats.writeProtectFaults++;
-    return 'fault';
+    return STORE_FAULT;
   }
 
   /** Virtual cost of a store outcome, ns. */
   storeCostNs(outcome: StoreOutcome): number {
-    return outcome === 'direct' || outcome === 'stale'
+    return this.storeCost(STORE_OUTCOME_NAMES.indexOf(outcome));
+  }
+
+  /** Virtual cost of a store outcome given as a number (Hypervisor.store), ns. */
+  storeCost(outcome: number): number {
+    return outcome <= STORE_STALE
       ? this.costs.pteStoreNs
-      : outcome === 'emulated'
+      : outcome === STORE_EMULATED
         ? this.costs.ptwrEmulateNs
         : this.costs.faultDeliveryNs;
   }

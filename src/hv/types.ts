@@ -8,5 +8,12 @@ export type HvResult = { state: 'ok'; costNs: number } | { state: 'error'; errno
  */
 export type StoreOutcome = 'direct' | 'stale' | 'emulated' | 'fault';
 
+/** The store outcomes as numbers (Hypervisor.store), and their names by number. */
+export const STORE_DIRECT = 0;
+export const STORE_STALE = 1;
+export const STORE_EMULATED = 2;
+export const STORE_FAULT = 3;
+export const STORE_OUTCOME_NAMES: readonly StoreOutcome[] = ['direct', 'stale', 'emulated', 'fault'];
+
 /** Why a batch was flushed before xen_mc_issue: debugfs flush_reasons. */
 export type FlushReason = 'slots' | 'args' | 'callbacks';

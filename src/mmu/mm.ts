@@ -1,12 +1,22 @@
 import { ConfigError, ModelError } from '../shared/errors.js';
+import { TypedArena } from '../shared/typed-arena.js';
 import { FRAME_RW } from './frame-flags.js';
 import { defaultKernelFor, KERNEL_ERAS } from './kernel-era.js';
 import { PAGE_SIZE, PAGING_MODES } from './paging-mode.js';
 import type { KernelEraSpec, KernelVersion, MmLayout, MmView, PagingMode, PagingModeSpec, VmaSpec } from './types.js';
 import { PT_PGD, PT_PMD, PT_PTE, PT_PUD } from './types.js';
 
-/** PTE pages whose contents are allocated together (128 KiB of 512-entry pages). */
-const PTE_PAGES_PER_CHUNK = 32;
+/** Entries of a chunk of PTE contents (128 KiB): 32 PTE pages of 512 entries, 16 of 1024 (2level). */
+const CHUNK_ENTRIES = 16_384;
+/** Chunks released mms keep for the next ones of this thread: at most 16 MiB. */
+const FREE_CHUNKS_KEPT = 128;
+/**
+ * Chunks of PTE contents that released mms gave back (`Mm.release`), reused by the next mm of this thread (a
+ * worker runs one scenario after another): a fresh chunk is zeroed memory the kernel has to fault in page by
+ * page, and a run of 1,024 PTE pages would make and drop 4 MiB of them, which the GC then has to collect. A reused
+ * chunk's pages are zeroed as they are handed out.
+ */
+const freeChunks: Float64Array[] = [];
 
 /** Options of an Mm. */
 export interface MmOptions {
@@ -72,9 +82,15 @@ export class Mm {
    */
   private pteContents: (Float64Array | null)[] | null = null;
   private ptePagesMaterialised = 0;
-  /** PTE pages are carved out of chunks of PTE_PAGES_PER_CHUNK pages: one allocation per chunk, not per page. */
-  private pteChunk = new Float64Array(0);
-  private pteChunkUsed = PTE_PAGES_PER_CHUNK;
+  /** PTE pages are carved out of chunks of CHUNK_ENTRIES entries: one allocation per chunk, not per page. */
+  private readonly pteChunks: Float64Array[] = [];
+  private pteChunk: Float64Array = new Float64Array(0);
+  /** Entries of `pteChunk` handed out. */
+  private pteChunkUsed = 0;
+  /** Whether `pteChunk` came from `freeChunks` (its pages hold an earlier mm's contents until zeroed). */
+  private pteChunkReused = false;
+  /** `release` has given the PTE contents away. */
+  private released = false;
 
   constructor(mode: PagingMode, layout: MmLayout, options: MmOptions = {}) {
     const spec = PAGING_MODES[mode];
@@ -120,22 +136,31 @@ export class Mm {
     this.kernelPmdInWalk = pae && this.kernel.paeKernelPmdInWalk;
     const walked = g + u + n + 1 - (pae && !this.kernelPmdInWalk ? 1 : 0);
     // The loops below fill local arrays: a constructor's `this` is still changing shape, and its field loads are slow.
-    const walkFrames = new Int32Array(walked);
-    const walkLevels = new Uint8Array(walked);
-    const externalRefs = new Uint16Array(frames);
-    const xenLevel = new Uint8Array(frames);
-    const pteFrames = new Int32Array(n);
-    const ptePresent = new Uint16Array(n);
-    const pteCumulative = new Float64Array(n);
+    // The arrays the mm keeps come out of one allocation (the children's at most `frames`), the construction's own
+    // (parents, fill counts) out of another.
+    const arena = new TypedArena({
+      f64: n,
+      i32: walked + n + 3 * frames,
+      i16: frames + n,
+      i8: walked + 2 * frames,
+    });
+    const walkFrames = arena.i32(walked);
+    const walkLevels = arena.u8(walked);
+    const externalRefs = arena.u16(frames);
+    const xenLevel = arena.u8(frames);
+    const pteFrames = arena.i32(n);
+    const ptePresent = arena.u16(n);
+    const pteCumulative = arena.f64(n);
     this.walkFrames = walkFrames;
     this.walkLevels = walkLevels;
     this.externalRefs = externalRefs;
     this.xenLevel = xenLevel;
-    this.flags = new Uint8Array(frames).fill(FRAME_RW);
+    this.flags = arena.u8(frames).fill(FRAME_RW);
     this.pteFrames = pteFrames;
     this.ptePresent = ptePresent;
     this.pteCumulative = pteCumulative;
-    const parent = new Int32Array(frames).fill(-1);
+    const scratch = new TypedArena({ i32: 2 * frames });
+    const parent = scratch.i32(frames).fill(-1);
     const pgd = this.pgd;
 
     // Depth-first pre-order: PUD, then each PMD, then its PTE pages (2.6.24 pgd_walk, mmu_pv.c __xen_pgd_walk); pgd last.
@@ -218,19 +243,19 @@ export class Mm {
 
     // Children in CSR form, in frame order (which is walk order). Every array here has `frames` entries and a
     // parent is a frame: the reads are in range.
-    const childCount = new Int32Array(frames);
+    const childCount = arena.i32(frames);
     for (let f = 0; f < frames; f++) {
       const p = parent[f] as number;
       if (p >= 0) childCount[p] = (childCount[p] as number) + 1;
     }
-    const childStart = new Int32Array(frames);
+    const childStart = arena.i32(frames);
     let s = 0;
     for (let f = 0; f < frames; f++) {
       childStart[f] = s;
       s += childCount[f] as number;
     }
-    const children = new Int32Array(s);
-    const fill = new Int32Array(frames);
+    const children = arena.i32(frames).subarray(0, s);
+    const fill = scratch.i32(frames);
     for (let f = 0; f < frames; f++) {
       const p = parent[f] as number;
       if (p < 0) continue;
@@ -253,6 +278,7 @@ export class Mm {
   writePte(frame: number, index: number, value: number): void {
     let pages = this.pteContents;
     if (pages === null) {
+      if (this.released) throw new ModelError('writePte: the mm was released (Mm.release) at the end of its run');
       pages = new Array<Float64Array | null>(this.frameCount).fill(null);
       this.pteContents = pages;
     }
@@ -269,17 +295,37 @@ export class Mm {
   /** A zeroed PTE page's contents, from the current chunk. */
   private newPtePage(): Float64Array {
     const e = this.mode.entriesPerTable;
-    if (this.pteChunkUsed === PTE_PAGES_PER_CHUNK) {
-      this.pteChunk = new Float64Array(PTE_PAGES_PER_CHUNK * e);
-      this.pteChunkUsed = 0;
+    let at = this.pteChunkUsed;
+    if (at + e > this.pteChunk.length) {
+      const reused = freeChunks.pop();
+      this.pteChunk = reused ?? new Float64Array(CHUNK_ENTRIES);
+      this.pteChunkReused = reused !== undefined;
+      this.pteChunks.push(this.pteChunk);
+      at = 0;
     }
-    const at = e * this.pteChunkUsed++;
+    this.pteChunkUsed = at + e;
     this.ptePagesMaterialised++;
-    return this.pteChunk.subarray(at, at + e);
+    const page = this.pteChunk.subarray(at, at + e);
+    if (this.pteChunkReused) page.fill(0);
+    return page;
+  }
+
+  /**
+   * The run is over: give the PTE contents' memory to the next mm of this thread. Reading or writing a PTE of this
+   * mm afterwards is an error; everything else (layout, flags) stays readable.
+   */
+  release(): void {
+    this.released = true;
+    this.pteContents = null;
+    for (const chunk of this.pteChunks) if (freeChunks.length < FREE_CHUNKS_KEPT) freeChunks.push(chunk);
+    this.pteChunks.length = 0;
+    this.pteChunk = new Float64Array(0);
+    this.pteChunkUsed = 0;
   }
 
   /** PTE `index` of PTE page `frame` (0 where nothing was stored). */
   readPte(frame: number, index: number): number {
+    if (this.released) throw new ModelError('readPte: the mm was released (Mm.release) at the end of its run');
     const page = this.pteContents === null ? null : this.pteContents[frame];
     if (page === undefined) throw new ModelError(`readPte: frame ${frame} is not a frame of this mm (${this.frameCount} frames)`);
     if (page === null) return 0;
@@ -351,7 +397,7 @@ class LayoutView implements MmView {
 /** The present-PTE count shared by every PTE page, or 0 when they differ. */
 function uniformPresent(present: Uint16Array): number {
   const n = present[0] ?? 0;
-  for (const count of present) if (count !== n) return 0;
+  for (let i = 1; i < present.length; i++) if (present[i] !== n) return 0;
   return n;
 }
 
@@ -378,9 +424,10 @@ function presentPtePages(spec: PagingModeSpec, layout: MmLayout): { pages: Float
         'ptePages',
       );
     }
-    const pages = new Float64Array(n);
+    const arena = new TypedArena({ f64: n, i16: n });
+    const pages = arena.f64(n);
     for (let i = 0; i < n; i++) pages[i] = i;
-    return { pages, present: new Uint16Array(n).fill(spec.entriesPerTable) };
+    return { pages, present: arena.u16(n).fill(spec.entriesPerTable) };
   }
   const vmas = mergeVmas(spec, layout.vmas);
   const span = spec.ptePageSpanBytes;

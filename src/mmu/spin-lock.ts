@@ -1,5 +1,6 @@
 import { LogLinearHistogram } from '../metrics/log-linear-histogram.js';
 import { ModelError } from '../shared/errors.js';
+import { TypedArena } from '../shared/typed-arena.js';
 
 /** Lock classes, as lockdep and lockstat see them. */
 export const LOCK_CLASS_PTL = 0;
@@ -56,16 +57,19 @@ export class SpinLockTable {
     vcpus: number,
     private readonly clock: VirtualClock,
   ) {
-    this.owner = new Int16Array(frames + 1).fill(-1);
-    this.acquiredAt = new Float64Array(frames + 1);
-    this.acquisitions = new Uint32Array(frames + 1);
-    this.contentions = new Uint32Array(frames + 1);
+    const locks = frames + 1;
+    // Every array from one allocation (shared/typed-arena.ts).
+    const arena = new TypedArena({ f64: locks + vcpus, i32: 2 * locks + 2 * vcpus, i16: 3 * locks + vcpus });
+    this.owner = arena.i16(locks).fill(-1);
+    this.acquiredAt = arena.f64(locks);
+    this.acquisitions = arena.u32(locks);
+    this.contentions = arena.u32(locks);
     this.pageTableLock = frames;
-    this.held = new Int32Array(vcpus * 2);
-    this.firstWaiter = new Int16Array(frames + 1).fill(-1);
-    this.lastWaiter = new Int16Array(frames + 1).fill(-1);
-    this.nextWaiter = new Int16Array(vcpus).fill(-1);
-    this.waitSince = new Float64Array(vcpus);
+    this.held = arena.i32(vcpus * 2);
+    this.firstWaiter = arena.i16(locks).fill(-1);
+    this.lastWaiter = arena.i16(locks).fill(-1);
+    this.nextWaiter = arena.i16(vcpus).fill(-1);
+    this.waitSince = arena.f64(vcpus);
   }
 
   classOf(id: number): LockClass {

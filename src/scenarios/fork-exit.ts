@@ -96,6 +96,8 @@ export function* scenarioSteps(params: ForkExitParams, options: ScenarioOptions 
   const output: ScenarioOutput = { metrics: collectMetrics(m, tally, tally.endNs), events: m.engine.events };
   if (recorder !== undefined) output.trace = recorder;
   const problems = invariantProblems(m);
+  // Nothing reads the PTEs' contents after this: their memory goes to this thread's next run.
+  m.mm.release();
   if (problems.length > 0) {
     throw new InvariantBreach(
       `strategy ${strategy.name}: invariants broken at the end of the run: ${problems.join('; ')}`,
@@ -164,34 +166,40 @@ export function invariantProblems(m: Machine): string[] {
       problems.push(`vCPU ${c.vcpu} left entries or callbacks unflushed`);
   }
   const { mm, hv } = m;
+  const frames = mm.frameCount;
+  // Every per-frame array of the mm and of Xen's view has `frames` entries, and a child is a frame: the reads
+  // below are in range (`as number` only drops the undefined of a read that cannot be out of range).
+  const { pinned: xenPinned, typeCount: typeCounts, typeLevel: typeLevels } = hv;
+  const { flags: frameFlags, childStart, childCount, children, xenLevel } = mm;
+  if (xenPinned.length !== frames || typeCounts.length !== frames || frameFlags.length !== frames)
+    throw new ModelError(`the mm has ${frames} frames, Xen's view ${xenPinned.length}`);
   // The type references each frame should hold: its pin, and one from each validated parent table.
-  const expected = new Uint32Array(mm.frameCount);
-  const at = (a: ArrayLike<number>, f: number): number => {
-    const x = a[f];
-    if (x === undefined) throw new ModelError(`frame ${f} is outside an array of ${a.length} frames`);
-    return x;
-  };
-  for (let f = 0; f < mm.frameCount; f++) {
-    if (at(hv.pinned, f)) expected[f] = at(expected, f) + 1;
-    if (at(hv.typeCount, f) > 0 && at(hv.typeLevel, f) > 1) {
-      const start = at(mm.childStart, f);
-      for (const child of mm.children.subarray(start, start + at(mm.childCount, f))) expected[child] = at(expected, child) + 1;
+  const expected = new Uint32Array(frames);
+  for (let f = 0; f < frames; f++) {
+    if (xenPinned[f]) expected[f] = (expected[f] as number) + 1;
+    if ((typeCounts[f] as number) > 0 && (typeLevels[f] as number) > 1) {
+      const start = childStart[f] as number;
+      const end = start + (childCount[f] as number);
+      for (let i = start; i < end; i++) {
+        const child = children[i] as number;
+        expected[child] = (expected[child] as number) + 1;
+      }
     }
   }
   // fork-exit ends with an unpin: the whole mm must be back to unpinned, writable and untyped.
   let reported = 0;
   const report = (msg: string) => reported++ < 8 && problems.push(msg);
-  for (let f = 0; f < mm.frameCount; f++) {
-    const flags = at(mm.flags, f);
+  for (let f = 0; f < frames; f++) {
+    const flags = frameFlags[f] as number;
     const rw = (flags & FRAME_RW) !== 0;
     const pgPinned = (flags & PG_PINNED) !== 0;
-    const pinned = at(hv.pinned, f);
-    const typeCount = at(hv.typeCount, f);
-    const typeLevel = at(hv.typeLevel, f);
+    const pinned = xenPinned[f] as number;
+    const typeCount = typeCounts[f] as number;
+    const typeLevel = typeLevels[f] as number;
     if (rw && (pinned || pgPinned)) report(`frame ${f} is both writable and pinned`);
     if (typeCount !== expected[f])
       report(`frame ${f} type count ${typeCount}, expected ${expected[f]} (pins + validated parents)`);
-    if (typeCount > 0 && typeLevel !== mm.xenLevel[f]) report(`frame ${f} typed L${typeLevel}, is an L${mm.xenLevel[f]}`);
+    if (typeCount > 0 && typeLevel !== xenLevel[f]) report(`frame ${f} typed L${typeLevel}, is an L${xenLevel[f]}`);
     if (pgPinned || pinned) report(`frame ${f} still pinned after the last unpin (PG_pinned ${pgPinned ? 1 : 0}, Xen ${pinned})`);
     else if (!rw) report(`frame ${f} left read-only after the last unpin`);
   }
@@ -277,8 +285,8 @@ function collectMetrics(m: Machine, counts: { pins: number; unpins: number }, pi
         acquisitions: big?.acquisitions ?? 0,
         contentions: big?.contentions ?? 0,
         maxHeld: big !== null && big.acquisitions > 0 ? 1 : 0,
-        holdNs: (big?.hold ?? new LogLinearHistogram()).summary(),
-        waitNs: (big?.wait ?? new LogLinearHistogram()).summary(),
+        holdNs: big === null ? EMPTY.summary() : big.hold.summary(),
+        waitNs: big === null ? EMPTY.summary() : big.wait.summary(),
       },
     },
     preempt: {
@@ -300,6 +308,9 @@ function collectMetrics(m: Machine, counts: { pins: number; unpins: number }, pi
     virtualNs: pinnerEndNs,
   };
 }
+
+/** The summary of a histogram of nothing (a domain without a big lock). */
+const EMPTY = new LogLinearHistogram();
 
 function sortKeys(o: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -1,7 +1,7 @@
 import type { CostProfile } from '../hv/cost-profile.js';
 import { DomainLock } from '../hv/domain-lock.js';
 import { Hypervisor } from '../hv/hypervisor.js';
-import type { StoreOutcome } from '../hv/types.js';
+import { STORE_DIRECT, STORE_EMULATED, STORE_STALE } from '../hv/types.js';
 import { KERNEL_ERAS } from '../mmu/kernel-era.js';
 import { DebugLocks } from '../mmu/lockdep.js';
 import { Mm } from '../mmu/mm.js';
@@ -78,11 +78,11 @@ export class Machine implements VcpuHost {
     this.engine.wake(cpu.pid, atNs);
   }
 
-  /** Count a PTE store's outcome; keep the first few faults' details. */
-  noteStore(vcpu: number, frame: number, outcome: StoreOutcome): void {
-    if (outcome === 'direct') this.writes.direct++;
-    else if (outcome === 'emulated') this.writes.emulated++;
-    else if (outcome === 'stale') this.writes.staleTlb++;
+  /** Count a PTE store's outcome (Hypervisor.store's number); keep the first few faults' details. */
+  noteStore(vcpu: number, frame: number, outcome: number): void {
+    if (outcome === STORE_DIRECT) this.writes.direct++;
+    else if (outcome === STORE_EMULATED) this.writes.emulated++;
+    else if (outcome === STORE_STALE) this.writes.staleTlb++;
     else {
       this.writes.faults++;
       if (this.faultDetails.length < FAULT_DETAILS_KEPT) {

@@ -28,9 +28,9 @@ export interface Process {
  * wake-ups ordered by (time, sequence number). A BLOCKED process sleeps until someone calls `wake`.
  *
  * Every action of a process is one event and one interleaving point. The order of events is decided in two
- * places only, which a systematic scheduler (schedule exploration) would replace: `pop` (which queued process runs
- * next) and `continueAfter` (whether the running process may go on without a trip through the queue). With a single
- * process there is nothing to interleave, and `run` takes a fast path without the queue.
+ * places only, which a systematic scheduler (schedule exploration) would replace: the root of the heap (which
+ * queued process runs next) and `continueAfter` (whether the running process may go on without a trip through the
+ * queue). With a single process there is nothing to interleave, and `run` takes a fast path without the queue.
  */
 export class Engine {
   /** Virtual time, ns. */
@@ -75,8 +75,14 @@ export class Engine {
    */
   continueAfter(costNs: number): boolean {
     const t = this.now + costNs;
-    // heapTime[0] is the earliest queued time when heapSize > 0 (heapTime never has length 0).
-    if (this.heapSize > 0 && (this.heapTime[0] as number) <= t) return false;
+    // While a process runs, `run` keeps it at the root of the heap (see there): the earliest other queued process is
+    // one of the root's two children. (In `runSingle` the heap is empty.)
+    const n = this.heapSize;
+    if (n > 1) {
+      const heapTime = this.heapTime;
+      const left = heapTime[1] as number; // 1 < n <= the heap's length
+      if (left <= t || (n > 2 && (heapTime[2] as number) <= t)) return false;
+    }
     // Back to the run loop when the watch is due, so a process that would run on for ever is still checked.
     if (this.events >= this.nextCheck) return false;
     this.now = t;
@@ -92,12 +98,17 @@ export class Engine {
     if (this.procs.length === 1) return this.runSingle();
     const watch = this.watch;
     this.nextCheck = watch === null ? Number.POSITIVE_INFINITY : this.events + watch.every;
+    // The earliest queued process runs while it stays at the root of the heap: processes woken meanwhile are queued
+    // at or after `now` and after it in sequence, so none of them can rise above it. When it is due again, its new
+    // entry replaces the root (one sift down, where popping and pushing would take a sift down and a sift up);
+    // otherwise the root is removed. Entries are unique in (time, sequence): the order of events is the same.
     while (this.heapSize > 0) {
       if (this.events >= this.nextCheck) {
         this.nextCheck = this.events + (watch as EngineWatch).every;
         if ((watch as EngineWatch).check(this)) return false;
       }
-      const id = this.pop();
+      const id = this.heapId[0] as number; // heapSize > 0
+      this.now = this.heapTime[0] as number;
       const p = this.procs[id];
       if (p === undefined) throw new ModelError(`the event queue holds process ${id}, which was never added`);
       this.state[id] = 3;
@@ -105,10 +116,13 @@ export class Engine {
       const r = p.step(this);
       if (r >= 0) {
         this.state[id] = 0;
-        this.push(this.now + r, id);
-      } else if (r === BLOCKED) {
-        if (this.state[id] === 3) this.state[id] = 1;
-      } else this.state[id] = 2;
+        this.replaceTop(this.now + r, id);
+      } else {
+        this.removeTop();
+        if (r === BLOCKED) {
+          if (this.state[id] === 3) this.state[id] = 1;
+        } else this.state[id] = 2;
+      }
     }
     const stuck = this.state.map((s, i) => (s === 1 ? i : -1)).filter((i) => i >= 0);
     if (stuck.length > 0) throw new ModelError(`deadlock: processes ${stuck.join(', ')} blocked with nothing left to run`);
@@ -172,17 +186,23 @@ export class Engine {
     this.heapId[i] = id;
   }
 
-  /** Remove the earliest entry; called only when heapSize > 0. */
-  private pop(): number {
+  /** Remove the root (the process that just ran); called only when heapSize > 0. */
+  private removeTop(): void {
+    const n = --this.heapSize;
+    // The last entry (index n < the heap's length) moves down from the root.
+    if (n > 0) this.siftDown(this.heapTime[n] as number, this.heapSeq[n] as number, this.heapId[n] as number, n);
+  }
+
+  /** Replace the root (the process that just ran) by process `id` at `t`, after every entry queued so far. */
+  private replaceTop(t: number, id: number): void {
+    this.siftDown(t, this.seq++, id, this.heapSize);
+  }
+
+  /** Place entry (t, s, id) at the root's position and move it down among the first `n` entries. */
+  private siftDown(t: number, s: number, id: number, n: number): void {
     const heapTime = this.heapTime;
     const heapSeq = this.heapSeq;
     const heapId = this.heapId;
-    const id = heapId[0] as number;
-    this.now = heapTime[0] as number;
-    const n = --this.heapSize;
-    const t = heapTime[n] as number;
-    const s = heapSeq[n] as number;
-    const lastId = heapId[n] as number;
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
@@ -204,10 +224,9 @@ export class Engine {
       heapId[i] = heapId[c] as number;
       i = c;
     }
-    this.heapTime[i] = t;
-    this.heapSeq[i] = s;
-    this.heapId[i] = lastId;
-    return id;
+    heapTime[i] = t;
+    heapSeq[i] = s;
+    heapId[i] = id;
   }
 
   private grow(): void {

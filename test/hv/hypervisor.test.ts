@@ -13,7 +13,9 @@ import {
   XEN_VERSIONS,
   type CostProfile,
 } from '../../src/hv/index.js';
+import { STORE_DIRECT, STORE_EMULATED, STORE_FAULT, STORE_OUTCOME_NAMES, STORE_STALE } from '../../src/hv/types.js';
 import { Mm, PAGING_MODES, PT_PTE, type PagingMode } from '../../src/mmu/index.js';
+import { STORE_OUTCOMES } from '../../src/scenarios/vcpu/actions.js';
 import { defined } from '../../src/shared/defined.js';
 
 /** A profile where the costs are far apart, so a total tells which operations it counts. */
@@ -264,6 +266,15 @@ describe('Hypervisor: type-change TLB flushes', () => {
 });
 
 describe('Hypervisor: guest PTE stores', () => {
+  it('numbers each outcome (Hypervisor.store) as the vCPU actions name them, with the cost of its name', () => {
+    assert.deepEqual([...STORE_OUTCOME_NAMES], [...STORE_OUTCOMES]);
+    assert.deepEqual([STORE_DIRECT, STORE_STALE, STORE_EMULATED, STORE_FAULT], [0, 1, 2, 3]);
+    const hv = new Hypervisor(new Mm('4level', { kind: 'dense', ptePages: 1 }), UNIT);
+    for (const [k, name] of STORE_OUTCOME_NAMES.entries()) assert.equal(hv.storeCost(k), hv.storeCostNs(name), name);
+    const { mm, hv: ro } = roMm(1);
+    assert.equal(ro.store(defined(mm.pteFrames[0]), 0, 1), STORE_FAULT);
+  });
+
   it('a store to an RW PTE page is direct', () => {
     const mm = new Mm('4level', { kind: 'dense', ptePages: 1 });
     const hv = new Hypervisor(mm, UNIT);

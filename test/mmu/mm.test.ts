@@ -124,3 +124,49 @@ describe('Mm: dense layouts', () => {
     assert.throws(() => new Mm('2level', { kind: 'vmas', vmas: [{ start: 3 * GiB, length: 4096 }] }), /user limit/);
   });
 });
+
+describe('Mm: PTE contents', () => {
+  /** Write `value` to every entry of every PTE page of `mm`. */
+  const fill = (mm: Mm, value: number) => {
+    for (const frame of mm.pteFrames) for (let i = 0; i < mm.mode.entriesPerTable; i++) mm.writePte(frame, i, value);
+  };
+
+  it('reads back what was written, and 0 where nothing was', () => {
+    const mm = new Mm('4level', { kind: 'dense', ptePages: 3 });
+    const [a, b] = [defined(mm.pteFrames[0]), defined(mm.pteFrames[2])];
+    mm.writePte(a, 7, 42);
+    mm.writePte(b, 511, 3.5);
+    assert.deepEqual(
+      [mm.readPte(a, 7), mm.readPte(a, 8), mm.readPte(b, 511), mm.readPte(defined(mm.pteFrames[1]), 0)],
+      [42, 0, 3.5, 0],
+    );
+    assert.equal(mm.materialisedPtePages, 2);
+  });
+
+  it("gives a released mm's memory to the next mm zeroed: a new mm reads 0 wherever it did not write", () => {
+    // More pages than one chunk of contents holds, in both table sizes (2level: 1024 entries, 4level: 512).
+    for (const mode of ['2level', '4level'] as const) {
+      const old = new Mm(mode, { kind: 'dense', ptePages: 70 });
+      fill(old, 99);
+      old.release();
+      const mm = new Mm(mode, { kind: 'dense', ptePages: 70 });
+      for (const frame of mm.pteFrames) mm.writePte(frame, 1, 5);
+      for (const frame of mm.pteFrames) {
+        for (let i = 0; i < mm.mode.entriesPerTable; i++) {
+          if (mm.readPte(frame, i) !== (i === 1 ? 5 : 0))
+            assert.fail(`${mode}: frame ${frame} entry ${i} reads ${mm.readPte(frame, i)}`);
+        }
+      }
+      mm.release();
+    }
+  });
+
+  it('refuses to read or write the PTEs of a released mm', () => {
+    const mm = new Mm('pae', { kind: 'dense', ptePages: 2 });
+    const frame = defined(mm.pteFrames[0]);
+    mm.writePte(frame, 0, 1);
+    mm.release();
+    assert.throws(() => mm.readPte(frame, 0), /released/);
+    assert.throws(() => mm.writePte(frame, 0, 2), /released/);
+  });
+});

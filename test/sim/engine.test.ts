@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BLOCKED, DONE, Engine, RngStream, type Process } from '../../src/sim/index.js';
+import { round } from '../../src/sim/rng.js';
 import { defined } from '../../src/shared/defined.js';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
 /** A process that logs (name, time) and sleeps the given durations in turn. */
 function sleeper(name: string, sleeps: number[], log: string[]): Process {
@@ -163,6 +166,66 @@ describe('RngStream', () => {
     );
   });
 
+  /** pure-rand's generator seeded as RngStream seeds stream `name` of `seed`. */
+  const pureRandOf = (seed: number, name: string) => {
+    let h = 0x811c9dc5; // FNV-1a of the name, as rng.ts
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+    return xoroshiro128plus((Math.imul(seed, 0x9e3779b1) ^ (h >>> 0)) | 0);
+  };
+
+  it("draws pure-rand's uniformInt, draw for draw, over small, odd, 2^31-sized, 2^32-sized and wider ranges", () => {
+    const r = new RngStream(7, 'writer-3');
+    const g = pureRandOf(7, 'writer-3');
+    // 3 * 2^30 values reject a quarter of the draws; 2^32 and wider ranges take pure-rand's own path.
+    const ranges: Array<[number, number]> = [
+      [0, 0],
+      [0, 1],
+      [0, 2],
+      [0, 524_287],
+      [-5, 999_999_999],
+      [0, 3 * 2 ** 30 - 1],
+      [0, 2 ** 31],
+      [0, 2 ** 32 - 2],
+      [0, 2 ** 32 - 1],
+      [1, 2 ** 40],
+      [-(2 ** 50), 2 ** 50],
+    ];
+    for (let i = 0; i < 20_000; i++) {
+      const [min, max] = defined(ranges[i % ranges.length]);
+      assert.equal(r.int(min, max), uniformInt(g, min, max), `draw ${i}, range [${min}, ${max}]`);
+    }
+  });
+
+  it("draws floats from pure-rand's xoroshiro128+ sequence (27 high bits, then 26)", () => {
+    const r = new RngStream(3, 'x');
+    const g = pureRandOf(3, 'x');
+    for (let i = 0; i < 10_000; i++) {
+      const hi = g.next() >>> 5;
+      const lo = g.next() >>> 6;
+      assert.equal(r.float(), (hi * 67108864 + lo) / 9007199254740992, `draw ${i}`);
+    }
+  });
+
+  it('rounds exactly as Math.round: halves, the doubles next to them, powers of two, huge, negative, -0, NaN', () => {
+    const xs = [0, -0, 0.25, 0.49999999999999994, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2 ** 52, 2 ** 52 - 0.5, 2 ** 53, 1e300];
+    xs.push(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.MIN_VALUE, -Number.MIN_VALUE);
+    for (let k = -2; k <= 53; k++) {
+      for (const base of [2 ** k, 2 ** k + 0.5, 3 * 2 ** k + 0.5]) {
+        let lo = base;
+        let hi = base;
+        for (let step = 0; step < 3; step++) {
+          lo = nextDown(lo);
+          hi = nextUp(hi);
+          xs.push(lo, hi, -lo, -hi);
+        }
+        xs.push(base, -base);
+      }
+    }
+    const r = new RngStream(11, 'round');
+    for (let i = 0; i < 100_000; i++) xs.push(r.float() * 2 ** (i % 60), -1000 * Math.log(1 - r.float()));
+    for (const x of xs) assert.ok(Object.is(round(x), Math.round(x)), `round(${x}) = ${round(x)}, Math.round: ${Math.round(x)}`);
+  });
+
   it('draws exponential times with about the requested mean', () => {
     const r = new RngStream(1, 'x');
     let s = 0;
@@ -170,3 +233,15 @@ describe('RngStream', () => {
     assert.ok(Math.abs(s / 20000 - 1000) < 30, String(s / 20000));
   });
 });
+
+/** The next double above / below x (finite x). */
+function nextUp(x: number): number {
+  const b = new Float64Array([x]);
+  const u = new BigInt64Array(b.buffer);
+  if (x === 0) return Number.MIN_VALUE;
+  u[0] = defined(u[0]) + (x > 0 ? 1n : -1n);
+  return defined(b[0]);
+}
+function nextDown(x: number): number {
+  return -nextUp(-x);
+}

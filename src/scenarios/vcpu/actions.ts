@@ -44,5 +44,5 @@ export const ACTION_NAMES = [
   'exit',
 ] as const;
 
-/** StoreOutcome by the `b` operand of ACTION_STORE. */
+/** StoreOutcome by the `b` operand of ACTION_STORE: Hypervisor.store's numbers (STORE_DIRECT ...). */
 export const STORE_OUTCOMES = ['direct', 'stale', 'emulated', 'fault'] as const;

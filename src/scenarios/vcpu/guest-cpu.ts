@@ -25,7 +25,6 @@ import {
   ACTION_SLEEP,
   ACTION_STORE,
   ACTION_UNLOCK,
-  STORE_OUTCOMES,
 } from './actions.js';
 import {
   E_CALL,
@@ -651,12 +650,12 @@ export class GuestCpu implements Process, PinContext {
       } else this.stopSpinning();
     }
     this.finished();
-    const outcome = hv.guestStore(e.a, e.b, e.c);
+    const outcome = hv.store(e.a, e.b, e.c);
     this.host.noteStore(this.vcpu, e.a, outcome);
-    const cost = hv.storeCostNs(outcome);
+    const cost = hv.storeCost(outcome);
     if (traps && lock !== null) lock.take(engine.now, cost, this.bigLockWaited(engine.now));
     const obs = this.observer;
-    if (obs !== null) obs.action(this.vcpu, ACTION_STORE, engine.now, cost, e.a, STORE_OUTCOMES.indexOf(outcome));
+    if (obs !== null) obs.action(this.vcpu, ACTION_STORE, engine.now, cost, e.a, outcome);
     return this.spend(engine, cost);
   }
 

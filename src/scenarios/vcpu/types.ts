@@ -1,7 +1,6 @@
 import type { CostProfile } from '../../hv/cost-profile.js';
 import type { DomainLock } from '../../hv/domain-lock.js';
 import type { Hypervisor } from '../../hv/hypervisor.js';
-import type { StoreOutcome } from '../../hv/types.js';
 import type { DebugLocks } from '../../mmu/lockdep.js';
 import type { Mm } from '../../mmu/mm.js';
 import type { KernelEraSpec } from '../../mmu/types.js';
@@ -29,8 +28,8 @@ export interface VcpuHost {
   readonly splitPtlocks: boolean;
   /** A lock released by one vCPU passes to waiting vCPU `vcpu`, which holds it from `atNs` on. */
   handOver(lockId: number, vcpu: number, atNs: number): void;
-  /** Account one PTE store of vCPU `vcpu` into PTE page `frame` and its outcome. */
-  noteStore(vcpu: number, frame: number, outcome: StoreOutcome): void;
+  /** Account one PTE store of vCPU `vcpu` into PTE page `frame` and its outcome (Hypervisor.store's number). */
+  noteStore(vcpu: number, frame: number, outcome: number): void;
 }
 
 /**
