@@ -4,13 +4,19 @@
  * and two probes (engine-probe.ts) in an order that rotates; a probe loads this build and the reference side by side
  * in one process and alternates them (A B, B A, ...), so the ratio of the two builds is taken per repetition.
  *
- *   npm run bench:engine -- [--ref DIR] [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--no-workers] [--clock wall|cpu] [--json]
+ *   npm run bench:engine -- [--ref DIR]... [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--only PARTS] [--no-workers] [--clock wall|cpu] [--json]
  *
  * - per strategy, one pin+unpin cycle of a dense 4level mm of 32,768 PTE pages on 1 vCPU (kernel `current`): wall ms
  *   per cycle and ns per simulated event, for this build and for a reference build (`--ref`, or PINBENCH_REF_DIR: a
  *   pinbench checkout with `dist/` built, e.g. main in a temporary worktree), and the ratio to the C yardstick;
  * - simulated events per second with 4 vCPUs racing on 1,024 PTE pages, this build against the reference;
- * - the worker pool's speed-up: `pinbench run SUITE --workers 2` against `--workers 1`, for both builds.
+ * - the worker pool's speed-up: `pinbench run SUITE --workers 2` against `--workers 1`, for every build, the runs of
+ *   all builds and both worker counts interleaved in each round (the order rotating from round to round), with the
+ *   1-minute load average before each run: on 2 cores shared with other work, a 2-worker figure taken at a load
+ *   above about 3 says little.
+ *
+ * `--only cycle,race,workers` runs only the parts named (`--only workers`: the worker measurement alone). `--ref`
+ * may be given more than once (e.g. the pre-engine build and main): every reference is measured beside this build.
  *
  * The C yardstick (`pinref.c`, a tight C implementation of the same per-pte-deferred state machine) is not part of
  * pinbench: give its source with `--pinref FILE` or PINBENCH_PINREF_C; it is compiled with `gcc -O2` into a
@@ -24,7 +30,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +54,10 @@ const CYCLE_STRATEGIES = ['per-pte-deferred', 'unlocked', 'mm-lock', 'whole-lock
 const RACE_STRATEGIES = ['per-pte-deferred', 'unlocked', 'mm-lock'];
 
 const usage =
-  'usage: npm run bench:engine -- [--ref DIR] [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--no-workers] [--clock wall|cpu] [--json]';
+  'usage: npm run bench:engine -- [--ref DIR]... [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--only PARTS] [--no-workers] [--clock wall|cpu] [--json]';
+/** The parts `--only` may name. */
+const PARTS = ['cycle', 'race', 'workers'] as const;
+type Part = (typeof PARTS)[number];
 
 function fail(message: string): never {
   process.stderr.write(`engine-speed: ${message}\n${usage}\n`);
@@ -64,11 +73,12 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
 }
 
 let args: {
-  ref?: string;
+  ref?: string[];
   pinref?: string;
   rounds?: string;
   'worker-rounds'?: string;
   suite?: string;
+  only?: string;
   'no-workers'?: boolean;
   clock?: string;
   json?: boolean;
@@ -77,11 +87,12 @@ let args: {
 try {
   args = parseArgs({
     options: {
-      ref: { type: 'string' },
+      ref: { type: 'string', multiple: true },
       pinref: { type: 'string' },
       rounds: { type: 'string' },
       'worker-rounds': { type: 'string' },
       suite: { type: 'string' },
+      only: { type: 'string' },
       'no-workers': { type: 'boolean' },
       clock: { type: 'string' },
       json: { type: 'boolean' },
@@ -93,12 +104,14 @@ try {
   fail((error as Error).message);
 }
 if (args.help) {
-  process.stdout.write(`${usage}\n\n--ref DIR        a pinbench checkout with dist/ built, measured as the reference (default: PINBENCH_REF_DIR)
+  process.stdout.write(`${usage}\n\n--ref DIR        a pinbench checkout with dist/ built, measured as the reference (default: PINBENCH_REF_DIR); give it
+                 again for more references (named ref, ref2, ...; the cycle and race speed-ups are against the first)
 --pinref FILE    the C yardstick's source, compiled with gcc at run time (default: PINBENCH_PINREF_C)
 --rounds N       interleaved rounds of the cycle and racing measurements (default 5)
 --worker-rounds N  interleaved rounds of the worker measurement (default 3)
 --suite NAME     the suite of the worker measurement (default: default)
---no-workers     skip the worker measurement (it runs the suite 4 x N times)
+--only PARTS      run only these parts, comma-separated: cycle, race, workers (default: all three)
+--no-workers     skip the worker measurement (it runs the suite 2 x builds x N times)
 --clock CLOCK    wall (default) or cpu: time the cycles, the racing runs and the C program by CPU time, which a
                  loaded machine inflates far less than wall time (the worker measurement stays on wall time)
 --json           print the figures as JSON instead of tables
@@ -110,6 +123,17 @@ const rounds = positiveInt('rounds', args.rounds, 5);
 const workerRounds = positiveInt('worker-rounds', args['worker-rounds'], 3);
 const suite = args.suite ?? 'default';
 const clock = args.clock ?? 'wall';
+const parts = new Set<Part>(args.only === undefined ? PARTS : parseParts(args.only));
+if (args['no-workers']) parts.delete('workers');
+if (parts.size === 0) fail('--only workers with --no-workers leaves nothing to measure');
+
+function parseParts(value: string): Part[] {
+  const names = value.split(',').map((x) => x.trim());
+  const bad = names.filter((x) => !(PARTS as readonly string[]).includes(x));
+  if (bad.length > 0 || names.length === 0)
+    fail(`--only: ${JSON.stringify(bad[0] ?? value)} is not allowed; expected a comma-separated list of ${PARTS.join(', ')}`);
+  return names as Part[];
+}
 if (clock !== 'wall' && clock !== 'cpu') fail(`--clock: ${JSON.stringify(clock)} is not allowed; expected wall or cpu`);
 const here = dirname(fileURLToPath(import.meta.url)); // dist/benchmarks/speed
 const thisRoot = resolve(here, '..', '..', '..');
@@ -120,21 +144,25 @@ interface Build {
   root: string;
 }
 const builds: Build[] = [{ name: 'this', root: thisRoot }];
-const refDir = args.ref ?? process.env.PINBENCH_REF_DIR;
-if (refDir !== undefined) {
+const refDirs = args.ref ?? (process.env.PINBENCH_REF_DIR === undefined ? [] : [process.env.PINBENCH_REF_DIR]);
+refDirs.forEach((refDir, k) => {
   const root = resolve(refDir);
   if (!existsSync(join(root, 'dist', 'src', 'scenarios', 'index.js'))) {
     fail(`--ref: ${root} has no dist/src/scenarios/index.js; build it first (npm ci && npm run build in that checkout)`);
   }
-  builds.push({ name: 'ref', root });
-} else process.stderr.write('engine-speed: no reference build (--ref or PINBENCH_REF_DIR): measuring this build only\n');
+  builds.push({ name: k === 0 ? 'ref' : `ref${k + 1}`, root });
+});
+if (refDirs.length === 0)
+  process.stderr.write('engine-speed: no reference build (--ref or PINBENCH_REF_DIR): measuring this build only\n');
 
 // ---- the C yardstick ----
 const scratch = mkdtempSync(join(tmpdir(), 'pinbench-engine-speed-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 let pinref: string | null = null;
 const pinrefSource = args.pinref ?? process.env.PINBENCH_PINREF_C;
-if (pinrefSource === undefined) {
+if (!parts.has('cycle')) {
+  // The C yardstick is the cycle measurement's reference only.
+} else if (pinrefSource === undefined) {
   process.stderr.write('engine-speed: no C yardstick (--pinref or PINBENCH_PINREF_C): the ratios to C are skipped\n');
 } else if (!existsSync(pinrefSource)) {
   process.stderr.write(`engine-speed: the C yardstick ${pinrefSource} does not exist: the ratios to C are skipped\n`);
@@ -222,10 +250,10 @@ const cycles = new Map<string, Collected>();
 const races = new Map<string, Collected>();
 const cNs: number[] = [];
 let cCounts = { slotsPerCycle: 0, batchesPerCycle: 0 };
-const steps: Array<() => void> = [
-  () => collect(cycles, runProbe('cycle', CYCLE_STRATEGIES, CYCLE_PTE_PAGES, CYCLES, CYCLE_REPS)),
-  () => collect(races, runProbe('race', RACE_STRATEGIES, RACE_PTE_PAGES, RACE_VCPUS, RACE_REPS)),
-];
+const steps: Array<() => void> = [];
+if (parts.has('cycle'))
+  steps.push(() => collect(cycles, runProbe('cycle', CYCLE_STRATEGIES, CYCLE_PTE_PAGES, CYCLES, CYCLE_REPS)));
+if (parts.has('race')) steps.push(() => collect(races, runProbe('race', RACE_STRATEGIES, RACE_PTE_PAGES, RACE_VCPUS, RACE_REPS)));
 if (pinref !== null) {
   steps.push(() => {
     const c = runC();
@@ -233,20 +261,23 @@ if (pinref !== null) {
     cCounts = c;
   });
 }
-for (let round = 0; round < rounds; round++) {
+for (let round = 0; round < rounds && steps.length > 0; round++) {
   process.stderr.write(`engine-speed: round ${round + 1} of ${rounds}\n`);
   for (let k = 0; k < steps.length; k++) defined(steps[(k + round) % steps.length])();
 }
 
 // ---- the worker pool: the suite with --workers 1 and 2, for each build, interleaved ----
 const wall = new Map<string, number[]>();
-if (!args['no-workers']) {
+/** The 1-minute load average just before each worker run, per job key, in round order. */
+const loads = new Map<string, number[]>();
+if (parts.has('workers')) {
   const jobs = builds.flatMap((b) => [1, 2].map((w) => ({ build: b, workers: w, key: `${b.name} w${w}` })));
   for (let round = 0; round < workerRounds; round++) {
     for (let k = 0; k < jobs.length; k++) {
       const job = defined(jobs[(k + round) % jobs.length]);
       process.stderr.write(`engine-speed: workers round ${round + 1} of ${workerRounds}: ${job.key}\n`);
       const out = join(scratch, `run-${job.key.replace(' ', '-')}`);
+      loads.set(job.key, [...(loads.get(job.key) ?? []), loadavg()[0] ?? 0]);
       const t0 = performance.now();
       const r = spawnSync(
         process.execPath,
@@ -278,7 +309,7 @@ const paired = (c: Collected, b: number, f: (thisValue: number, other: number) =
   return defined(c.values[0], "this build's values").map((v, i) => f(v, defined(other[i], `repetition ${i} of build ${b}`)));
 };
 const cMs = cNs.length > 0 ? median(cNs) / 1e6 : null;
-const deferredEvents = defined((cycles.get('per-pte-deferred') as Collected).events[0]);
+const deferredEvents = cycles.get('per-pte-deferred')?.events[0] ?? 0;
 const cNsPerEvent = cMs === null ? null : (cMs * 1e6) / deferredEvents;
 const result = {
   machine: {
@@ -288,6 +319,7 @@ const result = {
     repetitionsPerRound: { cycle: CYCLE_REPS, race: RACE_REPS },
     workerRounds,
     suite,
+    parts: [...parts],
   },
   c:
     cMs === null
@@ -299,7 +331,7 @@ const result = {
           batchesPerCycle: cCounts.batchesPerCycle,
           nsPerEvent: cNsPerEvent,
         },
-  strategies: CYCLE_STRATEGIES.map((strategy) => {
+  strategies: (parts.has('cycle') ? CYCLE_STRATEGIES : []).map((strategy) => {
     const c = cycles.get(strategy) as Collected;
     const row: Record<string, unknown> = { strategy, eventsPerCycle: c.events[0] };
     builds.forEach((build, b) => {
@@ -318,7 +350,7 @@ const result = {
     }
     return row;
   }),
-  race: RACE_STRATEGIES.map((strategy) => {
+  race: (parts.has('race') ? RACE_STRATEGIES : []).map((strategy) => {
     const c = races.get(strategy) as Collected;
     const row: Record<string, unknown> = { strategy, eventsPerRun: c.events[0] };
     builds.forEach((build, b) => {
@@ -330,15 +362,23 @@ const result = {
     }
     return row;
   }),
-  workers: builds.map((b) => {
+  workers: (parts.has('workers') ? builds : []).map((b) => {
     const one = wall.get(`${b.name} w1`) ?? [];
     const two = wall.get(`${b.name} w2`) ?? [];
+    const roundSpeedups = one.map((s, i) => s / defined(two[i]));
     return {
       build: b.name,
+      root: b.root,
       workers1Seconds: one,
       workers2Seconds: two,
+      /** Median --workers 1 over median --workers 2. */
       speedup: one.length > 0 ? median(one) / median(two) : null,
-      roundSpeedups: one.map((s, i) => s / defined(two[i])),
+      /** Per round, --workers 1 over --workers 2 of that round. */
+      roundSpeedups,
+      medianRoundSpeedup: roundSpeedups.length > 0 ? median(roundSpeedups) : null,
+      /** 1-minute load average before each run, per round. */
+      load1: loads.get(`${b.name} w1`) ?? [],
+      load2: loads.get(`${b.name} w2`) ?? [],
     };
   }),
 };
@@ -351,79 +391,96 @@ if (args.json) {
 const lines: string[] = [];
 const hasRef = builds.length > 1;
 const reps = rounds * CYCLE_REPS;
-lines.push(
-  `pin+unpin cycle, ${CYCLE_PTE_PAGES} PTE pages, 4level, kernel current, 1 vCPU, ${clock} time: median of ${reps} repetitions ` +
-    `(${rounds} rounds x ${CYCLE_REPS}, builds alternated in one process) [min-max]; each a slope over ${CYCLES} cycles (setup excluded)`,
-);
-if (result.c !== null) {
+if (parts.has('cycle')) {
   lines.push(
-    `C yardstick: ${result.c.msPerCycle.toFixed(3)} ms/cycle ${spread(result.c.spreadMs, 3)} (median of ${rounds} runs of ${clock === 'cpu' ? `${C_CYCLES_CPU} - ${C_CYCLES}` : C_CYCLES} cycles, ${clock} time), ` +
-      `${result.c.slotsPerCycle} slots and ${result.c.batchesPerCycle} multicalls per cycle; per event: C ns/cycle / ${deferredEvents} ` +
-      `(the model's per-pte-deferred events per cycle) = ${(cNsPerEvent ?? 0).toFixed(2)} ns`,
+    `pin+unpin cycle, ${CYCLE_PTE_PAGES} PTE pages, 4level, kernel current, 1 vCPU, ${clock} time: median of ${reps} repetitions ` +
+      `(${rounds} rounds x ${CYCLE_REPS}, builds alternated in one process) [min-max]; each a slope over ${CYCLES} cycles (setup excluded)`,
   );
-}
-const head = [
-  'strategy',
-  'events/cycle',
-  ...builds.flatMap((b) => [
-    `${b.name} ms/cycle`,
-    `${b.name} ns/event`,
-    ...(cMs === null ? [] : [`${b.name} x C/cycle`, `${b.name} x C/event`]),
-  ]),
-];
-if (hasRef) head.push('speed-up (median of paired ratios) [min-max]');
-lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
-for (const row of result.strategies) {
-  const cells = [String(row.strategy), String(row.eventsPerCycle)];
-  for (const b of builds) {
-    const f = row[b.name] as {
-      msPerCycle: number;
-      spreadMs: number[];
-      nsPerEvent: number;
-      xCPerCycle: number | null;
-      xCPerEvent: number | null;
-    };
-    cells.push(`${f.msPerCycle.toFixed(2)} ${spread(f.spreadMs)}`, f.nsPerEvent.toFixed(1));
-    if (cMs !== null) cells.push(`${(f.xCPerCycle ?? 0).toFixed(1)}x`, `${(f.xCPerEvent ?? 0).toFixed(1)}x`);
-  }
-  if (hasRef) {
-    const sp = row.speedup as { median: number; each: number[] };
-    cells.push(`${sp.median.toFixed(2)}x ${spread(sp.each)}`);
-  }
-  lines.push(`| ${cells.join(' | ')} |`);
-}
-lines.push(
-  '',
-  `${RACE_VCPUS} vCPUs racing on ${RACE_PTE_PAGES} PTE pages (20 cycles, writers think 1 us): simulated events per ${clock} second, ` +
-    `median of ${rounds * RACE_REPS} runs [min-max], builds alternated in one process`,
-);
-const raceHead = [
-  'strategy',
-  'events/run',
-  ...builds.map((b) => `${b.name} M events/s`),
-  ...(hasRef ? ['this / ref (median of paired ratios) [min-max]'] : []),
-];
-lines.push(`| ${raceHead.join(' | ')} |`, `|${raceHead.map(() => '---').join('|')}|`);
-for (const row of result.race) {
-  const cells = [String(row.strategy), String(row.eventsPerRun)];
-  for (const b of builds) {
-    const f = row[b.name] as { eventsPerSec: number; spread: number[] };
-    cells.push(`${(f.eventsPerSec / 1e6).toFixed(2)} ${spread(f.spread.map((x) => x / 1e6))}`);
-  }
-  if (hasRef) {
-    const r = row.ratio as { median: number; each: number[] };
-    cells.push(`${r.median.toFixed(2)}x ${spread(r.each)}`);
-  }
-  lines.push(`| ${cells.join(' | ')} |`);
-}
-if (!args['no-workers']) {
-  lines.push('', `pinbench run ${suite}: wall seconds, median of ${workerRounds} interleaved rounds [min-max]`);
-  lines.push('| build | --workers 1 | --workers 2 | speed-up | per round |', '|---|---|---|---|---|');
-  for (const w of result.workers) {
+  if (result.c !== null) {
     lines.push(
-      `| ${w.build} | ${median(w.workers1Seconds).toFixed(1)} ${spread(w.workers1Seconds, 1)} | ${median(w.workers2Seconds).toFixed(1)} ${spread(w.workers2Seconds, 1)} | ` +
-        `${(w.speedup ?? 0).toFixed(2)}x | ${w.roundSpeedups.map((x) => x.toFixed(2)).join(', ')} |`,
+      `C yardstick: ${result.c.msPerCycle.toFixed(3)} ms/cycle ${spread(result.c.spreadMs, 3)} (median of ${rounds} runs of ${clock === 'cpu' ? `${C_CYCLES_CPU} - ${C_CYCLES}` : C_CYCLES} cycles, ${clock} time), ` +
+        `${result.c.slotsPerCycle} slots and ${result.c.batchesPerCycle} multicalls per cycle; per event: C ns/cycle / ${deferredEvents} ` +
+        `(the model's per-pte-deferred events per cycle) = ${(cNsPerEvent ?? 0).toFixed(2)} ns`,
     );
   }
+  const head = [
+    'strategy',
+    'events/cycle',
+    ...builds.flatMap((b) => [
+      `${b.name} ms/cycle`,
+      `${b.name} ns/event`,
+      ...(cMs === null ? [] : [`${b.name} x C/cycle`, `${b.name} x C/event`]),
+    ]),
+  ];
+  if (hasRef) head.push('speed-up (median of paired ratios) [min-max]');
+  lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
+  for (const row of result.strategies) {
+    const cells = [String(row.strategy), String(row.eventsPerCycle)];
+    for (const b of builds) {
+      const f = row[b.name] as {
+        msPerCycle: number;
+        spreadMs: number[];
+        nsPerEvent: number;
+        xCPerCycle: number | null;
+        xCPerEvent: number | null;
+      };
+      cells.push(`${f.msPerCycle.toFixed(2)} ${spread(f.spreadMs)}`, f.nsPerEvent.toFixed(1));
+      if (cMs !== null) cells.push(`${(f.xCPerCycle ?? 0).toFixed(1)}x`, `${(f.xCPerEvent ?? 0).toFixed(1)}x`);
+    }
+    if (hasRef) {
+      const sp = row.speedup as { median: number; each: number[] };
+      cells.push(`${sp.median.toFixed(2)}x ${spread(sp.each)}`);
+    }
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+}
+if (parts.has('race')) {
+  lines.push(
+    '',
+    `${RACE_VCPUS} vCPUs racing on ${RACE_PTE_PAGES} PTE pages (20 cycles, writers think 1 us): simulated events per ${clock} second, ` +
+      `median of ${rounds * RACE_REPS} runs [min-max], builds alternated in one process`,
+  );
+  const raceHead = [
+    'strategy',
+    'events/run',
+    ...builds.map((b) => `${b.name} M events/s`),
+    ...(hasRef ? ['this / ref (median of paired ratios) [min-max]'] : []),
+  ];
+  lines.push(`| ${raceHead.join(' | ')} |`, `|${raceHead.map(() => '---').join('|')}|`);
+  for (const row of result.race) {
+    const cells = [String(row.strategy), String(row.eventsPerRun)];
+    for (const b of builds) {
+      const f = row[b.name] as { eventsPerSec: number; spread: number[] };
+      cells.push(`${(f.eventsPerSec / 1e6).toFixed(2)} ${spread(f.spread.map((x) => x / 1e6))}`);
+    }
+    if (hasRef) {
+      const r = row.ratio as { median: number; each: number[] };
+      cells.push(`${r.median.toFixed(2)}x ${spread(r.each)}`);
+    }
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+}
+if (parts.has('workers')) {
+  lines.push(
+    '',
+    `pinbench run ${suite}: wall seconds, median of ${workerRounds} interleaved rounds [min-max]; speed-up = median w1 / median w2; ` +
+      'per round: w1 / w2 of that round; load: 1-minute load average before each run (w1 / w2), per round',
+  );
+  lines.push('| build | --workers 1 | --workers 2 | speed-up | per round | load w1 / w2 |', '|---|---|---|---|---|---|');
+  for (const w of result.workers) {
+    const load = w.load1.map((l, i) => `${l.toFixed(1)}/${(w.load2[i] ?? 0).toFixed(1)}`).join(', ');
+    lines.push(
+      `| ${w.build} | ${median(w.workers1Seconds).toFixed(1)} ${spread(w.workers1Seconds, 1)} | ${median(w.workers2Seconds).toFixed(1)} ${spread(w.workers2Seconds, 1)} | ` +
+        `${(w.speedup ?? 0).toFixed(2)}x | ${w.roundSpeedups.map((x) => x.toFixed(2)).join(', ')} | ${load} |`,
+    );
+  }
+  lines.push(...result.workers.map((w) => `${w.build}: ${w.root}`));
+  // Above the cores plus one, the two workers share their cores with other work, and their speed-up with it.
+  const busy = availableParallelism() + 1;
+  const busiest = Math.max(...result.workers.flatMap((w) => [...w.load1, ...w.load2]));
+  if (busiest > busy)
+    lines.push(
+      `note: the load average reached ${busiest.toFixed(1)} (above ${busy} on this ${availableParallelism()}-core machine): the --workers 2 figures mean little`,
+    );
 }
 process.stdout.write(lines.join('\n') + '\n');
