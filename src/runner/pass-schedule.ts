@@ -31,8 +31,9 @@ export type Dispatch = { kind: 'run'; index: number } | { kind: 'samples'; index
  *   barrier left one thread idle while the other finished the round's last, longest sample).
  * - **Batches.** Consecutive runs of a lane's round go out as one task of about SAMPLE_BATCH_MS of expected work.
  * - **Stealing.** A lane that has no sample left takes over runs of the lane with the most sample work left,
- *   when that shortens the pass: the longest-remaining runs whose remaining samples, plus the warm-up the thief
- *   pays for each (its run once and WARMUP_MS, unless it is warm there already), fit in what the victim keeps.
+ *   when that shortens the pass: the runs with the most samples left, as long as the thief's share (their samples,
+ *   plus the warm-up it pays for each: the run once and WARMUP_MS, unless it is warm there already) stays below
+ *   what the victim had left.
  *   The thief's later samples of a run come after the victim's last one (a run is never in flight twice).
  *
  * The schedule decides only where and when a run is timed: exact metrics come from each run's first task and do not
@@ -153,7 +154,7 @@ export class PassSchedule {
 
   /**
    * Move runs of the lane with the most sample work left to `thief`, as long as what the thief then has (the
-   * samples and their warm-ups) stays below what the victim keeps: each move shortens the pass.
+   * samples and their warm-ups) stays below what the victim had before the move: each move shortens the pass.
    */
   private steal(thief: number): void {
     let victim = -1;
@@ -176,7 +177,7 @@ export class PassSchedule {
     for (const index of candidates) {
       const work = this.remaining(index);
       const cost = work + (this.isWarm(index, thief) ? 0 : this.warmupCost(index));
-      if (given + cost > kept - work) continue;
+      if (given + cost >= kept) continue;
       given += cost;
       kept -= work;
       moved.add(index);
