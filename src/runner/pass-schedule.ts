@@ -3,13 +3,13 @@ import type { WallSample } from './types.js';
 
 /**
  * A sample batch (one pool task) holds samples of different runs up to about this much expected work, ms. A task
- * costs a message each way and a wake-up of the main thread: 0.3-1.7 ms on this machine, which one sample per task
- * paid for 2,700 samples of the default suite (10% of its wall time with one worker). 25 ms keeps Ctrl-C
- * responsive (the grace is 2 s) and the messages rare.
+ * costs a message each way and a wake-up of the main thread, during which the worker waits: 0.3-1.7 ms on this
+ * machine, which one sample per task paid for 2,700 samples of the default suite (4.5 s of 45 s with one worker
+ * at load 4). 100 ms keeps Ctrl-C responsive (the grace is 2 s) and the end of the pass even between threads.
  */
-export const SAMPLE_BATCH_MS = 25;
+export const SAMPLE_BATCH_MS = 100;
 /** Most samples in one batch, whatever their expected length. */
-export const SAMPLE_BATCH_MAX = 64;
+export const SAMPLE_BATCH_MAX = 256;
 /** Expected cost of the calibration taken beside each sample (3 x 65,536 iterations of a 1-2 ns loop), ms. */
 const CALIBRATION_MS = 0.3;
 

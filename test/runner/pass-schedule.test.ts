@@ -87,7 +87,7 @@ test('every run gets its target of samples, in the order they come back, then th
 
 test('a batch holds consecutive runs of a round up to SAMPLE_BATCH_MS of expected work', () => {
   const count = 10;
-  const ms = 4; // each sample 4 ms plus its calibration: the batch closes once it reaches SAMPLE_BATCH_MS
+  const ms = 30; // each sample 30 ms plus its calibration: the batch closes once it reaches SAMPLE_BATCH_MS
   const s = schedule(count, 1);
   runFirstRounds(s, count, 1, () => ms);
   const perBatch = Math.ceil(SAMPLE_BATCH_MS / (ms + 0.3));
