@@ -207,6 +207,14 @@ function runC(): CRun {
   return JSON.parse(out) as CRun;
 }
 
+/** Children's user + system seconds from the last line of bash's `times` ("0m1.239s 0m0.010s"). */
+function childCpuSeconds(stdout: string): number {
+  const children = /^(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s$/.exec(stdout.trim().split('\n').at(-1) ?? '');
+  if (children === null) fail(`could not read the CPU time of a worker run from ${JSON.stringify(stdout.slice(-200))}`);
+  const [um, us, sm, ss] = children.slice(1).map(Number);
+  return (um ?? Number.NaN) * 60 + (us ?? Number.NaN) + (sm ?? Number.NaN) * 60 + (ss ?? Number.NaN);
+}
+
 /** The C program's CPU seconds (user + system) for `cycles` cycles, from bash's `times` (its children's line). */
 function cpuSecondsOfC(cycles: number): { seconds: number; out: CRun } {
   const script = '"$0" "$1" "$2"; times';
@@ -270,6 +278,8 @@ for (let round = 0; round < rounds && steps.length > 0; round++) {
 const wall = new Map<string, number[]>();
 /** The 1-minute load average just before each worker run, per job key, in round order. */
 const loads = new Map<string, number[]>();
+/** CPU seconds (user + system) of each worker run, per job key, in round order. */
+const cpu = new Map<string, number[]>();
 if (parts.has('workers')) {
   const jobs = builds.flatMap((b) => [1, 2].map((w) => ({ build: b, workers: w, key: `${b.name} w${w}` })));
   for (let round = 0; round < workerRounds; round++) {
@@ -279,9 +289,14 @@ if (parts.has('workers')) {
       const out = join(scratch, `run-${job.key.replace(' ', '-')}`);
       loads.set(job.key, [...(loads.get(job.key) ?? []), loadavg()[0] ?? 0]);
       const t0 = performance.now();
+      // Through bash, whose `times` gives the run's CPU seconds (user + system, all its threads) on its last line.
       const r = spawnSync(
-        process.execPath,
+        'bash',
         [
+          '-c',
+          '"$@"; status=$?; times; exit $status',
+          'bash',
+          process.execPath,
           join(job.build.root, 'dist', 'src', 'cli', 'main.js'),
           'run',
           suite,
@@ -298,6 +313,7 @@ if (parts.has('workers')) {
       if (r.status !== 0)
         fail(`pinbench run ${suite} --workers ${job.workers} of ${job.build.name} exited ${r.status}: ${r.stderr}`);
       wall.set(job.key, [...(wall.get(job.key) ?? []), seconds]);
+      cpu.set(job.key, [...(cpu.get(job.key) ?? []), childCpuSeconds(r.stdout)]);
     }
   }
 }
@@ -376,6 +392,9 @@ const result = {
       /** Per round, --workers 1 over --workers 2 of that round. */
       roundSpeedups,
       medianRoundSpeedup: roundSpeedups.length > 0 ? median(roundSpeedups) : null,
+      /** CPU seconds (user + system, every thread) of each run, per round: what a pool adds shows here at any load. */
+      workers1CpuSeconds: cpu.get(`${b.name} w1`) ?? [],
+      workers2CpuSeconds: cpu.get(`${b.name} w2`) ?? [],
       /** 1-minute load average before each run, per round. */
       load1: loads.get(`${b.name} w1`) ?? [],
       load2: loads.get(`${b.name} w2`) ?? [],
@@ -464,14 +483,19 @@ if (parts.has('workers')) {
   lines.push(
     '',
     `pinbench run ${suite}: wall seconds, median of ${workerRounds} interleaved rounds [min-max]; speed-up = median w1 / median w2; ` +
-      'per round: w1 / w2 of that round; load: 1-minute load average before each run (w1 / w2), per round',
+      'per round: w1 / w2 of that round; CPU: median user + system seconds of the whole run (w1 / w2), which other work on ' +
+      'the machine inflates far less than wall time; load: 1-minute load average before each run (w1 / w2), per round',
   );
-  lines.push('| build | --workers 1 | --workers 2 | speed-up | per round | load w1 / w2 |', '|---|---|---|---|---|---|');
+  lines.push(
+    '| build | --workers 1 | --workers 2 | speed-up | per round | CPU s w1 / w2 | load w1 / w2 |',
+    '|---|---|---|---|---|---|---|',
+  );
   for (const w of result.workers) {
     const load = w.load1.map((l, i) => `${l.toFixed(1)}/${(w.load2[i] ?? 0).toFixed(1)}`).join(', ');
     lines.push(
       `| ${w.build} | ${median(w.workers1Seconds).toFixed(1)} ${spread(w.workers1Seconds, 1)} | ${median(w.workers2Seconds).toFixed(1)} ${spread(w.workers2Seconds, 1)} | ` +
-        `${(w.speedup ?? 0).toFixed(2)}x | ${w.roundSpeedups.map((x) => x.toFixed(2)).join(', ')} | ${load} |`,
+        `${(w.speedup ?? 0).toFixed(2)}x | ${w.roundSpeedups.map((x) => x.toFixed(2)).join(', ')} | ` +
+        `${median(w.workers1CpuSeconds).toFixed(1)} / ${median(w.workers2CpuSeconds).toFixed(1)} | ${load} |`,
     );
   }
   lines.push(...result.workers.map((w) => `${w.build}: ${w.root}`));

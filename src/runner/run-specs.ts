@@ -73,8 +73,9 @@ export function targetSamples(firstSampleMs: number, timing: TimingOptions): num
 /**
  * Run every spec and collect the results in spec order. With workers > 0 the specs go to that many worker
  * threads (a piscina pool of one thread each, so that a run's samples are taken on the thread that warmed it up);
- * a worker that dies (or a task that cannot be sent) turns into an `error` result for its spec(s), and the others
- * continue.
+ * a worker that dies (or a task that cannot be sent) turns into an `error` result for the run of its task, or for
+ * every run of a sample batch (their samples were taken again once already: a batch fails only with its thread),
+ * and the others continue.
  *
  * Each spec's first task runs it for its exact metrics and first wall-clock sample. Then each thread takes rounds
  * over the runs it owns: one more sample of every scenario run that wants one (`targetSamples`), in `order`,
@@ -191,8 +192,10 @@ export async function runSpecs(specs: readonly RunSpec[], options: RunSpecsOptio
       }
       if (inFlight.size === 0) break;
       if (options.signal?.aborted) {
-        // unref: a grace timer must not keep the process alive once the runs are in.
-        await Promise.race([Promise.all(inFlight), delay(graceMs, undefined, { ref: false })]);
+        // In this thread, a run stops itself after its grace (AbortError). A pool's tasks get `graceMs`, then the
+        // pools are destroyed; unref: a grace timer must not keep the process alive once the runs are in.
+        if (options.workers === 0) await Promise.allSettled(inFlight);
+        else await Promise.race([Promise.all(inFlight), delay(graceMs, undefined, { ref: false })]);
         break;
       }
       await Promise.race([...inFlight, aborted]);
