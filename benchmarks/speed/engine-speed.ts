@@ -4,17 +4,20 @@
  * and two probes (engine-probe.ts) in an order that rotates; a probe loads this build and the reference side by side
  * in one process and alternates them (A B, B A, ...), so the ratio of the two builds is taken per repetition.
  *
- *   npm run bench:engine -- [--ref DIR] [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--no-workers] [--only PARTS] [--clock wall|cpu] [--json]
+ *   npm run bench:engine -- [--ref DIR]... [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--only PARTS] [--no-workers] [--clock wall|cpu] [--json]
  *
  * - per strategy, one pin+unpin cycle of a dense 4level mm of 32,768 PTE pages on 1 vCPU (kernel `current`): wall ms
  *   per cycle and ns per simulated event, for this build and for a reference build (`--ref`, or PINBENCH_REF_DIR: a
  *   pinbench checkout with `dist/` built, e.g. main in a temporary worktree), and the ratio to the C yardstick;
  * - simulated events per second with 4 vCPUs racing on 1,024 PTE pages, this build against the reference (a
  *   repetition times whole runs back to back for at least 25 ms: one run of mm-lock takes 2-3 ms);
- * - the worker pool's speed-up: `pinbench run SUITE --workers 2` against `--workers 1`, for both builds.
+ * - the worker pool's speed-up: `pinbench run SUITE --workers 2` against `--workers 1`, for every build, the runs of
+ *   all builds and both worker counts interleaved in each round (the order rotating from round to round), with the
+ *   1-minute load average before each run: on 2 cores shared with other work, a 2-worker figure taken at a load
+ *   above about 3 says little.
  *
- * `--only` measures some of the three parts (`cycle`, `race`, `workers`, comma-separated): `--only race` is the quick
- * A/B of a change to the racing path. The C yardstick runs with the cycle part only.
+ * `--only cycle,race,workers` runs only the parts named (`--only workers`: the worker measurement alone). `--ref`
+ * may be given more than once (e.g. the pre-engine build and main): every reference is measured beside this build.
  *
  * The C yardstick (`pinref.c`, a tight C implementation of the same per-pte-deferred state machine) is not part of
  * pinbench: give its source with `--pinref FILE` or PINBENCH_PINREF_C; it is compiled with `gcc -O2` into a
@@ -28,7 +31,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -50,12 +53,12 @@ const C_CYCLES = 40;
 const C_CYCLES_CPU = 400;
 const CYCLE_STRATEGIES = ['per-pte-deferred', 'unlocked', 'mm-lock', 'whole-lock', 'unbatched'];
 const RACE_STRATEGIES = ['per-pte-deferred', 'unlocked', 'mm-lock'];
-/** The parts `--only` can pick. */
-const PARTS = ['cycle', 'race', 'workers'] as const;
-type Part = (typeof PARTS)[number];
 
 const usage =
-  'usage: npm run bench:engine -- [--ref DIR] [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--no-workers] [--only PARTS] [--clock wall|cpu] [--json]';
+  'usage: npm run bench:engine -- [--ref DIR]... [--pinref FILE] [--rounds N] [--worker-rounds N] [--suite NAME] [--only PARTS] [--no-workers] [--clock wall|cpu] [--json]';
+/** The parts `--only` may name. */
+const PARTS = ['cycle', 'race', 'workers'] as const;
+type Part = (typeof PARTS)[number];
 
 function fail(message: string): never {
   process.stderr.write(`engine-speed: ${message}\n${usage}\n`);
@@ -71,13 +74,13 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
 }
 
 let args: {
-  ref?: string;
+  ref?: string[];
   pinref?: string;
   rounds?: string;
   'worker-rounds'?: string;
   suite?: string;
-  'no-workers'?: boolean;
   only?: string;
+  'no-workers'?: boolean;
   clock?: string;
   json?: boolean;
   help?: boolean;
@@ -85,13 +88,13 @@ let args: {
 try {
   args = parseArgs({
     options: {
-      ref: { type: 'string' },
+      ref: { type: 'string', multiple: true },
       pinref: { type: 'string' },
       rounds: { type: 'string' },
       'worker-rounds': { type: 'string' },
       suite: { type: 'string' },
-      'no-workers': { type: 'boolean' },
       only: { type: 'string' },
+      'no-workers': { type: 'boolean' },
       clock: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -102,14 +105,14 @@ try {
   fail((error as Error).message);
 }
 if (args.help) {
-  process.stdout.write(`${usage}\n\n--ref DIR        a pinbench checkout with dist/ built, measured as the reference (default: PINBENCH_REF_DIR)
+  process.stdout.write(`${usage}\n\n--ref DIR        a pinbench checkout with dist/ built, measured as the reference (default: PINBENCH_REF_DIR); give it
+                 again for more references (named ref, ref2, ...; the cycle and race speed-ups are against the first)
 --pinref FILE    the C yardstick's source, compiled with gcc at run time (default: PINBENCH_PINREF_C)
 --rounds N       interleaved rounds of the cycle and racing measurements (default 5)
 --worker-rounds N  interleaved rounds of the worker measurement (default 3)
 --suite NAME     the suite of the worker measurement (default: default)
---no-workers     skip the worker measurement (it runs the suite 4 x N times)
---only PARTS     measure only these parts, comma-separated: cycle (with the C yardstick), race, workers
-                 (default: all three; --no-workers then drops workers)
+--only PARTS      run only these parts, comma-separated: cycle, race, workers (default: all three)
+--no-workers     skip the worker measurement (it runs the suite 2 x builds x N times)
 --clock CLOCK    wall (default) or cpu: time the cycles, the racing runs and the C program by CPU time, which a
                  loaded machine inflates far less than wall time (the worker measurement stays on wall time)
 --json           print the figures as JSON instead of tables
@@ -121,15 +124,17 @@ const rounds = positiveInt('rounds', args.rounds, 5);
 const workerRounds = positiveInt('worker-rounds', args['worker-rounds'], 3);
 const suite = args.suite ?? 'default';
 const clock = args.clock ?? 'wall';
-const parts = new Set<Part>();
-for (const name of (args.only ?? PARTS.join(',')).split(',')) {
-  const part = PARTS.find((p) => p === name.trim());
-  if (part === undefined)
-    fail(`--only: ${JSON.stringify(name)} is not allowed; expected a comma-separated list of ${PARTS.join(', ')}`);
-  parts.add(part);
-}
+const parts = new Set<Part>(args.only === undefined ? PARTS : parseParts(args.only));
 if (args['no-workers']) parts.delete('workers');
+if (parts.size === 0) fail('--only workers with --no-workers leaves nothing to measure');
 
+function parseParts(value: string): Part[] {
+  const names = value.split(',').map((x) => x.trim());
+  const bad = names.filter((x) => !(PARTS as readonly string[]).includes(x));
+  if (bad.length > 0 || names.length === 0)
+    fail(`--only: ${JSON.stringify(bad[0] ?? value)} is not allowed; expected a comma-separated list of ${PARTS.join(', ')}`);
+  return names as Part[];
+}
 if (clock !== 'wall' && clock !== 'cpu') fail(`--clock: ${JSON.stringify(clock)} is not allowed; expected wall or cpu`);
 const here = dirname(fileURLToPath(import.meta.url)); // dist/benchmarks/speed
 const thisRoot = resolve(here, '..', '..', '..');
@@ -140,14 +145,16 @@ interface Build {
   root: string;
 }
 const builds: Build[] = [{ name: 'this', root: thisRoot }];
-const refDir = args.ref ?? process.env.PINBENCH_REF_DIR;
-if (refDir !== undefined) {
+const refDirs = args.ref ?? (process.env.PINBENCH_REF_DIR === undefined ? [] : [process.env.PINBENCH_REF_DIR]);
+refDirs.forEach((refDir, k) => {
   const root = resolve(refDir);
   if (!existsSync(join(root, 'dist', 'src', 'scenarios', 'index.js'))) {
     fail(`--ref: ${root} has no dist/src/scenarios/index.js; build it first (npm ci && npm run build in that checkout)`);
   }
-  builds.push({ name: 'ref', root });
-} else process.stderr.write('engine-speed: no reference build (--ref or PINBENCH_REF_DIR): measuring this build only\n');
+  builds.push({ name: k === 0 ? 'ref' : `ref${k + 1}`, root });
+});
+if (refDirs.length === 0)
+  process.stderr.write('engine-speed: no reference build (--ref or PINBENCH_REF_DIR): measuring this build only\n');
 
 // ---- the C yardstick ----
 const scratch = mkdtempSync(join(tmpdir(), 'pinbench-engine-speed-'));
@@ -155,7 +162,7 @@ process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 let pinref: string | null = null;
 const pinrefSource = args.pinref ?? process.env.PINBENCH_PINREF_C;
 if (!parts.has('cycle')) {
-  // The C yardstick is the cycle's: nothing to compare it with.
+  // The C yardstick is the cycle measurement's reference only.
 } else if (pinrefSource === undefined) {
   process.stderr.write('engine-speed: no C yardstick (--pinref or PINBENCH_PINREF_C): the ratios to C are skipped\n');
 } else if (!existsSync(pinrefSource)) {
@@ -199,6 +206,14 @@ function runC(): CRun {
   }
   const out = execFileSync(pinref as string, [String(CYCLE_PTE_PAGES), String(C_CYCLES)], { encoding: 'utf8' });
   return JSON.parse(out) as CRun;
+}
+
+/** Children's user + system seconds from the last line of bash's `times` ("0m1.239s 0m0.010s"). */
+function childCpuSeconds(stdout: string): number {
+  const children = /^(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s$/.exec(stdout.trim().split('\n').at(-1) ?? '');
+  if (children === null) fail(`could not read the CPU time of a worker run from ${JSON.stringify(stdout.slice(-200))}`);
+  const [um, us, sm, ss] = children.slice(1).map(Number);
+  return (um ?? Number.NaN) * 60 + (us ?? Number.NaN) + (sm ?? Number.NaN) * 60 + (ss ?? Number.NaN);
 }
 
 /** The C program's CPU seconds (user + system) for `cycles` cycles, from bash's `times` (its children's line). */
@@ -262,6 +277,10 @@ for (let round = 0; round < rounds && steps.length > 0; round++) {
 
 // ---- the worker pool: the suite with --workers 1 and 2, for each build, interleaved ----
 const wall = new Map<string, number[]>();
+/** The 1-minute load average just before each worker run, per job key, in round order. */
+const loads = new Map<string, number[]>();
+/** CPU seconds (user + system) of each worker run, per job key, in round order. */
+const cpu = new Map<string, number[]>();
 if (parts.has('workers')) {
   const jobs = builds.flatMap((b) => [1, 2].map((w) => ({ build: b, workers: w, key: `${b.name} w${w}` })));
   for (let round = 0; round < workerRounds; round++) {
@@ -269,10 +288,16 @@ if (parts.has('workers')) {
       const job = defined(jobs[(k + round) % jobs.length]);
       process.stderr.write(`engine-speed: workers round ${round + 1} of ${workerRounds}: ${job.key}\n`);
       const out = join(scratch, `run-${job.key.replace(' ', '-')}`);
+      loads.set(job.key, [...(loads.get(job.key) ?? []), loadavg()[0] ?? 0]);
       const t0 = performance.now();
+      // Through bash, whose `times` gives the run's CPU seconds (user + system, all its threads) on its last line.
       const r = spawnSync(
-        process.execPath,
+        'bash',
         [
+          '-c',
+          '"$@"; status=$?; times; exit $status',
+          'bash',
+          process.execPath,
           join(job.build.root, 'dist', 'src', 'cli', 'main.js'),
           'run',
           suite,
@@ -289,6 +314,7 @@ if (parts.has('workers')) {
       if (r.status !== 0)
         fail(`pinbench run ${suite} --workers ${job.workers} of ${job.build.name} exited ${r.status}: ${r.stderr}`);
       wall.set(job.key, [...(wall.get(job.key) ?? []), seconds]);
+      cpu.set(job.key, [...(cpu.get(job.key) ?? []), childCpuSeconds(r.stdout)]);
     }
   }
 }
@@ -310,7 +336,7 @@ const result = {
     repetitionsPerRound: { cycle: CYCLE_REPS, race: RACE_REPS },
     workerRounds,
     suite,
-    parts: PARTS.filter((p) => parts.has(p)),
+    parts: [...parts],
   },
   c:
     cMs === null
@@ -356,12 +382,23 @@ const result = {
   workers: (parts.has('workers') ? builds : []).map((b) => {
     const one = wall.get(`${b.name} w1`) ?? [];
     const two = wall.get(`${b.name} w2`) ?? [];
+    const roundSpeedups = one.map((s, i) => s / defined(two[i]));
     return {
       build: b.name,
+      root: b.root,
       workers1Seconds: one,
       workers2Seconds: two,
+      /** Median --workers 1 over median --workers 2. */
       speedup: one.length > 0 ? median(one) / median(two) : null,
-      roundSpeedups: one.map((s, i) => s / defined(two[i])),
+      /** Per round, --workers 1 over --workers 2 of that round. */
+      roundSpeedups,
+      medianRoundSpeedup: roundSpeedups.length > 0 ? median(roundSpeedups) : null,
+      /** CPU seconds (user + system, every thread) of each run, per round: what a pool adds shows here at any load. */
+      workers1CpuSeconds: cpu.get(`${b.name} w1`) ?? [],
+      workers2CpuSeconds: cpu.get(`${b.name} w2`) ?? [],
+      /** 1-minute load average before each run, per round. */
+      load1: loads.get(`${b.name} w1`) ?? [],
+      load2: loads.get(`${b.name} w2`) ?? [],
     };
   }),
 };
@@ -419,7 +456,7 @@ if (parts.has('cycle')) {
 }
 if (parts.has('race')) {
   lines.push(
-    ...(lines.length > 0 ? [''] : []),
+    '',
     `${RACE_VCPUS} vCPUs racing on ${RACE_PTE_PAGES} PTE pages (20 cycles, writers think 1 us): simulated events per ${clock} second, ` +
       `median of ${rounds * RACE_REPS} repetitions [min-max] (each as many whole runs as take 25 ms or more, the same for both builds), ` +
       'builds alternated in one process',
@@ -446,15 +483,30 @@ if (parts.has('race')) {
 }
 if (parts.has('workers')) {
   lines.push(
-    ...(lines.length > 0 ? [''] : []),
-    `pinbench run ${suite}: wall seconds, median of ${workerRounds} interleaved rounds [min-max]`,
+    '',
+    `pinbench run ${suite}: wall seconds, median of ${workerRounds} interleaved rounds [min-max]; speed-up = median w1 / median w2; ` +
+      'per round: w1 / w2 of that round; CPU: median user + system seconds of the whole run (w1 / w2), which other work on ' +
+      'the machine inflates far less than wall time; load: 1-minute load average before each run (w1 / w2), per round',
   );
-  lines.push('| build | --workers 1 | --workers 2 | speed-up | per round |', '|---|---|---|---|---|');
+  lines.push(
+    '| build | --workers 1 | --workers 2 | speed-up | per round | CPU s w1 / w2 | load w1 / w2 |',
+    '|---|---|---|---|---|---|---|',
+  );
   for (const w of result.workers) {
+    const load = w.load1.map((l, i) => `${l.toFixed(1)}/${(w.load2[i] ?? 0).toFixed(1)}`).join(', ');
     lines.push(
       `| ${w.build} | ${median(w.workers1Seconds).toFixed(1)} ${spread(w.workers1Seconds, 1)} | ${median(w.workers2Seconds).toFixed(1)} ${spread(w.workers2Seconds, 1)} | ` +
-        `${(w.speedup ?? 0).toFixed(2)}x | ${w.roundSpeedups.map((x) => x.toFixed(2)).join(', ')} |`,
+        `${(w.speedup ?? 0).toFixed(2)}x | ${w.roundSpeedups.map((x) => x.toFixed(2)).join(', ')} | ` +
+        `${median(w.workers1CpuSeconds).toFixed(1)} / ${median(w.workers2CpuSeconds).toFixed(1)} | ${load} |`,
     );
   }
+  lines.push(...result.workers.map((w) => `${w.build}: ${w.root}`));
+  // Above the cores plus one, the two workers share their cores with other work, and their speed-up with it.
+  const busy = availableParallelism() + 1;
+  const busiest = Math.max(...result.workers.flatMap((w) => [...w.load1, ...w.load2]));
+  if (busiest > busy)
+    lines.push(
+      `note: the load average reached ${busiest.toFixed(1)} (above ${busy} on this ${availableParallelism()}-core machine): the --workers 2 figures mean little`,
+    );
 }
 process.stdout.write(lines.join('\n') + '\n');

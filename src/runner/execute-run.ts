@@ -9,7 +9,17 @@ import { elementAt } from '../shared/element-at.js';
 import { calibrateBesideSample, calibrationNsPerIter } from './calibrate.js';
 import { DEFAULT_LIMITS, type InProcessControl, limitWatch } from './limits.js';
 import { loadStrategyModules } from './strategy-modules.js';
-import type { MicroRunSpec, MicroSuite, RunTask, ScenarioRunSpec, TimingOptions, WallSample, WorkerTask } from './types.js';
+import type {
+  MicroRunSpec,
+  MicroSuite,
+  RunTask,
+  SampleItem,
+  SampleOutcome,
+  ScenarioRunSpec,
+  TimingOptions,
+  WallSample,
+  WorkerTask,
+} from './types.js';
 import { recordTrace } from './record-trace.js';
 import { invalidReasons, invariantReasons } from './validity.js';
 
@@ -33,16 +43,25 @@ let threadWarm = false;
 const warmed = new Set<string>();
 
 /**
- * Execute one task in this thread: a run (its exact metrics and first timed sample) or one more timed sample
- * of a scenario run. The same function is the piscina worker's (worker.ts is only glue) and runs in-process
- * (`--workers 0`, the profiler), where `inProcess` slices a run so that Ctrl-C is heard and stops it.
+ * Execute one task in this thread: a run (its exact metrics and first timed sample) or one more timed sample of
+ * each of several scenario runs. The same function is the piscina worker's (worker.ts is only glue) and runs
+ * in-process (`--workers 0`, the profiler), where `inProcess` slices a run so that Ctrl-C is heard and stops it.
  */
-export async function executeTask(task: WorkerTask, inProcess?: InProcessControl): Promise<RunResult | WallSample> {
-  if (task.kind === 'sample') {
+export async function executeTask(task: WorkerTask, inProcess?: InProcessControl): Promise<RunResult | SampleOutcome[]> {
+  if (task.kind === 'samples') {
     await loadStrategyModules(task.strategyModules);
-    return executeSample(task.spec, task.events);
+    return task.items.map(sampleOrError);
   }
   return executeRun(task, inProcess);
+}
+
+/** One more sample of a run (`executeSample`); a failure (a ModelError: another number of events) is returned. */
+export function sampleOrError(item: SampleItem): SampleOutcome {
+  try {
+    return executeSample(item.spec, item.events);
+  } catch (error) {
+    return { error: errorMessage(error) };
+  }
 }
 
 /**

@@ -3,9 +3,19 @@ import { setImmediate as yieldToEventLoop, setTimeout as delay } from 'node:time
 import { Piscina } from 'piscina';
 import type { RunResult } from '../results/types.js';
 import { elementAt } from '../shared/element-at.js';
-import { executeRun, executeSample, MIN_WALL_SAMPLES, wallFromSamples } from './execute-run.js';
+import { executeRun, MIN_WALL_SAMPLES, sampleOrError, WARMUP_MS, wallFromSamples } from './execute-run.js';
 import { DEFAULT_LIMITS, type RunLimits } from './limits.js';
-import type { RunSpec, SampleTask, ScenarioRunSpec, TimingOptions, TraceTask, WallSample, WorkerTask } from './types.js';
+import { type Dispatch, PassSchedule } from './pass-schedule.js';
+import type {
+  RunSpec,
+  RunTask,
+  SampleOutcome,
+  SampleTask,
+  ScenarioRunSpec,
+  TimingOptions,
+  TraceTask,
+  WorkerTask,
+} from './types.js';
 
 /** The piscina worker entry (this file is dist/src/runner/run-specs.js). */
 export const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -61,81 +71,140 @@ export function targetSamples(firstSampleMs: number, timing: TimingOptions): num
 }
 
 /**
- * Run every spec and collect the results in spec order. With workers > 0 the specs go to a piscina pool of
- * exactly that many threads; a worker that dies (or a task that cannot be sent) turns into an `error`
- * result for its spec, and the others continue.
+ * Run every spec and collect the results in spec order. With workers > 0 the specs go to that many worker
+ * threads (a piscina pool of one thread each, so that a run's samples are taken on the thread that warmed it up);
+ * a worker that dies (or a task that cannot be sent) turns into an `error` result for the run of its task, or for
+ * every run of a sample batch (their samples were taken again once already: a batch fails only with its thread),
+ * and the others continue.
  *
- * The first round runs each spec for its exact metrics and first wall-clock sample; each later round takes one
- * more sample of every scenario run that wants one (`targetSamples`), in the same order. A run's samples are so
- * spread over the whole pass, each after other runs, and recorded in time order: a comparison sees the drift
- * of the machine, not only the jitter of back-to-back repeats. On abort, no new task starts.
+ * Each spec's first task runs it for its exact metrics and first wall-clock sample. Then each thread takes rounds
+ * over the runs it owns: one more sample of every scenario run that wants one (`targetSamples`), in `order`,
+ * several samples to a task, without waiting for the other threads between rounds; a thread left with nothing
+ * takes over runs of the busiest one when that shortens the pass (pass-schedule.ts). A run's samples are so
+ * spread over the pass, each after other runs, and recorded in time order: a comparison sees the drift of the
+ * machine, not only the jitter of back-to-back repeats. On abort, no new task starts.
  */
 export async function runSpecs(specs: readonly RunSpec[], options: RunSpecsOptions): Promise<RunSpecsOutcome> {
   const order = options.order ?? specs.map((_, i) => i);
   const results = new Array<RunResult | undefined>(specs.length).fill(undefined);
-  const samples: WallSample[][] = specs.map(() => []);
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const toTask = (index: number): WorkerTask => {
+  const graceMs = options.graceMs ?? ABORT_GRACE_MS;
+  const strategyModules = [...options.strategyModules];
+  const laneCount = Math.max(1, options.workers);
+  const schedule = new PassSchedule(order, laneCount, specs.length, (ms) => targetSamples(ms, options.timing), WARMUP_MS);
+  const failed = (index: number, message: string): RunResult => {
+    const spec = elementAt(specs, index, 'run');
+    return { id: spec.id, kind: spec.kind, params: { ...spec.params }, status: 'error', error: message };
+  };
+  const runTask = (index: number): RunTask => {
     const trace = options.traceFor?.(index);
     return {
       spec: elementAt(specs, index, 'run'),
-      strategyModules: [...options.strategyModules],
+      strategyModules,
       timing: options.timing,
       limits,
       ...(trace === undefined ? {} : { trace }),
     };
   };
-  const pool =
-    options.workers === 0
-      ? undefined
-      : new Piscina<WorkerTask, RunResult | WallSample>({
-          filename: WORKER_URL.href,
-          minThreads: options.workers,
-          maxThreads: options.workers,
-          idleTimeout: 1000,
-        });
-  try {
-    await runRound(order, toTask, pool, limits, options, (index, outcome) => {
-      const result = outcome as RunResult;
-      results[index] = result;
-      if (result.status === 'ok' && result.kind === 'scenario') {
-        samples[index] = [{ ms: result.wall.durationMs, calibrationNsPerIter: result.wall.calibrationNsPerIter ?? 1 }];
-      }
-      options.onResult?.(result, index);
-    });
-    // Later rounds: one more sample of each scenario run that wants one, until every run has its count.
-    const target = results.map((r) =>
-      r?.status === 'ok' && r.kind === 'scenario' ? targetSamples(r.wall.durationMs, options.timing) : 0,
-    );
-    const sampleTask = (index: number): SampleTask => {
+  const sampleTask = (indexes: readonly number[]): SampleTask => ({
+    kind: 'samples',
+    strategyModules,
+    items: indexes.map((index) => {
       const run = results[index] as Extract<RunResult, { kind: 'scenario'; status: 'ok' }>;
-      return {
-        kind: 'sample',
-        spec: specs[index] as ScenarioRunSpec,
-        strategyModules: [...options.strategyModules],
-        events: run.metrics.counts.events,
-      };
+      return { spec: specs[index] as ScenarioRunSpec, events: run.metrics.counts.events };
+    }),
+  });
+  const finishedRun = (index: number, result: RunResult): void => {
+    results[index] = result;
+    const timed = result.status === 'ok' && result.kind === 'scenario';
+    schedule.ran(
+      index,
+      timed ? { ms: result.wall.durationMs, calibrationNsPerIter: result.wall.calibrationNsPerIter ?? 1 } : undefined,
+    );
+    options.onResult?.(result, index);
+  };
+  const finishedSamples = (indexes: readonly number[], outcomes: readonly SampleOutcome[]): void => {
+    indexes.forEach((index, k) => {
+      const outcome = outcomes[k];
+      if (outcome === undefined)
+        schedule.stop(index); // not taken (aborted): the run keeps the samples it has
+      else if ('error' in outcome) {
+        results[index] = failed(index, outcome.error); // the run is not deterministic: an error, not a result
+        schedule.stop(index);
+      } else schedule.sampled(index, outcome);
+    });
+  };
+
+  const lanes = options.workers === 0 ? [inProcessLane(options, graceMs)] : poolLanes(options.workers);
+  try {
+    const laneBusy = lanes.map(() => false);
+    const inFlight = new Set<Promise<void>>();
+    const start = (lane: number, dispatch: Dispatch): void => {
+      laneBusy[lane] = true;
+      let task: WorkerTask;
+      if (dispatch.kind === 'run') {
+        task = runTask(dispatch.index);
+        options.onStart?.(task.spec, dispatch.index);
+      } else task = sampleTask(dispatch.indexes);
+      const started = performance.now();
+      const margin = Math.min(WALL_LIMIT_MARGIN_MS, 1000 + 2 * limits.maxWallMs);
+      const backstop = AbortSignal.timeout(limits.maxWallMs + options.timing.budgetMs + margin);
+      const running = elementAt(lanes, lane, 'lane')
+        .run(task, backstop)
+        .then(
+          (outcome) => {
+            if (dispatch.kind === 'run') finishedRun(dispatch.index, outcome as RunResult);
+            else finishedSamples(dispatch.indexes, outcome as SampleOutcome[]);
+          },
+          (error: unknown) => {
+            if (options.signal?.aborted) {
+              // Destroyed after the grace period, or an in-process run stopped: the task did not finish.
+              if (dispatch.kind === 'samples') finishedSamples(dispatch.indexes, []);
+              return;
+            }
+            if (options.workers === 0 && dispatch.kind === 'run') throw error; // a bug of this thread, not a run's error
+            const message = backstop.aborted
+              ? `RunLimitError: ${wallBackstopMessage(limits, performance.now() - started)}`
+              : `worker: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+            if (dispatch.kind === 'run') finishedRun(dispatch.index, failed(dispatch.index, message));
+            else
+              finishedSamples(
+                dispatch.indexes,
+                dispatch.indexes.map(() => ({ error: message })),
+              );
+          },
+        )
+        .finally(() => {
+          laneBusy[lane] = false;
+        });
+      const tracked = running.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
     };
+    const aborted = abortPromise(options.signal);
     for (;;) {
-      const wanting = order.filter((i) => {
-        const taken = samples[i]?.length ?? 0;
-        return taken > 0 && taken < (target[i] ?? 0);
-      });
-      if (wanting.length === 0 || options.signal?.aborted) break;
-      await runRound(wanting, sampleTask, pool, limits, options, (index, outcome) => {
-        if ('ms' in outcome) samples[index]?.push(outcome);
-        else {
-          results[index] = outcome; // the sample failed (a ModelError, a dead worker): the run becomes an error
-          samples[index] = [];
-          target[index] = 0;
+      if (options.workers === 0) await yieldToEventLoop(); // let a pending SIGINT handler run between two runs
+      if (!options.signal?.aborted) {
+        for (let lane = 0; lane < lanes.length; lane++) {
+          if (laneBusy[lane]) continue;
+          const dispatch = schedule.take(lane);
+          if (dispatch !== undefined) start(lane, dispatch);
         }
-      });
+      }
+      if (inFlight.size === 0) break;
+      if (options.signal?.aborted) {
+        // In this thread, a run stops itself after its grace (AbortError). A pool's tasks get `graceMs`, then the
+        // pools are destroyed; unref: a grace timer must not keep the process alive once the runs are in.
+        if (options.workers === 0) await Promise.allSettled(inFlight);
+        else await Promise.race([Promise.all(inFlight), delay(graceMs, undefined, { ref: false })]);
+        break;
+      }
+      await Promise.race([...inFlight, aborted]);
     }
   } finally {
-    await pool?.destroy();
+    await Promise.all(lanes.map((lane) => lane.destroy()));
   }
   results.forEach((result, i) => {
-    const runSamples = samples[i] ?? [];
+    const runSamples = schedule.samples[i] ?? [];
     if (result?.status === 'ok' && result.kind === 'scenario' && runSamples.length > 1) {
       result.wall = wallFromSamples(runSamples, result.metrics.counts.events);
     }
@@ -143,86 +212,50 @@ export async function runSpecs(specs: readonly RunSpec[], options: RunSpecsOptio
   return { results, aborted: options.signal?.aborted ?? false };
 }
 
+/** A thread that runs tasks one at a time: a worker thread of its own, or this thread (`--workers 0`). */
+interface Lane {
+  run(task: WorkerTask, backstop: AbortSignal): Promise<RunResult | SampleOutcome[]>;
+  destroy(): Promise<void>;
+}
+
 /**
- * One round: `toTask(i)` for each index of `order`, in this thread or on the pool (at most one task per worker
- * in flight, fed in order). `done` gets each outcome in completion order; a failed task becomes an `error`
- * result for its spec. A pool task that outlives its run's wall-time limit by WALL_LIMIT_MARGIN_MS is stopped
- * with its worker (a strategy looping without yielding). On abort, no new task starts; tasks in progress get
- * `graceMs`.
+ * `workers` pools of one thread each: piscina picks any free thread of a pool, and the samples of a run must go
+ * to the thread that warmed it up. A pool replaces a thread that dies; the backstop stops a task from outside.
  */
-async function runRound(
-  order: readonly number[],
-  toTask: (index: number) => WorkerTask,
-  pool: Piscina<WorkerTask, RunResult | WallSample> | undefined,
-  limits: RunLimits,
-  options: RunSpecsOptions,
-  done: (index: number, outcome: RunResult | WallSample) => void,
-): Promise<void> {
-  const graceMs = options.graceMs ?? ABORT_GRACE_MS;
-  const failed = (index: number, message: string): RunResult => {
-    const spec = toTask(index).spec;
-    return { id: spec.id, kind: spec.kind, params: { ...spec.params }, status: 'error', error: message };
-  };
-  if (pool === undefined) {
-    for (const index of order) {
-      // Let a pending SIGINT handler run between two synchronous runs.
-      await yieldToEventLoop();
-      if (options.signal?.aborted) break;
-      const task = toTask(index);
-      if (task.kind === 'sample') {
-        try {
-          done(index, executeSample(task.spec, task.events));
-        } catch (error) {
-          done(index, failed(index, error instanceof Error ? `${error.name}: ${error.message}` : String(error)));
-        }
-        continue;
+function poolLanes(workers: number): Lane[] {
+  return Array.from({ length: workers }, () => {
+    const pool = new Piscina<WorkerTask, RunResult | SampleOutcome[]>({
+      filename: WORKER_URL.href,
+      minThreads: 1,
+      maxThreads: 1,
+      idleTimeout: 1000,
+    });
+    return {
+      run: (task, backstop) => pool.run(task, { signal: backstop }),
+      destroy: () => pool.destroy(),
+    };
+  });
+}
+
+/**
+ * This thread as the only lane. A run is sliced (Ctrl-C is heard during a long run, which then gets `graceMs` to
+ * finish and be kept; after that it rejects with AbortError); samples yield to the event loop between each other
+ * and stop at an abort (the samples not taken are left out of the outcome).
+ */
+function inProcessLane(options: RunSpecsOptions, graceMs: number): Lane {
+  return {
+    async run(task) {
+      if (task.kind !== 'samples') return executeRun(task, { signal: options.signal, graceMs });
+      const outcomes: SampleOutcome[] = [];
+      for (const item of task.items) {
+        await yieldToEventLoop();
+        if (options.signal?.aborted) break;
+        outcomes.push(sampleOrError(item));
       }
-      options.onStart?.(task.spec, index);
-      try {
-        // Sliced: Ctrl-C is heard during a long run, which then gets `graceMs` to finish and be kept.
-        done(index, await executeRun(task, { signal: options.signal, graceMs }));
-      } catch (error) {
-        if (options.signal?.aborted) break; // stopped after its grace: the run did not finish
-        throw error;
-      }
-    }
-    return;
-  }
-  // The pool gets at most one task per worker at a time, fed from `order` as tasks finish. On abort no new
-  // task is fed, and the tasks in progress get `graceMs` to finish and be kept before the pool is destroyed.
-  let next = 0;
-  const inFlight = new Set<Promise<void>>();
-  const submit = (index: number): void => {
-    const task = toTask(index);
-    if (task.kind !== 'sample') options.onStart?.(task.spec, index);
-    const started = performance.now();
-    const margin = Math.min(WALL_LIMIT_MARGIN_MS, 1000 + 2 * limits.maxWallMs);
-    const backstop = AbortSignal.timeout(limits.maxWallMs + options.timing.budgetMs + margin);
-    const running = pool.run(task, { signal: backstop }).then(
-      (outcome) => done(index, outcome),
-      (error: unknown) => {
-        if (options.signal?.aborted) return; // destroyed after the grace period: the task did not finish
-        const message = backstop.aborted
-          ? `RunLimitError: ${wallBackstopMessage(limits, performance.now() - started)}`
-          : `worker: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
-        done(index, failed(index, message));
-      },
-    );
-    const tracked = running.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
+      return outcomes;
+    },
+    destroy: async () => undefined,
   };
-  const aborted = abortPromise(options.signal);
-  while (next < order.length || inFlight.size > 0) {
-    while (!options.signal?.aborted && inFlight.size < options.workers && next < order.length)
-      submit(elementAt(order, next++, 'run'));
-    if (options.signal?.aborted) {
-      // unref: a grace timer must not keep the process alive once the runs are in.
-      await Promise.race([Promise.all(inFlight), delay(graceMs, undefined, { ref: false })]);
-      break;
-    }
-    if (inFlight.size === 0) break;
-    await Promise.race([...inFlight, aborted]);
-  }
 }
 
 /** Resolves when `signal` aborts (never, without a signal). */

@@ -96,14 +96,24 @@ export interface TraceTask {
   meta: Record<string, unknown>;
 }
 
-/** One more timed sample of a scenario run, in a later round of the pass (the samples of a run are spread over time). */
+/**
+ * One more timed sample of each of several scenario runs, in a later round of the pass (the samples of a run are
+ * spread over time), taken in this order in one task: one message for many short samples.
+ */
 export interface SampleTask {
-  kind: 'sample';
-  spec: ScenarioRunSpec;
+  kind: 'samples';
+  items: SampleItem[];
   strategyModules: string[];
-  /** Events the run's first run simulated: a sample that simulates another number is a ModelError. */
+}
+
+/** One sample to take: the run, and the events its first run simulated (another number is a ModelError). */
+export interface SampleItem {
+  spec: ScenarioRunSpec;
   events: number;
 }
+
+/** A sample taken, or why it could not be (`Name: message`). */
+export type SampleOutcome = WallSample | { error: string };
 
 /** One timed sample of a scenario run. */
 export interface WallSample {

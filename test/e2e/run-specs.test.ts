@@ -35,3 +35,12 @@ test('an aborted signal starts no run', async () => {
     assert.ok(results.every((r) => r === undefined));
   }
 });
+
+test('with a pool, every run gets its samples: the rounds of each thread reach every run it owns', async () => {
+  const sampled = { maxSamples: 6, budgetMs: 60_000 }; // these runs take well under 10 s each: 6 samples apiece
+  const { results } = await runSpecs(specs, { workers: 2, strategyModules: [], timing: sampled });
+  assert.deepEqual(
+    results.map((r) => (r?.status === 'ok' ? r.wall.samplesMs?.length : r?.status)),
+    specs.map(() => 6),
+  );
+});
