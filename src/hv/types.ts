@@ -13,7 +13,7 @@ export const STORE_DIRECT = 0;
 export const STORE_STALE = 1;
 export const STORE_EMULATED = 2;
 export const STORE_FAULT = 3;
-export const STORE_OUTCOME_NAMES: readonly StoreOutcome[] = ['direct', 'stale', 'emulated', 'fault'];
+export const STORE_OUTCOME_NAMES = ['direct', 'stale', 'emulated', 'fault'] as const satisfies readonly StoreOutcome[];
 
 /** Why a batch was flushed before xen_mc_issue: debugfs flush_reasons. */
 export type FlushReason = 'slots' | 'args' | 'callbacks';

@@ -12,6 +12,9 @@ export interface ArenaSizes {
   readonly i8?: number;
 }
 
+/** Element widths in bytes, widest first so that every region is aligned. */
+const WIDTHS = [8, 4, 2, 1] as const;
+
 /**
  * Typed arrays carved out of one ArrayBuffer: the per-frame arrays of an mm, of Xen's view of it or of its locks
  * cost one allocation instead of one each. A typed array of more than 64 bytes has a backing store outside V8's heap
@@ -22,73 +25,48 @@ export interface ArenaSizes {
  */
 export class TypedArena {
   private readonly memory: ArrayBuffer;
-  /** Next free byte and end of each width's region. */
-  private at8: number;
-  private at4: number;
-  private at2: number;
-  private at1: number;
-  private readonly end8: number;
-  private readonly end4: number;
-  private readonly end2: number;
-  private readonly end1: number;
+  /** Per width (8, 4, 2, 1 bytes, in that order): the next free byte of its region, and the region's end. */
+  private readonly next: number[];
+  private readonly end: number[];
 
   constructor(sizes: ArenaSizes) {
-    const n8 = count(sizes.f64);
-    const n4 = count(sizes.i32);
-    const n2 = count(sizes.i16);
-    const n1 = count(sizes.i8);
-    this.at8 = 0;
-    this.end8 = 8 * n8;
-    this.at4 = this.end8;
-    this.end4 = this.at4 + 4 * n4;
-    this.at2 = this.end4;
-    this.end2 = this.at2 + 2 * n2;
-    this.at1 = this.end2;
-    this.end1 = this.at1 + n1;
-    this.memory = new ArrayBuffer(this.end1);
+    const counts = [count(sizes.f64), count(sizes.i32), count(sizes.i16), count(sizes.i8)];
+    this.next = [];
+    this.end = [];
+    let at = 0;
+    counts.forEach((n, w) => {
+      this.next.push(at);
+      at += (WIDTHS[w] as number) * n; // w < 4
+      this.end.push(at);
+    });
+    this.memory = new ArrayBuffer(at);
   }
 
   f64(n: number): Float64Array {
-    return new Float64Array(this.memory, this.carve8(n), n);
+    return new Float64Array(this.memory, this.carve(0, n), n);
   }
   i32(n: number): Int32Array {
-    return new Int32Array(this.memory, this.carve4(n), n);
+    return new Int32Array(this.memory, this.carve(1, n), n);
   }
   u32(n: number): Uint32Array {
-    return new Uint32Array(this.memory, this.carve4(n), n);
+    return new Uint32Array(this.memory, this.carve(1, n), n);
   }
   i16(n: number): Int16Array {
-    return new Int16Array(this.memory, this.carve2(n), n);
+    return new Int16Array(this.memory, this.carve(2, n), n);
   }
   u16(n: number): Uint16Array {
-    return new Uint16Array(this.memory, this.carve2(n), n);
+    return new Uint16Array(this.memory, this.carve(2, n), n);
   }
   u8(n: number): Uint8Array {
-    return new Uint8Array(this.memory, this.carve1(n), n);
+    return new Uint8Array(this.memory, this.carve(3, n), n);
   }
 
-  private carve8(n: number): number {
-    const at = this.at8;
-    this.at8 = at + 8 * n;
-    if (this.at8 > this.end8) overflow(8, n);
-    return at;
-  }
-  private carve4(n: number): number {
-    const at = this.at4;
-    this.at4 = at + 4 * n;
-    if (this.at4 > this.end4) overflow(4, n);
-    return at;
-  }
-  private carve2(n: number): number {
-    const at = this.at2;
-    this.at2 = at + 2 * n;
-    if (this.at2 > this.end2) overflow(2, n);
-    return at;
-  }
-  private carve1(n: number): number {
-    const at = this.at1;
-    this.at1 = at + n;
-    if (this.at1 > this.end1) overflow(1, n);
+  /** The byte offset of `n` more elements of width class `w` (an index into WIDTHS). */
+  private carve(w: number, n: number): number {
+    const at = this.next[w] as number; // w < 4: every array here has 4 entries
+    const after = at + (WIDTHS[w] as number) * n;
+    if (after > (this.end[w] as number)) overflow(WIDTHS[w] as number, n);
+    this.next[w] = after;
     return at;
   }
 }

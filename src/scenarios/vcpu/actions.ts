@@ -1,3 +1,5 @@
+import { STORE_OUTCOME_NAMES } from '../../hv/types.js';
+
 /**
  * The actions of a vCPU, one per simulated event: each is an interleaving point (other vCPUs may run between two
  * of them). Reported to an ActionObserver with two operands `a`, `b`.
@@ -45,4 +47,4 @@ export const ACTION_NAMES = [
 ] as const;
 
 /** StoreOutcome by the `b` operand of ACTION_STORE: Hypervisor.store's numbers (STORE_DIRECT ...). */
-export const STORE_OUTCOMES = ['direct', 'stale', 'emulated', 'fault'] as const;
+export const STORE_OUTCOMES = STORE_OUTCOME_NAMES;

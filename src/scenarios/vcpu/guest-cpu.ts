@@ -137,8 +137,8 @@ export class GuestCpu implements Process, PinContext {
    */
   private inline: Engine | null = null;
   /**
-   * Duration of the last action of a batch run inside a queueing call, after which another vCPU is due first: the
-   * step returns it as soon as the program yields (-1: none).
+   * What the step returns as soon as the program yields, when an action run inside a context call (a taken batch's,
+   * or an effect performed in its call) ended this vCPU's turn: its duration, or BLOCKED; NO_OWED when none did.
    */
   private owedNs = NO_OWED;
   /** Progress of the batch at the head: -1 before its trap, then the next entry; then the next callback. */
