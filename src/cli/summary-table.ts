@@ -104,9 +104,13 @@ export function summaryTable(set: ResultSet, options: SummaryOptions = {}): stri
         .join('\n'),
     );
   }
-  const warnings = groups.flatMap(warningLines);
+  const warnings = warningLines(groups);
   if (warnings.length > 0)
-    parts.push(['Warnings recorded by the model:', ...warnings].map((l) => wrapText(l, columns, '      ')).join('\n'));
+    parts.push(
+      ['Warnings recorded by the model:', ...warnings]
+        .map((l) => wrapText(l, columns, ' '.repeat((/^ */.exec(l)?.[0].length ?? 0) + 4)))
+        .join('\n'),
+    );
   if (micro.length > 0) parts.push(microTable(micro, columns));
   parts.push(countsLine(set, failed.length, invalid.length));
   return parts.join('\n\n') + '\n';
@@ -129,23 +133,80 @@ function groupId(group: SeedGroup): string {
   return group.runs[0]?.id.replace(/ seed=\d+$/, '') ?? '';
 }
 
-function warningLines(group: SeedGroup): string[] {
+/**
+ * Warnings under the table. A failed hypercall is listed per configuration, with its first error. Every other warning
+ * is listed once per kind, over the configurations that recorded it: a sweep that trips the same warning in every size
+ * gives one line per strategy and mode, not one per run (`per-pte-deferred pae: ptePages=64, 256 x vcpus=1, 4`).
+ */
+function warningLines(groups: readonly SeedGroup[]): string[] {
   const lines: string[] = [];
-  const errors = pooled(group, 'faults.hypercallErrors');
-  const id = groupId(group);
-  if (errors > 0) {
+  for (const group of groups) {
+    const errors = pooled(group, 'faults.hypercallErrors');
+    if (errors === 0) continue;
     const first = group.exact['faults.firstHypercallError'];
-    lines.push(`  ${id}: ${formatNumber(errors)} failed hypercall(s)${typeof first === 'string' ? `, the first: ${first}` : ''}`);
+    lines.push(
+      `  ${groupId(group)}: ${formatNumber(errors)} failed hypercall(s)${typeof first === 'string' ? `, the first: ${first}` : ''}`,
+    );
   }
   for (const [metric, label] of WARNINGS) {
-    const n = pooled(group, metric);
-    if (n > 0) lines.push(`  ${id}: ${formatNumber(n)} ${label}`);
+    const hits = groups.map((group) => ({ group, n: pooled(group, metric) })).filter((h) => h.n > 0);
+    if (hits.length === 0) continue;
+    const counts = hits.map((h) => h.n);
+    const each = rangeText(Math.min(...counts), Math.max(...counts));
+    lines.push(`  ${label}: ${each} per configuration (seeds summed), in ${configurations(hits.length)}`);
+    lines.push(...familyLines(hits.map((h) => h.group)));
   }
   // lockdep.disabled is 1 or 0 per run (a flag in older files): the runs in which lockdep turned itself off.
-  const disabled = group.nonZeroRuns['lockdep.disabled'] ?? 0;
-  if (disabled > 0)
-    lines.push(`  ${id}: lockdep turned itself off (debug_locks = 0) in ${disabled} of ${group.runs.length} run(s)`);
+  const off = groups.filter((group) => (group.nonZeroRuns['lockdep.disabled'] ?? 0) > 0);
+  if (off.length > 0) {
+    const every = off.every((group) => group.nonZeroRuns['lockdep.disabled'] === group.runs.length);
+    lines.push(
+      `  lockdep turned itself off (debug_locks = 0): in ${every ? 'every run' : 'some runs'} of ${configurations(off.length)}`,
+    );
+    lines.push(
+      ...familyLines(off, (group) =>
+        every ? '' : ` (${group.nonZeroRuns['lockdep.disabled'] ?? 0} of ${group.runs.length} runs)`,
+      ),
+    );
+  }
   return lines;
+}
+
+function configurations(n: number): string {
+  return `${n} configuration${n === 1 ? '' : 's'}`;
+}
+
+function rangeText(lo: number, hi: number): string {
+  return lo === hi ? formatNumber(lo) : `${formatNumber(lo)} to ${formatNumber(hi)}`;
+}
+
+/**
+ * Configurations, one line per family: the configuration's id without its size and vCPU count. A family that holds
+ * every combination of its sizes and vCPU counts is written as their product, any other lists its pairs; `note`
+ * adds to each pair (and forces the list).
+ */
+function familyLines(groups: readonly SeedGroup[], note: (group: SeedGroup) => string = () => ''): string[] {
+  const families = new Map<string, SeedGroup[]>();
+  for (const group of groups) {
+    const key = groupId(group)
+      .split(' ')
+      .filter((token) => !/^(ptePages|vcpus)=/.test(token))
+      .join(' ');
+    const family = families.get(key);
+    if (family === undefined) families.set(key, [group]);
+    else family.push(group);
+  }
+  const byNumber = (a: number, b: number): number => a - b;
+  return [...families].map(([key, family]) => {
+    const sizes = [...new Set(family.map((g) => g.params.ptePages))].sort(byNumber);
+    const vcpus = [...new Set(family.map((g) => g.params.vcpus))].sort(byNumber);
+    const notes = family.map(note);
+    const product = sizes.length * vcpus.length === family.length && notes.every((n) => n === '');
+    const which = product
+      ? `ptePages=${sizes.join(', ')} x vcpus=${vcpus.join(', ')}`
+      : family.map((g, i) => `ptePages=${g.params.ptePages} vcpus=${g.params.vcpus}${notes[i]}`).join('; ');
+    return `      ${key}: ${which}`;
+  });
 }
 
 function scenarioTable(groups: readonly SeedGroup[], notResults: readonly RunResult[], columns: number): string {

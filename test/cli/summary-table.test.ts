@@ -68,13 +68,40 @@ test('failed hypercalls and kernel warnings recorded by the model are listed und
     table,
     /^ {2}unlocked 4level ptePages=64 vcpus=4: 6 failed hypercall\(s\), the first: pin L1: frame 17 is writable$/m,
   );
-  assert.match(table, /^ {2}unlocked 4level ptePages=64 vcpus=4: 4 lockdep "possible recursive locking"$/m);
+  assert.match(table, /^ {2}lockdep "possible recursive locking": 4 per configuration \(seeds summed\), in 1 configuration$/m);
+  assert.match(table, /^ {6}unlocked 4level: ptePages=64 x vcpus=4$/m);
   const [reportRow] = buildReportData([set]).rows;
   assert.equal(reportRow?.firstHypercallError, 'pin L1: frame 17 is writable');
   assert.deepEqual(reportRow?.warnings, [
     { label: 'failed hypercalls', count: 6 },
     { label: 'lockdep: possible recursive locking', count: 4 },
   ]);
+});
+
+test('a warning recorded across a sweep is listed once, its configurations folded by strategy and mode', () => {
+  const set = makeResultSet({ strategies: ['whole-lock', 'unlocked'], sizes: [64, 256], vcpus: [1, 4], seeds: 2, micro: false });
+  for (const r of scenarioRuns(set)) {
+    if (r.params.strategy !== 'whole-lock') continue;
+    // Two warnings per run at 64 PTE pages, eight at 256: the line gives the range of the seeds' sums.
+    Object.assign(r.metrics.preempt, { debugWarnings: r.params.ptePages === 64 ? 2 : 8 });
+    // lockdep off in every run but one: each configuration is then listed with its share of runs.
+    Object.assign(r.metrics.lockdep, {
+      disabled: r.params.ptePages === 256 && r.params.vcpus === 4 && r.params.seed === 1 ? 0 : 1,
+    });
+  }
+  const lines = summaryTable(set, { columns: 400 }).split('\n');
+  const at = lines.findIndex((l) => l.startsWith('  preempt count debug warnings'));
+  assert.deepEqual(lines.slice(at, at + 2), [
+    '  preempt count debug warnings ("Spinlock count overflowing soon?"): 4 to 16 per configuration (seeds summed), in 4 configurations',
+    '      whole-lock 4level: ptePages=64, 256 x vcpus=1, 4',
+  ]);
+  const off = lines.findIndex((l) => l.startsWith('  lockdep turned itself off'));
+  assert.deepEqual(lines.slice(off, off + 2), [
+    '  lockdep turned itself off (debug_locks = 0): in some runs of 4 configurations',
+    '      whole-lock 4level: ptePages=64 vcpus=1 (2 of 2 runs); ptePages=64 vcpus=4 (2 of 2 runs); ' +
+      'ptePages=256 vcpus=1 (2 of 2 runs); ptePages=256 vcpus=4 (1 of 2 runs)',
+  ]);
+  assert.equal(lines.filter((l) => l.includes('unlocked')).filter((l) => l.startsWith('      ')).length, 0);
 });
 
 test('without warnings, nothing is listed under the table', () => {
