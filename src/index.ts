@@ -5,6 +5,7 @@ export type { Effect, LockOptions, PinContext, Program, Strategy } from './strat
 export { registerStrategy, getStrategy, listStrategies, allStrategies, loadStrategyModule } from './strategies/registry.js';
 /** The walk of Linux's pin and unpin (mmu_pv.c __xen_pgd_pin / __xen_pgd_unpin), as reusable sub-programs. */
 export {
+  NEST_LOCK,
   remapFlags,
   batchedPinWithoutL1Pins,
   batchedUnpinWithoutL1Unpins,

@@ -117,6 +117,8 @@ export class Hypervisor {
   /** Outcome of the last executeEntry: sub-ops that failed, and the first failure's reason (or null). */
   entryErrors = 0;
   entryFirstError: string | null = null;
+  /** Why the last updateVaMappingCost / mmuextOpCost was refused, or null when it succeeded. */
+  directError: string | null = null;
   /** Type field of each frame (kept when the count drops to 0, as Xen keeps PGT_type_mask). */
   private readonly lastType: Uint8Array;
   /** Validation cost of each frame: slots x validateEntryNs + kernel-half references x typeRefNs. */
@@ -243,6 +245,26 @@ export class Hypervisor {
   /** One mmuext_op sub-op: PIN_L1..L4_TABLE or UNPIN_TABLE of `frame`. */
   mmuextOp(cmd: number, frame: number): HvResult {
     return this.mmuext(cmd, frame) ? this.okResult(this.cost) : this.fail(this.failure, this.cost);
+  }
+
+  /**
+   * updateVaMapping as a vCPU's direct hypercall calls it: returns the cost, ns, without a result object; a refusal is
+   * counted in `stats.errors` as `updateVaMapping` counts it, and its reason left in `directError` (null on success).
+   */
+  updateVaMappingCost(frame: number, rw: boolean, flags: number): number {
+    this.directError = this.remap(frame, rw, flags) ? null : this.directFailed();
+    return this.cost;
+  }
+
+  /** mmuextOp as a vCPU's direct hypercall calls it: the cost, ns; a refusal's reason in `directError`. */
+  mmuextOpCost(cmd: number, frame: number): number {
+    this.directError = this.mmuext(cmd, frame) ? null : this.directFailed();
+    return this.cost;
+  }
+
+  private directFailed(): string {
+    this.stats.errors++;
+    return this.failure;
   }
 
   /**

@@ -9,6 +9,7 @@ export {
   claimsRaceFree,
 } from './registry.js';
 export {
+  NEST_LOCK,
   remapFlags,
   batchedPinWithoutL1Pins,
   batchedUnpinWithoutL1Unpins,

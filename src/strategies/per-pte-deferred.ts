@@ -1,7 +1,7 @@
 import { MMUEXT_PIN_L1_TABLE, MMUEXT_UNPIN_TABLE } from '../hv/abi.js';
 import { PT_PTE } from '../mmu/types.js';
 import type { Strategy } from './types.js';
-import { batchedPinTopLevel, batchedUnpinTopLevel, remapFlags } from './walk.js';
+import { batchedPinTopLevel, batchedUnpinTopLevel, NEST_LOCK, remapFlags } from './walk.js';
 
 /**
  * The seed patch: each PTE page is locked after its slot is reserved, remapped RO and pinned as an L1 in the same
@@ -27,7 +27,7 @@ export const perPteDeferred: Strategy = {
       ctx.mcUpdateVaMapping(frame, false, remapFlags(level));
       if (level === PT_PTE && ctx.splitPtlocks) {
         const ptl = ctx.ptl(frame);
-        yield* ctx.lock(ptl, { nest: true });
+        yield* ctx.lock(ptl, NEST_LOCK);
         ctx.mcMmuextOp(MMUEXT_PIN_L1_TABLE, frame);
         ctx.mcCallbackUnlock(ptl);
       }
@@ -44,7 +44,7 @@ export const perPteDeferred: Strategy = {
       const level = walkLevels[i] as number; // walkLevels is as long as walkFrames
       const locked = level === PT_PTE && ctx.splitPtlocks;
       if (locked) {
-        yield* ctx.lock(ctx.ptl(frame), { nest: true });
+        yield* ctx.lock(ctx.ptl(frame), NEST_LOCK);
         ctx.mcMmuextOp(MMUEXT_UNPIN_TABLE, frame);
       }
       ctx.mcUpdateVaMapping(frame, true, remapFlags(level));

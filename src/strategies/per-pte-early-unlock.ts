@@ -1,7 +1,7 @@
 import { MMUEXT_PIN_L1_TABLE, MMUEXT_UNPIN_TABLE } from '../hv/abi.js';
 import { PT_PTE } from '../mmu/types.js';
 import type { Strategy } from './types.js';
-import { batchedPinTopLevel, batchedUnpinTopLevel, remapFlags } from './walk.js';
+import { batchedPinTopLevel, batchedUnpinTopLevel, NEST_LOCK, remapFlags } from './walk.js';
 
 /**
  * Deliberately broken: the seed's walk, but each PTE lock is released right after its RO remap and PIN_L1 are
@@ -22,7 +22,7 @@ export const perPteEarlyUnlock: Strategy = {
       ctx.mcUpdateVaMapping(frame, false, remapFlags(level));
       if (level === PT_PTE && ctx.splitPtlocks) {
         const ptl = ctx.ptl(frame);
-        yield* ctx.lock(ptl, { nest: true });
+        yield* ctx.lock(ptl, NEST_LOCK);
         ctx.mcMmuextOp(MMUEXT_PIN_L1_TABLE, frame);
         yield* ctx.unlock(ptl);
       }
@@ -39,7 +39,7 @@ export const perPteEarlyUnlock: Strategy = {
       const level = walkLevels[i] as number; // walkLevels is as long as walkFrames
       const locked = level === PT_PTE && ctx.splitPtlocks;
       if (locked) {
-        yield* ctx.lock(ctx.ptl(frame), { nest: true });
+        yield* ctx.lock(ctx.ptl(frame), NEST_LOCK);
         ctx.mcMmuextOp(MMUEXT_UNPIN_TABLE, frame);
       }
       ctx.mcUpdateVaMapping(frame, true, remapFlags(level));

@@ -1,7 +1,7 @@
 import { MMUEXT_PIN_L1_TABLE, MMUEXT_UNPIN_TABLE, pinCommandForLevel, UVMF_NONE, UVMF_TLB_FLUSH } from '../hv/abi.js';
 import { PT_PTE } from '../mmu/types.js';
 import type { Strategy } from './types.js';
-import { remapFlags, separateKernelPmd } from './walk.js';
+import { NEST_LOCK, remapFlags, separateKernelPmd } from './walk.js';
 
 /**
  * Like `per-pte-deferred`, without the multicall batcher: every sub-op is its own hypercall and each PTE lock is
@@ -19,7 +19,7 @@ export const unbatched: Strategy = {
       const level = walkLevels[i] as number; // walkLevels is as long as walkFrames
       if (level === PT_PTE) {
         const ptl = ctx.ptl(frame);
-        yield* ctx.lock(ptl, { nest: true });
+        yield* ctx.lock(ptl, NEST_LOCK);
         yield* ctx.hypercallUpdateVaMapping(frame, false, remapFlags(level));
         yield* ctx.hypercallMmuextOp(MMUEXT_PIN_L1_TABLE, frame);
         yield* ctx.unlock(ptl);
@@ -48,7 +48,7 @@ export const unbatched: Strategy = {
       const level = walkLevels[i] as number; // walkLevels is as long as walkFrames
       if (level === PT_PTE) {
         const ptl = ctx.ptl(frame);
-        yield* ctx.lock(ptl, { nest: true });
+        yield* ctx.lock(ptl, NEST_LOCK);
         yield* ctx.hypercallMmuextOp(MMUEXT_UNPIN_TABLE, frame);
         yield* ctx.hypercallUpdateVaMapping(frame, true, remapFlags(level));
         yield* ctx.unlock(ptl);

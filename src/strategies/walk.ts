@@ -1,7 +1,14 @@
 import { MMUEXT_UNPIN_TABLE, pinCommandForLevel, UVMF_NONE, UVMF_TLB_FLUSH } from '../hv/abi.js';
 import type { MmView } from '../mmu/types.js';
 import { PT_PGD } from '../mmu/types.js';
-import type { PinContext } from './types.js';
+import type { LockOptions, PinContext } from './types.js';
+
+/**
+ * `{ nest: true }`, one shared frozen object: the PTE lock of the pin walk, `yield* ctx.lock(ptl, NEST_LOCK)`
+ * (spin_lock_nest_lock(ptl, &mm->page_table_lock) today, a plain spin_lock under 2.6.24). The same as writing the
+ * literal, without allocating an options object at every lock (a walk takes one per PTE page).
+ */
+export const NEST_LOCK: LockOptions = Object.freeze({ nest: true });
 
 /**
  * The PAE kernel PMD when the walk does not visit it (today's kernels: __xen_pgd_pin remaps it with

@@ -1,12 +1,12 @@
 import { PT_PTE } from '../mmu/types.js';
 import type { PinContext, Program, Strategy } from './types.js';
-import { batchedPinWithoutL1Pins, batchedUnpinWithoutL1Unpins } from './walk.js';
+import { batchedPinWithoutL1Pins, batchedUnpinWithoutL1Unpins, NEST_LOCK } from './walk.js';
 
 /** Take every PTE page's split lock (walk order), nested under page_table_lock. */
 function* lockAllPtes(ctx: PinContext): Program {
   const { walkFrames, walkLevels } = ctx.mm;
   for (let i = 0; i < walkFrames.length; i++) {
-    if (walkLevels[i] === PT_PTE) yield* ctx.lock(ctx.ptl(walkFrames[i] as number), { nest: true }); // i < walkFrames.length
+    if (walkLevels[i] === PT_PTE) yield* ctx.lock(ctx.ptl(walkFrames[i] as number), NEST_LOCK); // i < walkFrames.length
   }
 }
 

@@ -76,6 +76,19 @@ describe('Hypervisor: pins', () => {
     assert.equal(hv.typeCount[f], 1);
   });
 
+  it('the cost-returning forms give the same cost and leave a refusal in directError, counted once', () => {
+    const { mm, hv } = roMm(2);
+    const f = firstPte(mm);
+    assert.equal(hv.mmuextOpCost(MMUEXT_PIN_L1_TABLE, f), UNIT.mmuextOpNs + UNIT.tlbFlushNs + E * UNIT.validateEntryNs);
+    assert.equal(hv.directError, null);
+    const errors = hv.stats.errors;
+    assert.equal(hv.updateVaMappingCost(f, true, 0), UNIT.remapNs);
+    assert.match(hv.directError ?? '', /Bad type/);
+    assert.equal(hv.stats.errors, errors + 1);
+    assert.equal(hv.mmuextOpCost(MMUEXT_UNPIN_TABLE, f), UNIT.mmuextOpNs + E * UNIT.validateEntryNs);
+    assert.equal(hv.directError, null);
+  });
+
   it('refuses a pin at the wrong level', () => {
     const { mm, hv } = roMm(2);
     const r = hv.mmuextOp(MMUEXT_PIN_L2_TABLE, firstPte(mm));

@@ -313,12 +313,24 @@ export class GuestCpu implements Process, PinContext {
   }
 
   // ---- PinContext: effects (yielded) ----
+  //
+  // Each method fills the vCPU's one effect record (what `describe`, the protocol checks and a parked effect read),
+  // then performs it inside the call when the vCPU would run it right after the yield anyway (`begin`): the same
+  // events at the same instants, decided by the engine's `continueAfter` as after the yield. The visible ones call
+  // their action directly; `execute` runs the same actions for an effect that could not be performed in its call.
 
   lock(lockId: number, options?: LockOptions): Effect {
-    return this.now(this.effect(E_LOCK, lockId, 0, 0, options?.nest === true));
+    const nest = options !== undefined && options.nest === true;
+    const e = this.effect(E_LOCK, lockId, 0, 0, nest);
+    const engine = this.begin(e);
+    if (engine !== null) this.ended(e, this.acquire(engine, lockId, nest));
+    return e;
   }
   unlock(lockId: number): Effect {
-    return this.now(this.effect(E_UNLOCK, lockId, 0, 0, false));
+    const e = this.effect(E_UNLOCK, lockId, 0, 0, false);
+    const engine = this.begin(e);
+    if (engine !== null) this.ended(e, this.unlockNow(engine, lockId));
+    return e;
   }
   mcFlush(): Effect {
     return this.now(this.effect(E_MC_FLUSH, 0, 0, 0, false));
@@ -327,10 +339,19 @@ export class GuestCpu implements Process, PinContext {
     return this.now(this.effect(E_MC_ISSUE, 0, 0, 0, false));
   }
   hypercallUpdateVaMapping(frame: number, rw: boolean, flags: number): Effect {
-    return this.now(this.effect(E_HC_UVM, frame, flags, 0, rw));
+    const e = this.effect(E_HC_UVM, frame, flags, 0, rw);
+    // Under Xen 3.1's big lock the hypercall may spin first: the general path (`now`) tries again while it may.
+    if (this.domainLock !== null) return this.now(e);
+    const engine = this.begin(e);
+    if (engine !== null) this.ended(e, this.hypercall(engine, true));
+    return e;
   }
   hypercallMmuextOp(cmd: number, frame: number): Effect {
-    return this.now(this.effect(E_HC_MMUEXT, cmd, frame, 0, false));
+    const e = this.effect(E_HC_MMUEXT, cmd, frame, 0, false);
+    if (this.domainLock !== null) return this.now(e);
+    const engine = this.begin(e);
+    if (engine !== null) this.ended(e, this.hypercall(engine, false));
+    return e;
   }
   store(frame: number, index: number, value: number): Effect {
     return this.now(this.effect(E_STORE, frame, index, value, false));
@@ -346,8 +367,8 @@ export class GuestCpu implements Process, PinContext {
   }
 
   private effect(kind: number, a: number, b: number, c: number, flag: boolean): EffectRecord {
-    if (this.eff.requested) this.requestedTwice(kind);
     const e = this.eff;
+    if (e.requested) this.requestedTwice(kind);
     e.kind = kind;
     e.a = a;
     e.b = b;
@@ -360,11 +381,44 @@ export class GuestCpu implements Process, PinContext {
   }
 
   /**
+   * Whether the visible effect `e` (just requested) runs inside its call: the program is running inside a step
+   * (`inline`), no taken batch waits before it, and the vCPU is not due to stop. Guest work owed is paid first, as an
+   * event of its own. Returns the engine when the effect's own action is to run now, else null: the effect waits for
+   * the yield (not started), or stays parked after the payment when the engine runs another vCPU first.
+   */
+  private begin(e: EffectRecord): Engine | null {
+    const engine = this.inline;
+    if (engine === null || this.takenHead !== this.takenCount || this.owedNs !== NO_OWED) return null;
+    e.started = true;
+    const owed = this.debtNs + this.stolenNs;
+    if (owed > 0 && !engine.continueAfter(this.payDebt(engine, owed))) {
+      this.parked = PARK_EFFECT;
+      this.owedNs = owed;
+      this.inline = null;
+      return null;
+    }
+    return engine;
+  }
+
+  /**
+   * The action of an effect begun in its call returned `r`: LOCAL, it is done and `yield*` goes on; else its
+   * duration or BLOCKED, which the step returns once the program yields.
+   */
+  private ended(e: EffectRecord, r: number): void {
+    if (r === LOCAL) e.performed = true;
+    else {
+      this.owedNs = r;
+      this.inline = null;
+    }
+  }
+
+  /**
    * Perform effect `e` inside its context call when the vCPU would run it right after the yield anyway: the program
    * is running inside a step (`inline`), no taken batch waits before it, and the vCPU is not due to stop. It is the
    * same events at the same instants (the engine's `continueAfter` decides each one as it would after the yield);
    * only the trip out of the program and back is saved. Where an event ends the vCPU's turn, the rest waits for the
-   * program's yield as before (`owedNs`). `yield*` of a performed effect does not suspend the program.
+   * program's yield as before (`owedNs`). `yield*` of a performed effect does not suspend the program. The general
+   * path, through `execute`: flushes, stores, sleeps and the hypercalls under Xen 3.1's big lock.
    */
   private now(e: EffectRecord): EffectRecord {
     const engine = this.inline;
@@ -547,16 +601,12 @@ export class GuestCpu implements Process, PinContext {
       const owed = this.debtNs + this.stolenNs;
       if (owed > 0 && !engine.continueAfter(this.payDebt(engine, owed))) return owed;
     }
-    const costs = this.costs;
     const obs = this.observer;
     switch (kind) {
       case E_LOCK:
         return this.acquire(engine, e.a, e.flag);
       case E_UNLOCK:
-        this.release(engine, e.a);
-        this.finished();
-        if (obs !== null) obs.action(this.vcpu, ACTION_UNLOCK, engine.now, costs.spinReleaseNs, e.a, 0);
-        return this.spend(engine, costs.spinReleaseNs);
+        return this.unlockNow(engine, e.a);
       case E_MC_FLUSH:
       case E_MC_ISSUE:
         this.finished();
@@ -599,6 +649,16 @@ export class GuestCpu implements Process, PinContext {
     return BLOCKED;
   }
 
+  /** spin_unlock: the lock passes to the first waiter, if any. */
+  private unlockNow(engine: Engine, id: number): number {
+    this.release(engine, id);
+    this.finished();
+    const cost = this.costs.spinReleaseNs;
+    const obs = this.observer;
+    if (obs !== null) obs.action(this.vcpu, ACTION_UNLOCK, engine.now, cost, id, 0);
+    return this.spend(engine, cost);
+  }
+
   private unknownEffect(kind: number): never {
     throw new ModelError(`vCPU ${this.vcpu}: unknown effect ${kind}`);
   }
@@ -625,9 +685,9 @@ export class GuestCpu implements Process, PinContext {
     const hv = this.hv;
     hv.current = this.vcpu;
     hv.opStartNs = t + trap;
-    const r = uvm ? hv.updateVaMapping(e.a, e.flag, e.b) : hv.mmuextOp(e.a, e.b);
-    const cost = r.costNs;
-    if (r.state === 'error') this.noteError(r.reason);
+    const cost = uvm ? hv.updateVaMappingCost(e.a, e.flag, e.b) : hv.mmuextOpCost(e.a, e.b);
+    const refused = hv.directError;
+    if (refused !== null) this.noteError(refused);
     if (lock !== null) lock.take(t + trap, cost, this.bigLockWaited(t + trap));
     const obs = this.observer;
     if (obs !== null) obs.action(this.vcpu, ACTION_HYPERCALL, t, trap + cost, uvm ? e.a : e.b, uvm ? -1 : e.a);
