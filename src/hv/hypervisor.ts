@@ -61,6 +61,10 @@ export interface HypervisorOptions {
 const TYPE_WRITABLE = 7;
 /** Type field of a frame whose type was lost (failed validation: type_info = 0). */
 const TYPE_NONE = 0;
+/** takeType's outcomes: refused, one more reference taken, or a 0 -> 1 transition the caller validates. */
+const TYPE_REFUSED = 0;
+const TYPE_TAKEN = 1;
+const TYPE_VALIDATE = 2;
 
 const DONE_CLOCK: VirtualClock = { now: Number.POSITIVE_INFINITY };
 
@@ -475,39 +479,79 @@ export class Hypervisor {
    * one more type reference. On failure nothing is kept.
    */
   private getPageType(frame: number, level: number): boolean {
-    if ((this.flags[frame] as number) & FRAME_RW) return this.refuseStillWritable(frame, level);
+    const taken = this.takeType(frame, level);
+    if (taken !== TYPE_VALIDATE) return taken === TYPE_TAKEN;
+    if (level > 1 && !this.validateChildren(frame, level)) return false;
+    this.validated(frame, level);
+    return true;
+  }
+
+  /**
+   * getPageType of an L1 (a PTE page has no children to validate), apart so that the compiler inlines it into the
+   * loop over an L2's children: validating an L4 runs it for every PTE page below it, in one sub-op.
+   */
+  private getL1Type(frame: number): boolean {
+    const taken = this.takeType(frame, 1);
+    if (taken !== TYPE_VALIDATE) return taken === TYPE_TAKEN;
+    this.validated(frame, 1);
+    return true;
+  }
+
+  /**
+   * _get_page_type's checks, in Xen's order: TYPE_REFUSED (`failure` says why), TYPE_TAKEN (one more reference on a
+   * typed frame), or TYPE_VALIDATE (the 0 -> 1 transition: stale TLBs flushed if the type changes; the caller
+   * validates the frame).
+   */
+  private takeType(frame: number, level: number): number {
+    if ((this.flags[frame] as number) & FRAME_RW) {
+      this.refuseStillWritable(frame, level);
+      return TYPE_REFUSED;
+    }
     const typeCount = this.typeCount;
     const count = typeCount[frame] as number;
-    if (this.xenLevel[frame] !== level || (count > 0 && this.typeLevel[frame] !== level))
-      return this.refuseWrongType(frame, level, count);
+    if (this.xenLevel[frame] !== level || (count > 0 && this.typeLevel[frame] !== level)) {
+      this.refuseWrongType(frame, level, count);
+      return TYPE_REFUSED;
+    }
     if (count > 0) {
       typeCount[frame] = count + 1;
       this.cost += this.typeRefNs;
-      return true;
+      return TYPE_TAKEN;
     }
     if (this.lastType[frame] !== level) {
       this.typeChangeFlush(frame);
       this.lastType[frame] = level;
     }
-    if (level > 1) {
-      // A frame's children are children[start, start + count), inside the CSR array; each child is a frame.
-      const start = this.childStart[frame] as number;
-      const end = start + (this.childCount[frame] as number);
-      const children = this.children;
-      for (let i = start; i < end; i++) {
-        if (!this.getPageType(children[i] as number, level - 1)) {
-          for (let j = start; j < i; j++) this.putPageType(children[j] as number);
-          this.lastType[frame] = TYPE_NONE;
-          return false;
-        }
-      }
+    return TYPE_VALIDATE;
+  }
+
+  /**
+   * alloc_lN_table's loop over the entries of `frame` (level > 1): get_page_type of each child, in order; at the first
+   * refusal the references taken are dropped again and the frame's type is lost (type_info = 0). Children of an L2
+   * are L1s: getL1Type, which the compiler inlines here.
+   */
+  private validateChildren(frame: number, level: number): boolean {
+    // A frame's children are children[start, start + count), inside the CSR array; each child is a frame.
+    const start = this.childStart[frame] as number;
+    const end = start + (this.childCount[frame] as number);
+    const children = this.children;
+    for (let i = start; i < end; i++) {
+      const child = children[i] as number;
+      if (level === 2 ? this.getL1Type(child) : this.getPageType(child, level - 1)) continue;
+      for (let j = start; j < i; j++) this.putPageType(children[j] as number);
+      this.lastType[frame] = TYPE_NONE;
+      return false;
     }
+    return true;
+  }
+
+  /** The end of a validation: its cost, the type, one reference, when it completes. */
+  private validated(frame: number, level: number): void {
     this.cost += this.checkNs[frame] as number;
     this.typeLevel[frame] = level;
-    typeCount[frame] = 1;
+    this.typeCount[frame] = 1;
     this.validatedAtNs[frame] = this.opStartNs + this.cost;
     this.stats.tablesValidated++;
-    return true;
   }
 
   /**
@@ -515,24 +559,42 @@ export class Hypervisor {
    * cascading down) and stamp the frame with the TLB clock.
    */
   private putPageType(frame: number): void {
+    if (!this.dropType(frame)) return;
+    const level = this.typeLevel[frame] as number;
+    this.typeLevel[frame] = 0;
+    if (level > 1) {
+      const start = this.childStart[frame] as number;
+      const end = start + (this.childCount[frame] as number);
+      const children = this.children;
+      // The children of a validated L2 are L1s (it validated them as such): putL1Type, inlined here.
+      for (let i = start; i < end; i++) {
+        const child = children[i] as number;
+        if (level === 2) this.putL1Type(child);
+        else this.putPageType(child);
+      }
+    }
+    this.tlbflushTimestamp[frame] = this.tlbClock;
+  }
+
+  /** putPageType of an L1 (no children to drop), apart so that the compiler inlines it into an L2's loop. */
+  private putL1Type(frame: number): void {
+    if (!this.dropType(frame)) return;
+    this.typeLevel[frame] = 0;
+    this.tlbflushTimestamp[frame] = this.tlbClock;
+  }
+
+  /** Drop one type reference of `frame`; true when it was the last (the frame is devalidated: its cost, counted). */
+  private dropType(frame: number): boolean {
     const typeCount = this.typeCount;
     const count = ((typeCount[frame] as number) - 1) >>> 0; // Uint32 arithmetic, as the typed array stores it
     typeCount[frame] = count;
     if (count > 0) {
       this.cost += this.typeRefNs;
-      return;
+      return false;
     }
-    const level = this.typeLevel[frame] as number;
     this.cost += this.checkNs[frame] as number;
-    this.typeLevel[frame] = 0;
     this.stats.tablesDevalidated++;
-    if (level > 1) {
-      const start = this.childStart[frame] as number;
-      const end = start + (this.childCount[frame] as number);
-      const children = this.children;
-      for (let i = start; i < end; i++) this.putPageType(children[i] as number);
-    }
-    this.tlbflushTimestamp[frame] = this.tlbClock;
+    return true;
   }
 
   // Refusals: each sets `failure` and returns false. They are kept out of the rules above, whose common path stays
