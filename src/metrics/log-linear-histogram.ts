@@ -23,8 +23,9 @@ export class LogLinearHistogram {
   /** Record one value (ns). Non-integers are rounded down; negative values are a caller bug. */
   record(valueNs: number): void {
     const v = Math.floor(valueNs);
-    // bucketOf maps every integer in [0, 2^53) below BUCKETS, the length of `counts`.
-    const b = bucketOf(v);
+    // bucketOf maps every integer in [0, 2^53) below BUCKETS, the length of `counts`. The durations a run records
+    // are below 2^31 ns: bucketOf31, in int32 arithmetic (locks record a hold per release: this is a hot path).
+    const b = v >= 0 && v < 0x80000000 ? bucketOf31(v) : bucketOf(v);
     this.counts[b] = (this.counts[b] as number) + 1;
     this.count++;
     this.total += v;
@@ -92,6 +93,16 @@ export function bucketOf(v: number): number {
     sub = Math.floor(v / 2 ** (exp - SUB_BUCKET_BITS)) - SUB_BUCKETS;
   }
   return SUB_BUCKETS + (exp - SUB_BUCKET_BITS) * SUB_BUCKETS + sub;
+}
+
+/**
+ * bucketOf of an integer in [0, 2^31): below 16 the value itself, else 16 buckets per power of two, which is
+ * (exp - 4) * 16 + (v >>> (exp - 4)) with exp = floor(log2 v) (the same buckets as bucketOf).
+ */
+export function bucketOf31(v: number): number {
+  if (v < SUB_BUCKETS) return v;
+  const shift = 31 - SUB_BUCKET_BITS - Math.clz32(v);
+  return (shift << SUB_BUCKET_BITS) + (v >>> shift);
 }
 
 /** [lowest value, width] of bucket b. */
