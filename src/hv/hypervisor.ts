@@ -280,38 +280,61 @@ export class Hypervisor {
 
   /** do_multicall's loop body for entry `i`, starting at `entryStartNs`. */
   private runEntry(b: McBuffer, i: number, dispatch: boolean): number {
-    const startNs = this.entryStartNs;
-    let cost = dispatch ? this.mcEntryDispatchNs : 0;
-    if (this.entryErrors !== 0) {
-      this.entryErrors = 0;
-      this.entryFirstError = null;
-    }
-    // The caller runs entries i < b.entries <= the batch's slots, the length of its entry arrays; an entry's
-    // sub-ops lie below b.subops <= the length of its sub-op arrays: the `as number` reads are in range.
+    const cost = dispatch ? this.mcEntryDispatchNs : 0;
+    if (this.entryErrors !== 0) this.clearEntryErrors();
+    // The caller runs entries i < b.entries <= the batch's slots, the length of its entry arrays: the `as number`
+    // reads are in range.
     const op = b.op[i];
     if (op === __HYPERVISOR_update_va_mapping) {
       // (update_va_mapping validates nothing: opStartNs, which only validations read, is not needed.)
       const arg = b.arg[i] as number;
-      const ok = this.remap(b.frame[i] as number, (arg & 1) === 1, arg >> 1);
-      cost += this.cost;
-      if (!ok) this.entryFailed();
-      return cost;
+      if (!this.remap(b.frame[i] as number, (arg & 1) === 1, arg >> 1)) this.entryFailed();
+      return cost + this.cost;
     }
-    if (op !== __HYPERVISOR_mmuext_op && op !== __HYPERVISOR_mmu_update) return cost;
-    this.opStartNs = startNs + cost;
+    if (op === __HYPERVISOR_mmuext_op) return this.runMmuextOps(b, i, cost);
+    if (op === __HYPERVISOR_mmu_update) return this.runMmuUpdates(b, i, cost);
+    return cost;
+  }
+
+  /**
+   * The sub-ops of mmuext_op entry `i`, in order, the first `dispatchNs` into the entry (each starts where the one
+   * before ended: opStartNs). Returns the entry's cost.
+   */
+  private runMmuextOps(b: McBuffer, i: number, dispatchNs: number): number {
+    const startNs = this.entryStartNs;
+    let cost = dispatchNs;
+    // An entry's sub-ops lie below b.subops <= the length of the batch's sub-op arrays: in range.
     const start = b.subStart[i] as number;
     const end = start + (b.subCount[i] as number);
+    this.opStartNs = startNs + cost;
     for (let k = start; k < end; k++) {
-      const frame = b.subFrame[k] as number;
-      const ok =
-        op === __HYPERVISOR_mmuext_op
-          ? this.mmuext(b.subCmd[k] as number, frame)
-          : this.updateEntry(frame, b.subIndex[k] as number, b.subValue[k] as number);
+      const ok = this.mmuext(b.subCmd[k] as number, b.subFrame[k] as number);
       cost += this.cost;
       this.opStartNs = startNs + cost;
       if (!ok) this.entryFailed();
     }
     return cost;
+  }
+
+  /** runMmuextOps for the entries of mmu_update entry `i`. */
+  private runMmuUpdates(b: McBuffer, i: number, dispatchNs: number): number {
+    const startNs = this.entryStartNs;
+    let cost = dispatchNs;
+    const start = b.subStart[i] as number;
+    const end = start + (b.subCount[i] as number);
+    this.opStartNs = startNs + cost;
+    for (let k = start; k < end; k++) {
+      const ok = this.updateEntry(b.subFrame[k] as number, b.subIndex[k] as number, b.subValue[k] as number);
+      cost += this.cost;
+      this.opStartNs = startNs + cost;
+      if (!ok) this.entryFailed();
+    }
+    return cost;
+  }
+
+  private clearEntryErrors(): void {
+    this.entryErrors = 0;
+    this.entryFirstError = null;
   }
 
   private entryFailed(): void {
@@ -327,25 +350,30 @@ export class Hypervisor {
     const flagsNow = frameFlags[frame];
     if (flagsNow === undefined) return this.notAFrame('update_va_mapping', frame);
     if (rw) {
-      const count = this.typeCount[frame] as number;
-      if (count > 0) return this.refuseWritable(frame, count);
+      if ((this.typeCount[frame] as number) > 0) return this.refuseWritable(frame);
       if ((flagsNow & FRAME_RW) === 0) {
-        if (this.lastType[frame] !== TYPE_WRITABLE) {
-          this.typeChangeFlush(frame);
-          this.lastType[frame] = TYPE_WRITABLE;
-        }
+        if (this.lastType[frame] !== TYPE_WRITABLE) this.writableTypeChange(frame);
         frameFlags[frame] = flagsNow | FRAME_RW;
       }
     } else if (flagsNow & FRAME_RW) {
       frameFlags[frame] = flagsNow & ~FRAME_RW;
       this.tlbflushTimestamp[frame] = this.tlbClock;
     }
-    if (flags & UVMF_TLB_FLUSH) {
-      this.cost += this.tlbFlushNs;
-      this.stats.guestFlushes++;
-      this.cpuFlushTime[this.current] = ++this.tlbClock;
-    }
+    if (flags & UVMF_TLB_FLUSH) this.guestFlush();
     return true;
+  }
+
+  /** The RW remap of a frame whose last type was a pagetable: a type change to PGT_writable_page. */
+  private writableTypeChange(frame: number): void {
+    this.typeChangeFlush(frame);
+    this.lastType[frame] = TYPE_WRITABLE;
+  }
+
+  /** UVMF_TLB_FLUSH: a local flush of the issuing vCPU, after the update. */
+  private guestFlush(): void {
+    this.cost += this.tlbFlushNs;
+    this.stats.guestFlushes++;
+    this.cpuFlushTime[this.current] = ++this.tlbClock;
   }
 
   /** mmuext_op's rules for one sub-op; the cost is left in `cost`, a refusal's reason in `failure`. */
@@ -355,18 +383,18 @@ export class Hypervisor {
     // The frame is checked above: reads of per-frame arrays are in range from here on.
     if (cmd >= MMUEXT_PIN_L1_TABLE && cmd <= MMUEXT_PIN_L4_TABLE) {
       // Xen takes the type first (get_page_type_preemptible), then test_and_set_bit(_PGT_pinned).
-      if (!this.getPageType(frame, cmd - MMUEXT_PIN_L1_TABLE + 1)) return this.refuse(`${MMUEXT_NAMES[cmd]}: `, this.failure);
+      if (!this.getPageType(frame, cmd - MMUEXT_PIN_L1_TABLE + 1)) return this.refusePin(cmd);
       if (this.pinned[frame]) return this.alreadyPinned(cmd, frame);
       this.pinned[frame] = 1;
       return true;
     }
     if (cmd === MMUEXT_UNPIN_TABLE) {
-      if (!this.pinned[frame]) return this.refuse('UNPIN_TABLE: frame ', `${frame} not pinned`);
+      if (!this.pinned[frame]) return this.refuseUnpin(frame);
       this.pinned[frame] = 0;
       this.putPageType(frame);
       return true;
     }
-    return this.refuse('mmuext_op: command ', `${cmd} is not modelled`);
+    return this.refuseCommand(cmd);
   }
 
   /** mmu_update's rules for one entry; the cost is left in `cost`, a refusal's reason in `failure`. */
@@ -455,21 +483,23 @@ export class Hypervisor {
   private typeChangeFlush(frame: number): void {
     const stamp = this.tlbflushTimestamp[frame] as number;
     const flushTime = this.cpuFlushTime;
-    const stolenNs = this.stolenNs;
     let any = false;
     // c < vcpus, the length of both per-vCPU arrays.
     for (let c = 0; c < this.vcpus; c++) {
       if ((flushTime[c] as number) > stamp) continue;
       any = true;
       if (c === this.current) this.cost += this.tlbFlushNs;
-      else {
-        this.cost += this.flushIpiNs;
-        this.stats.flushIpis++;
-        stolenNs[c] = (stolenNs[c] as number) + this.tlbFlushNs;
-      }
+      else this.flushIpi(c);
       flushTime[c] = ++this.tlbClock;
     }
     if (any) this.stats.typeChangeFlushes++;
+  }
+
+  /** typeChangeFlush of another vCPU `c`: the issuer pays an IPI, `c` loses a flush of its own. */
+  private flushIpi(c: number): void {
+    this.cost += this.flushIpiNs;
+    this.stats.flushIpis++;
+    this.stolenNs[c] = (this.stolenNs[c] as number) + this.tlbFlushNs; // c < vcpus, the array's length
   }
 
   /**
@@ -503,26 +533,26 @@ export class Hypervisor {
    * validates the frame).
    */
   private takeType(frame: number, level: number): number {
-    if ((this.flags[frame] as number) & FRAME_RW) {
-      this.refuseStillWritable(frame, level);
-      return TYPE_REFUSED;
-    }
-    const typeCount = this.typeCount;
-    const count = typeCount[frame] as number;
-    if (this.xenLevel[frame] !== level || (count > 0 && this.typeLevel[frame] !== level)) {
-      this.refuseWrongType(frame, level, count);
-      return TYPE_REFUSED;
-    }
-    if (count > 0) {
-      typeCount[frame] = count + 1;
-      this.cost += this.typeRefNs;
-      return TYPE_TAKEN;
-    }
-    if (this.lastType[frame] !== level) {
-      this.typeChangeFlush(frame);
-      this.lastType[frame] = level;
-    }
+    if ((this.flags[frame] as number) & FRAME_RW) return this.refuseStillWritable(frame, level);
+    const count = this.typeCount[frame] as number;
+    if (count > 0) return this.takeTypeRef(frame, level, count);
+    if (this.xenLevel[frame] !== level) return this.refuseWrongType(frame, level, 0);
+    if (this.lastType[frame] !== level) this.pagetableTypeChange(frame, level);
     return TYPE_VALIDATE;
+  }
+
+  /** takeType of a typed frame (count > 0): one more reference if it has the type asked for. */
+  private takeTypeRef(frame: number, level: number, count: number): number {
+    if (this.xenLevel[frame] !== level || this.typeLevel[frame] !== level) return this.refuseWrongType(frame, level, count);
+    this.typeCount[frame] = count + 1;
+    this.cost += this.typeRefNs;
+    return TYPE_TAKEN;
+  }
+
+  /** A frame last of another type becomes an L{level}: stale TLBs flushed first. */
+  private pagetableTypeChange(frame: number, level: number): void {
+    this.typeChangeFlush(frame);
+    this.lastType[frame] = level;
   }
 
   /**
@@ -609,7 +639,20 @@ export class Hypervisor {
     return this.refuse(`${call}: frame ${frame}`, ' is not a frame of this domain');
   }
 
-  private refuseWritable(frame: number, count: number): false {
+  private refusePin(cmd: number): false {
+    return this.refuse(`${MMUEXT_NAMES[cmd]}: `, this.failure);
+  }
+
+  private refuseUnpin(frame: number): false {
+    return this.refuse('UNPIN_TABLE: frame ', `${frame} not pinned`);
+  }
+
+  private refuseCommand(cmd: number): false {
+    return this.refuse('mmuext_op: command ', `${cmd} is not modelled`);
+  }
+
+  private refuseWritable(frame: number): false {
+    const count = this.typeCount[frame] as number;
     return this.refuse(
       'update_va_mapping: Bad type: ',
       `frame ${frame} is an L${this.typeLevel[frame]} pagetable (type count ${count}), cannot map it writable`,
@@ -621,13 +664,17 @@ export class Hypervisor {
     return this.refuse(`${MMUEXT_NAMES[cmd]}: `, `frame ${frame} already pinned`);
   }
 
-  private refuseStillWritable(frame: number, level: number): false {
-    return this.refuse(`Bad type (saw writable != exp L${level}): `, `frame ${frame} is still mapped writable`);
+  /** takeType's refusal of a frame still mapped writable: TYPE_REFUSED. */
+  private refuseStillWritable(frame: number, level: number): number {
+    this.refuse(`Bad type (saw writable != exp L${level}): `, `frame ${frame} is still mapped writable`);
+    return TYPE_REFUSED;
   }
 
-  private refuseWrongType(frame: number, level: number, count: number): false {
+  /** takeType's refusal of a frame of another type: TYPE_REFUSED. */
+  private refuseWrongType(frame: number, level: number, count: number): number {
     const saw = count > 0 ? this.typeLevel[frame] : this.xenLevel[frame];
-    return this.refuse(`Bad type (saw L${saw} != exp L${level}): `, `frame ${frame}`);
+    this.refuse(`Bad type (saw L${saw} != exp L${level}): `, `frame ${frame}`);
+    return TYPE_REFUSED;
   }
 
   private okResult(costNs: number): HvResult {
