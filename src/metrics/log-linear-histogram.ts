@@ -22,10 +22,27 @@ export class LogLinearHistogram {
 
   /** Record one value (ns). Non-integers are rounded down; negative values are a caller bug. */
   record(valueNs: number): void {
+    // Every duration a run records is in [0, 2^31) ns: there `valueNs | 0` is Math.floor and the bucket is
+    // bucketOf31's, all in int32 arithmetic (a lock records a hold at each release: this is a hot path).
+    if (!(valueNs >= 0 && valueNs < 0x80000000)) {
+      this.recordWide(valueNs);
+      return;
+    }
+    const v = valueNs | 0;
+    // bucketOf31 maps [0, 2^31) below BUCKETS, the length of `counts`.
+    const b = bucketOf31(v);
+    this.counts[b] = (this.counts[b] as number) + 1;
+    this.count++;
+    this.total += v;
+    if (v < this.min) this.min = v;
+    if (v > this.max) this.max = v;
+  }
+
+  /** `record` of a value outside [0, 2^31) (or not a number): Math.floor and bucketOf. */
+  private recordWide(valueNs: number): void {
     const v = Math.floor(valueNs);
-    // bucketOf maps every integer in [0, 2^53) below BUCKETS, the length of `counts`. The durations a run records
-    // are below 2^31 ns: bucketOf31, in int32 arithmetic (locks record a hold per release: this is a hot path).
-    const b = v >= 0 && v < 0x80000000 ? bucketOf31(v) : bucketOf(v);
+    // bucketOf maps every integer in [0, 2^53) below BUCKETS, the length of `counts`.
+    const b = bucketOf(v);
     this.counts[b] = (this.counts[b] as number) + 1;
     this.count++;
     this.total += v;

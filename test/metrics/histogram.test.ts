@@ -20,6 +20,14 @@ describe('LogLinearHistogram', () => {
     for (const v of values) assert.equal(bucketOf31(v), bucketOf(v), `value ${v}`);
   });
 
+  it('rounds a fractional value down below 2^31 and above it alike', () => {
+    const h = new LogLinearHistogram();
+    h.record(1000.75);
+    h.record(2 ** 31 + 0.5);
+    const s = h.summary();
+    assert.deepEqual([s.count, s.minNs, s.maxNs, s.totalNs], [2, 1000, 2 ** 31, 1000 + 2 ** 31]);
+  });
+
   it('gives exact count, min, max, mean and total, and nearest-rank percentiles', () => {
     const h = new LogLinearHistogram();
     for (let v = 1; v <= 10; v++) h.record(v);
