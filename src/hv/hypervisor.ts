@@ -99,17 +99,16 @@ export class Hypervisor {
   readonly cpuFlushTime: Float64Array;
   /** Time each vCPU lost to flush IPIs from others, not yet charged to it (the guest CPU takes it as debt). */
   readonly stolenNs: Float64Array;
-  readonly stats: HypervisorStats = {
-    guestFlushes: 0,
-    typeChangeFlushes: 0,
-    flushIpis: 0,
-    tablesValidated: 0,
-    tablesDevalidated: 0,
-    ptwrEmulations: 0,
-    writeProtectFaults: 0,
-    staleTlbWrites: 0,
-    errors: 0,
-  };
+  // The counters of `stats`, kept in fields: one is bumped per validation, devalidation and type-change flush.
+  private guestFlushes = 0;
+  private typeChangeFlushes = 0;
+  private flushIpis = 0;
+  private tablesValidated = 0;
+  private tablesDevalidated = 0;
+  private ptwrEmulations = 0;
+  private writeProtectFaults = 0;
+  private staleTlbWrites = 0;
+  private errors = 0;
   readonly xen: XenVersionSpec;
   readonly vcpus: number;
   /** The vCPU issuing the current hypercall or store (Xen's `current`). */
@@ -229,6 +228,21 @@ export class Hypervisor {
     out.push(this.tlbClock);
   }
 
+  /** What Xen did so far (a fresh snapshot). */
+  get stats(): HypervisorStats {
+    return {
+      guestFlushes: this.guestFlushes,
+      typeChangeFlushes: this.typeChangeFlushes,
+      flushIpis: this.flushIpis,
+      tablesValidated: this.tablesValidated,
+      tablesDevalidated: this.tablesDevalidated,
+      ptwrEmulations: this.ptwrEmulations,
+      writeProtectFaults: this.writeProtectFaults,
+      staleTlbWrites: this.staleTlbWrites,
+      errors: this.errors,
+    };
+  }
+
   /** The TLB clock (tlbflush_clock). */
   get tlbflushClock(): number {
     return this.tlbClock;
@@ -338,7 +352,7 @@ export class Hypervisor {
   }
 
   private entryFailed(): void {
-    this.stats.errors++;
+    this.errors++;
     this.entryErrors++;
     this.entryFirstError ??= this.failure;
   }
@@ -372,7 +386,7 @@ export class Hypervisor {
   /** UVMF_TLB_FLUSH: a local flush of the issuing vCPU, after the update. */
   private guestFlush(): void {
     this.cost += this.tlbFlushNs;
-    this.stats.guestFlushes++;
+    this.guestFlushes++;
     this.cpuFlushTime[this.current] = ++this.tlbClock;
   }
 
@@ -442,16 +456,16 @@ export class Hypervisor {
       return STORE_DIRECT;
     }
     if (this.staleWritable(frame)) {
-      this.stats.staleTlbWrites++;
+      this.staleTlbWrites++;
       this.mm.writePte(frame, index, value);
       return STORE_STALE;
     }
     if (this.isValidatedL1(frame)) {
-      this.stats.ptwrEmulations++;
+      this.ptwrEmulations++;
       this.mm.writePte(frame, index, value);
       return STORE_EMULATED;
     }
-    this.stats.writeProtectFaults++;
+    this.writeProtectFaults++;
     return STORE_FAULT;
   }
 
@@ -492,13 +506,13 @@ export class Hypervisor {
       else this.flushIpi(c);
       flushTime[c] = ++this.tlbClock;
     }
-    if (any) this.stats.typeChangeFlushes++;
+    if (any) this.typeChangeFlushes++;
   }
 
   /** typeChangeFlush of another vCPU `c`: the issuer pays an IPI, `c` loses a flush of its own. */
   private flushIpi(c: number): void {
     this.cost += this.flushIpiNs;
-    this.stats.flushIpis++;
+    this.flushIpis++;
     this.stolenNs[c] = (this.stolenNs[c] as number) + this.tlbFlushNs; // c < vcpus, the array's length
   }
 
@@ -581,7 +595,7 @@ export class Hypervisor {
     this.typeLevel[frame] = level;
     this.typeCount[frame] = 1;
     this.validatedAtNs[frame] = this.opStartNs + this.cost;
-    this.stats.tablesValidated++;
+    this.tablesValidated++;
   }
 
   /**
@@ -623,7 +637,7 @@ export class Hypervisor {
       return false;
     }
     this.cost += this.checkNs[frame] as number;
-    this.stats.tablesDevalidated++;
+    this.tablesDevalidated++;
     return true;
   }
 
@@ -683,7 +697,7 @@ export class Hypervisor {
   }
 
   private fail(reason: string, costNs: number): HvResult {
-    this.stats.errors++;
+    this.errors++;
     return { state: 'error', errno: EINVAL, reason, costNs };
   }
 }
