@@ -61,6 +61,10 @@ export interface HypervisorOptions {
 const TYPE_WRITABLE = 7;
 /** Type field of a frame whose type was lost (failed validation: type_info = 0). */
 const TYPE_NONE = 0;
+/** takeType's outcomes: refused, one more reference taken, or a 0 -> 1 transition the caller validates. */
+const TYPE_REFUSED = 0;
+const TYPE_TAKEN = 1;
+const TYPE_VALIDATE = 2;
 
 const DONE_CLOCK: VirtualClock = { now: Number.POSITIVE_INFINITY };
 
@@ -95,17 +99,16 @@ export class Hypervisor {
   readonly cpuFlushTime: Float64Array;
   /** Time each vCPU lost to flush IPIs from others, not yet charged to it (the guest CPU takes it as debt). */
   readonly stolenNs: Float64Array;
-  readonly stats: HypervisorStats = {
-    guestFlushes: 0,
-    typeChangeFlushes: 0,
-    flushIpis: 0,
-    tablesValidated: 0,
-    tablesDevalidated: 0,
-    ptwrEmulations: 0,
-    writeProtectFaults: 0,
-    staleTlbWrites: 0,
-    errors: 0,
-  };
+  // The counters of `stats`, kept in fields: one is bumped per validation, devalidation and type-change flush.
+  private guestFlushes = 0;
+  private typeChangeFlushes = 0;
+  private flushIpis = 0;
+  private tablesValidated = 0;
+  private tablesDevalidated = 0;
+  private ptwrEmulations = 0;
+  private writeProtectFaults = 0;
+  private staleTlbWrites = 0;
+  private errors = 0;
   readonly xen: XenVersionSpec;
   readonly vcpus: number;
   /** The vCPU issuing the current hypercall or store (Xen's `current`). */
@@ -227,6 +230,21 @@ export class Hypervisor {
     out.push(this.tlbClock);
   }
 
+  /** What Xen did so far (a fresh snapshot). */
+  get stats(): HypervisorStats {
+    return {
+      guestFlushes: this.guestFlushes,
+      typeChangeFlushes: this.typeChangeFlushes,
+      flushIpis: this.flushIpis,
+      tablesValidated: this.tablesValidated,
+      tablesDevalidated: this.tablesDevalidated,
+      ptwrEmulations: this.ptwrEmulations,
+      writeProtectFaults: this.writeProtectFaults,
+      staleTlbWrites: this.staleTlbWrites,
+      errors: this.errors,
+    };
+  }
+
   /** The TLB clock (tlbflush_clock). */
   get tlbflushClock(): number {
     return this.tlbClock;
@@ -298,33 +316,35 @@ export class Hypervisor {
 
   /** do_multicall's loop body for entry `i`, starting at `entryStartNs`. */
   private runEntry(b: McBuffer, i: number, dispatch: boolean): number {
-    const startNs = this.entryStartNs;
-    let cost = dispatch ? this.mcEntryDispatchNs : 0;
-    if (this.entryErrors !== 0) {
-      this.entryErrors = 0;
-      this.entryFirstError = null;
-    }
-    // The caller runs entries i < b.entries <= the batch's slots, the length of its entry arrays; an entry's
-    // sub-ops lie below b.subops <= the length of its sub-op arrays: the `as number` reads are in range.
+    const cost = dispatch ? this.mcEntryDispatchNs : 0;
+    if (this.entryErrors !== 0) this.clearEntryErrors();
+    // The caller runs entries i < b.entries <= the batch's slots, the length of its entry arrays: the `as number`
+    // reads are in range.
     const op = b.op[i];
     if (op === __HYPERVISOR_update_va_mapping) {
       // (update_va_mapping validates nothing: opStartNs, which only validations read, is not needed.)
       const arg = b.arg[i] as number;
-      const ok = this.remap(b.frame[i] as number, (arg & 1) === 1, arg >> 1);
-      cost += this.cost;
-      if (!ok) this.entryFailed();
-      return cost;
+      if (!this.remap(b.frame[i] as number, (arg & 1) === 1, arg >> 1)) this.entryFailed();
+      return cost + this.cost;
     }
-    if (op !== __HYPERVISOR_mmuext_op && op !== __HYPERVISOR_mmu_update) return cost;
-    this.opStartNs = startNs + cost;
+    if (op === __HYPERVISOR_mmuext_op) return this.runMmuextOps(b, i, cost);
+    if (op === __HYPERVISOR_mmu_update) return this.runMmuUpdates(b, i, cost);
+    return cost;
+  }
+
+  /**
+   * The sub-ops of mmuext_op entry `i`, in order, the first `dispatchNs` into the entry (each starts where the one
+   * before ended: opStartNs). Returns the entry's cost.
+   */
+  private runMmuextOps(b: McBuffer, i: number, dispatchNs: number): number {
+    const startNs = this.entryStartNs;
+    let cost = dispatchNs;
+    // An entry's sub-ops lie below b.subops <= the length of the batch's sub-op arrays: in range.
     const start = b.subStart[i] as number;
     const end = start + (b.subCount[i] as number);
+    this.opStartNs = startNs + cost;
     for (let k = start; k < end; k++) {
-      const frame = b.subFrame[k] as number;
-      const ok =
-        op === __HYPERVISOR_mmuext_op
-          ? this.mmuext(b.subCmd[k] as number, frame)
-          : this.updateEntry(frame, b.subIndex[k] as number, b.subValue[k] as number);
+      const ok = this.mmuext(b.subCmd[k] as number, b.subFrame[k] as number);
       cost += this.cost;
       this.opStartNs = startNs + cost;
       if (!ok) this.entryFailed();
@@ -332,8 +352,29 @@ export class Hypervisor {
     return cost;
   }
 
+  /** runMmuextOps for the entries of mmu_update entry `i`. */
+  private runMmuUpdates(b: McBuffer, i: number, dispatchNs: number): number {
+    const startNs = this.entryStartNs;
+    let cost = dispatchNs;
+    const start = b.subStart[i] as number;
+    const end = start + (b.subCount[i] as number);
+    this.opStartNs = startNs + cost;
+    for (let k = start; k < end; k++) {
+      const ok = this.updateEntry(b.subFrame[k] as number, b.subIndex[k] as number, b.subValue[k] as number);
+      cost += this.cost;
+      this.opStartNs = startNs + cost;
+      if (!ok) this.entryFailed();
+    }
+    return cost;
+  }
+
+  private clearEntryErrors(): void {
+    this.entryErrors = 0;
+    this.entryFirstError = null;
+  }
+
   private entryFailed(): void {
-    this.stats.errors++;
+    this.errors++;
     this.entryErrors++;
     this.entryFirstError ??= this.failure;
   }
@@ -345,25 +386,30 @@ export class Hypervisor {
     const flagsNow = frameFlags[frame];
     if (flagsNow === undefined) return this.notAFrame('update_va_mapping', frame);
     if (rw) {
-      const count = this.typeCount[frame] as number;
-      if (count > 0) return this.refuseWritable(frame, count);
+      if ((this.typeCount[frame] as number) > 0) return this.refuseWritable(frame);
       if ((flagsNow & FRAME_RW) === 0) {
-        if (this.lastType[frame] !== TYPE_WRITABLE) {
-          this.typeChangeFlush(frame);
-          this.lastType[frame] = TYPE_WRITABLE;
-        }
+        if (this.lastType[frame] !== TYPE_WRITABLE) this.writableTypeChange(frame);
         frameFlags[frame] = flagsNow | FRAME_RW;
       }
     } else if (flagsNow & FRAME_RW) {
       frameFlags[frame] = flagsNow & ~FRAME_RW;
       this.tlbflushTimestamp[frame] = this.tlbClock;
     }
-    if (flags & UVMF_TLB_FLUSH) {
-      this.cost += this.tlbFlushNs;
-      this.stats.guestFlushes++;
-      this.cpuFlushTime[this.current] = ++this.tlbClock;
-    }
+    if (flags & UVMF_TLB_FLUSH) this.guestFlush();
     return true;
+  }
+
+  /** The RW remap of a frame whose last type was a pagetable: a type change to PGT_writable_page. */
+  private writableTypeChange(frame: number): void {
+    this.typeChangeFlush(frame);
+    this.lastType[frame] = TYPE_WRITABLE;
+  }
+
+  /** UVMF_TLB_FLUSH: a local flush of the issuing vCPU, after the update. */
+  private guestFlush(): void {
+    this.cost += this.tlbFlushNs;
+    this.guestFlushes++;
+    this.cpuFlushTime[this.current] = ++this.tlbClock;
   }
 
   /** mmuext_op's rules for one sub-op; the cost is left in `cost`, a refusal's reason in `failure`. */
@@ -373,18 +419,18 @@ export class Hypervisor {
     // The frame is checked above: reads of per-frame arrays are in range from here on.
     if (cmd >= MMUEXT_PIN_L1_TABLE && cmd <= MMUEXT_PIN_L4_TABLE) {
       // Xen takes the type first (get_page_type_preemptible), then test_and_set_bit(_PGT_pinned).
-      if (!this.getPageType(frame, cmd - MMUEXT_PIN_L1_TABLE + 1)) return this.refuse(`${MMUEXT_NAMES[cmd]}: `, this.failure);
+      if (!this.getPageType(frame, cmd - MMUEXT_PIN_L1_TABLE + 1)) return this.refusePin(cmd);
       if (this.pinned[frame]) return this.alreadyPinned(cmd, frame);
       this.pinned[frame] = 1;
       return true;
     }
     if (cmd === MMUEXT_UNPIN_TABLE) {
-      if (!this.pinned[frame]) return this.refuse('UNPIN_TABLE: frame ', `${frame} not pinned`);
+      if (!this.pinned[frame]) return this.refuseUnpin(frame);
       this.pinned[frame] = 0;
       this.putPageType(frame);
       return true;
     }
-    return this.refuse('mmuext_op: command ', `${cmd} is not modelled`);
+    return this.refuseCommand(cmd);
   }
 
   /** mmu_update's rules for one entry; the cost is left in `cost`, a refusal's reason in `failure`. */
@@ -432,16 +478,16 @@ export class Hypervisor {
       return STORE_DIRECT;
     }
     if (this.staleWritable(frame)) {
-      this.stats.staleTlbWrites++;
+      this.staleTlbWrites++;
       this.mm.writePte(frame, index, value);
       return STORE_STALE;
     }
     if (this.isValidatedL1(frame)) {
-      this.stats.ptwrEmulations++;
+      this.ptwrEmulations++;
       this.mm.writePte(frame, index, value);
       return STORE_EMULATED;
     }
-    this.stats.writeProtectFaults++;
+    this.writeProtectFaults++;
     return STORE_FAULT;
   }
 
@@ -473,21 +519,23 @@ export class Hypervisor {
   private typeChangeFlush(frame: number): void {
     const stamp = this.tlbflushTimestamp[frame] as number;
     const flushTime = this.cpuFlushTime;
-    const stolenNs = this.stolenNs;
     let any = false;
     // c < vcpus, the length of both per-vCPU arrays.
     for (let c = 0; c < this.vcpus; c++) {
       if ((flushTime[c] as number) > stamp) continue;
       any = true;
       if (c === this.current) this.cost += this.tlbFlushNs;
-      else {
-        this.cost += this.flushIpiNs;
-        this.stats.flushIpis++;
-        stolenNs[c] = (stolenNs[c] as number) + this.tlbFlushNs;
-      }
+      else this.flushIpi(c);
       flushTime[c] = ++this.tlbClock;
     }
-    if (any) this.stats.typeChangeFlushes++;
+    if (any) this.typeChangeFlushes++;
+  }
+
+  /** typeChangeFlush of another vCPU `c`: the issuer pays an IPI, `c` loses a flush of its own. */
+  private flushIpi(c: number): void {
+    this.cost += this.flushIpiNs;
+    this.flushIpis++;
+    this.stolenNs[c] = (this.stolenNs[c] as number) + this.tlbFlushNs; // c < vcpus, the array's length
   }
 
   /**
@@ -497,39 +545,79 @@ export class Hypervisor {
    * one more type reference. On failure nothing is kept.
    */
   private getPageType(frame: number, level: number): boolean {
+    const taken = this.takeType(frame, level);
+    if (taken !== TYPE_VALIDATE) return taken === TYPE_TAKEN;
+    if (level > 1 && !this.validateChildren(frame, level)) return false;
+    this.validated(frame, level);
+    return true;
+  }
+
+  /**
+   * getPageType of an L1 (a PTE page has no children to validate), apart so that the compiler inlines it into the
+   * loop over an L2's children: validating an L4 runs it for every PTE page below it, in one sub-op.
+   */
+  private getL1Type(frame: number): boolean {
+    const taken = this.takeType(frame, 1);
+    if (taken !== TYPE_VALIDATE) return taken === TYPE_TAKEN;
+    this.validated(frame, 1);
+    return true;
+  }
+
+  /**
+   * _get_page_type's checks, in Xen's order: TYPE_REFUSED (`failure` says why), TYPE_TAKEN (one more reference on a
+   * typed frame), or TYPE_VALIDATE (the 0 -> 1 transition: stale TLBs flushed if the type changes; the caller
+   * validates the frame).
+   */
+  private takeType(frame: number, level: number): number {
     if ((this.flags[frame] as number) & FRAME_RW) return this.refuseStillWritable(frame, level);
-    const typeCount = this.typeCount;
-    const count = typeCount[frame] as number;
-    if (this.xenLevel[frame] !== level || (count > 0 && this.typeLevel[frame] !== level))
-      return this.refuseWrongType(frame, level, count);
-    if (count > 0) {
-      typeCount[frame] = count + 1;
-      this.cost += this.typeRefNs;
-      return true;
+    const count = this.typeCount[frame] as number;
+    if (count > 0) return this.takeTypeRef(frame, level, count);
+    if (this.xenLevel[frame] !== level) return this.refuseWrongType(frame, level, 0);
+    if (this.lastType[frame] !== level) this.pagetableTypeChange(frame, level);
+    return TYPE_VALIDATE;
+  }
+
+  /** takeType of a typed frame (count > 0): one more reference if it has the type asked for. */
+  private takeTypeRef(frame: number, level: number, count: number): number {
+    if (this.xenLevel[frame] !== level || this.typeLevel[frame] !== level) return this.refuseWrongType(frame, level, count);
+    this.typeCount[frame] = count + 1;
+    this.cost += this.typeRefNs;
+    return TYPE_TAKEN;
+  }
+
+  /** A frame last of another type becomes an L{level}: stale TLBs flushed first. */
+  private pagetableTypeChange(frame: number, level: number): void {
+    this.typeChangeFlush(frame);
+    this.lastType[frame] = level;
+  }
+
+  /**
+   * alloc_lN_table's loop over the entries of `frame` (level > 1): get_page_type of each child, in order; at the first
+   * refusal the references taken are dropped again and the frame's type is lost (type_info = 0). Children of an L2
+   * are L1s: getL1Type, which the compiler inlines here.
+   */
+  private validateChildren(frame: number, level: number): boolean {
+    // A frame's children are children[start, start + count), inside the CSR array; each child is a frame.
+    const start = this.childStart[frame] as number;
+    const end = start + (this.childCount[frame] as number);
+    const children = this.children;
+    for (let i = start; i < end; i++) {
+      const child = children[i] as number;
+      if (level === 2 ? this.getL1Type(child) : this.getPageType(child, level - 1)) continue;
+      for (let j = start; j < i; j++) this.putPageType(children[j] as number);
+      this.lastType[frame] = TYPE_NONE;
+      return false;
     }
-    if (this.lastType[frame] !== level) {
-      this.typeChangeFlush(frame);
-      this.lastType[frame] = level;
-    }
-    if (level > 1) {
-      // A frame's children are children[start, start + count), inside the CSR array; each child is a frame.
-      const start = this.childStart[frame] as number;
-      const end = start + (this.childCount[frame] as number);
-      const children = this.children;
-      for (let i = start; i < end; i++) {
-        if (!this.getPageType(children[i] as number, level - 1)) {
-          for (let j = start; j < i; j++) this.putPageType(children[j] as number);
-          this.lastType[frame] = TYPE_NONE;
-          return false;
-        }
-      }
-    }
+    return true;
+  }
+
+  /** The end of a validation: its cost, the type, one reference, when it completes. */
+  private validated(frame: number, level: number): void {
     this.cost += this.checkNs[frame] as number;
     this.typeLevel[frame] = level;
-    typeCount[frame] = 1;
+    this.typeCount[frame] = 1;
     this.validatedAtNs[frame] = this.opStartNs + this.cost;
-    this.stats.tablesValidated++;
-    return true;
+    this.tablesValidated++;
   }
 
   /**
@@ -537,24 +625,42 @@ export class Hypervisor {
    * cascading down) and stamp the frame with the TLB clock.
    */
   private putPageType(frame: number): void {
+    if (!this.dropType(frame)) return;
+    const level = this.typeLevel[frame] as number;
+    this.typeLevel[frame] = 0;
+    if (level > 1) {
+      const start = this.childStart[frame] as number;
+      const end = start + (this.childCount[frame] as number);
+      const children = this.children;
+      // The children of a validated L2 are L1s (it validated them as such): putL1Type, inlined here.
+      for (let i = start; i < end; i++) {
+        const child = children[i] as number;
+        if (level === 2) this.putL1Type(child);
+        else this.putPageType(child);
+      }
+    }
+    this.tlbflushTimestamp[frame] = this.tlbClock;
+  }
+
+  /** putPageType of an L1 (no children to drop), apart so that the compiler inlines it into an L2's loop. */
+  private putL1Type(frame: number): void {
+    if (!this.dropType(frame)) return;
+    this.typeLevel[frame] = 0;
+    this.tlbflushTimestamp[frame] = this.tlbClock;
+  }
+
+  /** Drop one type reference of `frame`; true when it was the last (the frame is devalidated: its cost, counted). */
+  private dropType(frame: number): boolean {
     const typeCount = this.typeCount;
     const count = ((typeCount[frame] as number) - 1) >>> 0; // Uint32 arithmetic, as the typed array stores it
     typeCount[frame] = count;
     if (count > 0) {
       this.cost += this.typeRefNs;
-      return;
+      return false;
     }
-    const level = this.typeLevel[frame] as number;
     this.cost += this.checkNs[frame] as number;
-    this.typeLevel[frame] = 0;
-    this.stats.tablesDevalidated++;
-    if (level > 1) {
-      const start = this.childStart[frame] as number;
-      const end = start + (this.childCount[frame] as number);
-      const children = this.children;
-      for (let i = start; i < end; i++) this.putPageType(children[i] as number);
-    }
-    this.tlbflushTimestamp[frame] = this.tlbClock;
+    this.tablesDevalidated++;
+    return true;
   }
 
   // Refusals: each sets `failure` and returns false. They are kept out of the rules above, whose common path stays
@@ -569,7 +675,20 @@ export class Hypervisor {
     return this.refuse(`${call}: frame ${frame}`, ' is not a frame of this domain');
   }
 
-  private refuseWritable(frame: number, count: number): false {
+  private refusePin(cmd: number): false {
+    return this.refuse(`${MMUEXT_NAMES[cmd]}: `, this.failure);
+  }
+
+  private refuseUnpin(frame: number): false {
+    return this.refuse('UNPIN_TABLE: frame ', `${frame} not pinned`);
+  }
+
+  private refuseCommand(cmd: number): false {
+    return this.refuse('mmuext_op: command ', `${cmd} is not modelled`);
+  }
+
+  private refuseWritable(frame: number): false {
+    const count = this.typeCount[frame] as number;
     return this.refuse(
       'update_va_mapping: Bad type: ',
       `frame ${frame} is an L${this.typeLevel[frame]} pagetable (type count ${count}), cannot map it writable`,
@@ -581,13 +700,17 @@ export class Hypervisor {
     return this.refuse(`${MMUEXT_NAMES[cmd]}: `, `frame ${frame} already pinned`);
   }
 
-  private refuseStillWritable(frame: number, level: number): false {
-    return this.refuse(`Bad type (saw writable != exp L${level}): `, `frame ${frame} is still mapped writable`);
+  /** takeType's refusal of a frame still mapped writable: TYPE_REFUSED. */
+  private refuseStillWritable(frame: number, level: number): number {
+    this.refuse(`Bad type (saw writable != exp L${level}): `, `frame ${frame} is still mapped writable`);
+    return TYPE_REFUSED;
   }
 
-  private refuseWrongType(frame: number, level: number, count: number): false {
+  /** takeType's refusal of a frame of another type: TYPE_REFUSED. */
+  private refuseWrongType(frame: number, level: number, count: number): number {
     const saw = count > 0 ? this.typeLevel[frame] : this.xenLevel[frame];
-    return this.refuse(`Bad type (saw L${saw} != exp L${level}): `, `frame ${frame}`);
+    this.refuse(`Bad type (saw L${saw} != exp L${level}): `, `frame ${frame}`);
+    return TYPE_REFUSED;
   }
 
   private okResult(costNs: number): HvResult {
@@ -596,7 +719,7 @@ export class Hypervisor {
   }
 
   private fail(reason: string, costNs: number): HvResult {
-    this.stats.errors++;
+    this.errors++;
     return { state: 'error', errno: EINVAL, reason, costNs };
   }
 }

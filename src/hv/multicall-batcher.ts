@@ -285,14 +285,7 @@ export class MulticallBatcher {
       this.argidx += argBytes;
       // 0 <= last < n <= mcBatch, the length of the entry arrays.
       b.subCount[last] = (b.subCount[last] as number) + 1;
-    } else {
-      if (!this.fits(argBytes)) return false;
-      const i = this.reserve(argBytes);
-      b.op[i] = __HYPERVISOR_mmuext_op;
-      b.subStart[i] = this.nsub;
-      b.subCount[i] = 1;
-      this.pendingMmuextEntries++;
-    }
+    } else if (!this.newMmuextEntry(argBytes)) return false;
     const s = this.nsub++;
     b.subCmd[s] = cmd;
     b.subFrame[s] = frame;
@@ -300,12 +293,51 @@ export class MulticallBatcher {
     return true;
   }
 
-  /** Count an mmuext_op sub-op of command `cmd` in the batch being queued. */
+  /**
+   * A new mmuext_op entry of `argBytes` for the sub-op being queued (fits, then reserve, in one), or false when it
+   * does not fit: the batch must be flushed first.
+   */
+  private newMmuextEntry(argBytes: number): boolean {
+    const i = this.n;
+    if (i === this.mcBatch) return false;
+    let argidx: number;
+    if (this.u64Slots) {
+      argidx = this.argidx + ((argBytes + 7) >>> 3);
+      if (argidx > this.argCapacity) return false;
+    } else {
+      argidx = ((this.argidx + 7) & ~7) + argBytes;
+      if (argidx >= this.mcArgs) return false;
+    }
+    this.argidx = argidx;
+    this.n = i + 1;
+    const b = this.cur;
+    // i < mcBatch, the length of the entry arrays.
+    b.op[i] = __HYPERVISOR_mmuext_op;
+    b.subStart[i] = this.nsub;
+    b.subCount[i] = 1;
+    this.pendingMmuextEntries++;
+    return true;
+  }
+
+  /**
+   * Count an mmuext_op sub-op of command `cmd` in the batch being queued. The first of its command in the batch and
+   * a command outside the counted ones are rare: apart, so that this stays small enough to inline into the queueing.
+   */
   private countPendingCmd(cmd: number): void {
     const before = this.pendingCmds[cmd];
-    if (before === undefined) throw new ModelError(`mmuext_op command ${cmd} is outside the ${this.pendingCmds.length} counted`);
-    this.pendingCmds[cmd] = before + 1;
-    if (before === 0) this.pendingCmdList[this.pendingCmdCount++] = cmd;
+    if (before === undefined) this.uncountedCmd(cmd);
+    else if (before === 0) this.firstPendingCmd(cmd);
+    else this.pendingCmds[cmd] = before + 1;
+  }
+
+  /** The first sub-op of command `cmd` (a counted one) in the batch: counted, and listed for countTaken. */
+  private firstPendingCmd(cmd: number): void {
+    this.pendingCmds[cmd] = 1;
+    this.pendingCmdList[this.pendingCmdCount++] = cmd;
+  }
+
+  private uncountedCmd(cmd: number): never {
+    throw new ModelError(`mmuext_op command ${cmd} is outside the ${this.pendingCmds.length} counted`);
   }
 
   /** xen_mc_callback in one call: queue it and return true, or return false when the callbacks are full. */

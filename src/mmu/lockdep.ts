@@ -85,7 +85,7 @@ export class Lockdep {
    * the top entry below the references limit, is handled here; everything else in `acquireRest`.
    */
   acquire(cls: number, nest: boolean): void {
-    if (!this.debugLocks.on) return;
+    if (this.debugLocks.on !== true) return; // (a compare with true: no generic truth test on the hot path)
     const top = this.top;
     // top indexes the stack (-1 when empty): the `as number` read of entry top is in range.
     if (nest && top >= 0 && this.classes[top] === cls) {
@@ -126,7 +126,7 @@ export class Lockdep {
    * case, the top entry with more than one reference, is handled here; everything else in `releaseRest`.
    */
   release(cls: number): void {
-    if (!this.debugLocks.on) return;
+    if (this.debugLocks.on !== true) return; // (a compare with true: no generic truth test on the hot path)
     const top = this.top;
     // top indexes the stack (-1 when empty): the `as number` read of entry top is in range.
     if (top >= 0 && this.classes[top] === cls) {

@@ -36,6 +36,10 @@ export class PreemptCount {
 
   /** Depth at which the next carry out of PREEMPT happens. */
   private nextCarry: number;
+  /** nextCarry - unit: the depth where the PREEMPT field now reads 0 (below it, a borrow). */
+  private base: number;
+  /** The least depth at which `add` has more to do than count: the next carry or the warning margin, whichever first. */
+  private rareAt: number;
   private readonly unit: number;
   private readonly warnAt: number;
 
@@ -46,6 +50,13 @@ export class PreemptCount {
     this.unit = 2 ** bits;
     this.nextCarry = this.unit;
     this.warnAt = this.unit - 1 - PREEMPT_WARN_MARGIN;
+    this.base = 0;
+    this.rareAt = this.rareFrom(0);
+  }
+
+  /** rareAt for a PREEMPT field based at `base`: warnAt < unit, so the warning margin comes first (or at once). */
+  private rareFrom(base: number): number {
+    return base + Math.min(this.unit, this.warnAt);
   }
 
   /** PREEMPT field mask: 0xff with 8 bits. */
@@ -68,7 +79,8 @@ export class PreemptCount {
     const v = this.value + n;
     this.value = v;
     if (v > this.maxDepth) this.maxDepth = v;
-    if (v >= this.nextCarry || v - (this.nextCarry - this.unit) >= this.warnAt) this.addRare(v, atNs);
+    // rareAt <= nextCarry and rareAt <= base + warnAt: below it neither a carry nor the warning happens.
+    if (v >= this.rareAt) this.addRare(v, atNs);
   }
 
   /** The rest of preempt_count_add once the count reached a carry out of PREEMPT or the warning margin. */
@@ -78,7 +90,9 @@ export class PreemptCount {
       this.nextCarry += this.unit;
       if (this.overflowLog.length < 8) this.overflowLog.push({ depth: this.nextCarry - this.unit, atNs });
     }
-    if (v - (this.nextCarry - this.unit) >= this.warnAt) {
+    this.base = this.nextCarry - this.unit;
+    this.rareAt = this.rareFrom(this.base);
+    if (v - this.base >= this.warnAt) {
       this.debugWarnings++;
       this.debugLocks.off('DEBUG_PREEMPT: preempt count overflowing soon');
     }
@@ -88,11 +102,13 @@ export class PreemptCount {
   sub(n: number): void {
     const v = this.value - n;
     this.value = v;
-    if (v < this.nextCarry - this.unit) this.borrow(v);
+    if (v < this.base) this.borrow(v);
   }
 
   /** The count went back below a carry: the PREEMPT field's base moves down. */
   private borrow(v: number): void {
     while (v < this.nextCarry - this.unit) this.nextCarry -= this.unit;
+    this.base = this.nextCarry - this.unit;
+    this.rareAt = this.rareFrom(this.base);
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bucketOf, bucketRange, LogLinearHistogram } from '../../src/metrics/index.js';
+import { bucketOf, bucketOf31, bucketRange, LogLinearHistogram } from '../../src/metrics/index.js';
 
 describe('LogLinearHistogram', () => {
   it('is exact below 16 and within 1/16 above', () => {
@@ -10,6 +10,22 @@ describe('LogLinearHistogram', () => {
       assert.ok(lo <= v && v < lo + w, `${v} in [${lo}, ${lo + w})`);
       assert.ok(w / lo <= 1 / 16, `width of ${v}`);
     }
+  });
+
+  it('puts a value below 2^31 in the same bucket by the int32 path as by bucketOf', () => {
+    const values: number[] = [];
+    for (let v = 0; v < 4096; v++) values.push(v);
+    for (let e = 12; e < 31; e++) for (const d of [-1, 0, 1, 2 ** (e - 5), 2 ** (e - 4) - 1]) values.push(2 ** e + d);
+    values.push(2 ** 31 - 1);
+    for (const v of values) assert.equal(bucketOf31(v), bucketOf(v), `value ${v}`);
+  });
+
+  it('rounds a fractional value down below 2^31 and above it alike', () => {
+    const h = new LogLinearHistogram();
+    h.record(1000.75);
+    h.record(2 ** 31 + 0.5);
+    const s = h.summary();
+    assert.deepEqual([s.count, s.minNs, s.maxNs, s.totalNs], [2, 1000, 2 ** 31, 1000 + 2 ** 31]);
   });
 
   it('gives exact count, min, max, mean and total, and nearest-rank percentiles', () => {
