@@ -230,9 +230,9 @@ export class Hypervisor {
     out.push(this.tlbClock);
   }
 
-  /** What Xen did so far (a fresh snapshot). */
-  get stats(): HypervisorStats {
-    return {
+  /** What Xen did so far: a fresh, frozen snapshot (the counters are fields; a write to the snapshot throws). */
+  get stats(): Readonly<HypervisorStats> {
+    return Object.freeze({
       guestFlushes: this.guestFlushes,
       typeChangeFlushes: this.typeChangeFlushes,
       flushIpis: this.flushIpis,
@@ -242,7 +242,7 @@ export class Hypervisor {
       writeProtectFaults: this.writeProtectFaults,
       staleTlbWrites: this.staleTlbWrites,
       errors: this.errors,
-    };
+    });
   }
 
   /** The TLB clock (tlbflush_clock). */
@@ -281,7 +281,7 @@ export class Hypervisor {
   }
 
   private directFailed(): string {
-    this.stats.errors++;
+    this.errors++;
     return this.failure;
   }
 
