@@ -333,28 +333,36 @@ if (args.json) {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   process.exit(0);
 }
+const probed = parts.has('cycle') || parts.has('race');
 const lines = [
-  `node ${process.version}; ${pairs} rounds (cycle, race)${parts.has('suite') ? ` and ${suitePairs} (suite)` : ''}, sides alternated A B / B A; ` +
-    `load averages at each round ${loads.map((l) => l.toFixed(1)).join(', ')}`,
-  `cycle: ${CYCLE_PTE_PAGES} PTE pages, 4level, 1 vCPU, a child's figure the median of ${REPS} slopes over ${CYCLES} cycles; ` +
-    `race: ${RACE_VCPUS} vCPUs on ${RACE_PTE_PAGES} PTE pages, median of ${RACE_REPS}; ratio: candidate's speed-up over the baseline child of the same round`,
-  ...(parts.has('suite')
+  `node ${process.version}; sides alternated A B / B A` +
+    (probed
+      ? `; ${pairs} rounds of the cycle and race parts, load average at each ${loads.map((l) => l.toFixed(1)).join(', ')}`
+      : ''),
+  ...(probed
     ? [
-        `suite: load average before each run, per side: ${result.suiteLoads.map((l) => l.map((x) => x.toFixed(1)).join('/')).join(', ')}`,
+        `cycle: ${CYCLE_PTE_PAGES} PTE pages, 4level, 1 vCPU, a child's figure the median of ${REPS} slopes over ${CYCLES} cycles; ` +
+          `race: ${RACE_VCPUS} vCPUs on ${RACE_PTE_PAGES} PTE pages, median of ${RACE_REPS}`,
       ]
     : []),
+  ...(parts.has('suite')
+    ? [
+        `suite: ${suitePairs} rounds; load average before each run, per side: ${result.suiteLoads.map((l) => l.map((x) => x.toFixed(1)).join('/')).join(', ')}`,
+      ]
+    : []),
+  "ratio: the candidate's speed-up over the baseline child of the same round (above 1: faster); each: per round, in order",
 ];
 for (const cand of result.candidates) {
   lines.push(
     '',
     `candidate: ${cand.flags.join(' ')}`,
-    '| figure | unit | baseline median | candidate median | speed-up median [min-max] |',
-    '|---|---|---|---|---|',
+    '| figure | unit | baseline median | candidate median | speed-up median [min-max] | each |',
+    '|---|---|---|---|---|---|',
   );
   for (const row of cand.rows) {
     lines.push(
       `| ${row.figure} | ${row.unit} | ${median(row.baseline).toFixed(2)} ${spread(row.baseline)} | ${median(row.candidate).toFixed(2)} ${spread(row.candidate)} | ` +
-        `${median(row.ratios).toFixed(3)}x ${spread(row.ratios, 3)} |`,
+        `${median(row.ratios).toFixed(3)}x ${spread(row.ratios, 3)} | ${row.ratios.map((x) => x.toFixed(3)).join(' ')} |`,
     );
   }
   lines.push(cand.verdict);
