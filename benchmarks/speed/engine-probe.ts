@@ -7,6 +7,10 @@
  * repetition times whole runs back to back for at least RACE_MIN_REP_MS (the same number of runs for every build).
  * Prints JSON.
  *
+ * The process runs with pinbench's V8 flags (src/shared/v8-tuning.ts, set before any build is imported; the
+ * environment variable PINBENCH_V8_FLAGS overrides them, empty for none), so that it measures the engine as
+ * `pinbench` runs it; V8's flags are process-wide, so every build measured in the process gets the same flags.
+ *
  *   node engine-probe.js cycle STRATEGY[,STRATEGY...] PTE_PAGES CYCLES REPS DIST [DIST...]
  *   node engine-probe.js race STRATEGY[,STRATEGY...] PTE_PAGES VCPUS REPS DIST [DIST...]
  */
@@ -14,6 +18,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { defined } from '../../src/shared/defined.js';
+import { applyV8Tuning } from '../../src/shared/v8-tuning.js';
+
+applyV8Tuning();
 
 interface ScenarioModule {
   resolveParams(input: Record<string, unknown>): unknown;

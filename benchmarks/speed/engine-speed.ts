@@ -28,6 +28,12 @@
  * CPU times far less. The C program's CPU time is taken from the shell's `times` over two runs (C_CYCLES_CPU and
  * C_CYCLES cycles), whose difference leaves out its start-up. The worker measurement stays on wall time (its point
  * is the wall time that two workers save).
+ *
+ * The probes run with pinbench's V8 flags (src/shared/v8-tuning.ts: the engine as `pinbench` runs it), every build
+ * in a probe alike, since V8's flags are process-wide: a speed-up against a reference is the code's alone, with the
+ * flags on both sides. PINBENCH_V8_FLAGS overrides them (empty: none), for the probes and for the worker
+ * measurement's `pinbench run` children of this build; the header says which flags were set.
+ * benchmarks/speed/v8-flags.ts measures what the flags themselves are worth.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -37,6 +43,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defined } from '../../src/shared/defined.js';
+import { v8FlagsFor } from '../../src/shared/v8-tuning.js';
 
 /** PTE pages of the cycle measurement (the issue's figure). */
 const CYCLE_PTE_PAGES = 32_768;
@@ -116,6 +123,9 @@ if (args.help) {
 --clock CLOCK    wall (default) or cpu: time the cycles, the racing runs and the C program by CPU time, which a
                  loaded machine inflates far less than wall time (the worker measurement stays on wall time)
 --json           print the figures as JSON instead of tables
+
+The probes run with pinbench's V8 flags (src/shared/v8-tuning.ts), every build alike; the environment variable
+PINBENCH_V8_FLAGS overrides them (empty: none). npm run bench:v8flags measures what the flags are worth.
 `);
   process.exit(0);
 }
@@ -136,6 +146,13 @@ function parseParts(value: string): Part[] {
   return names as Part[];
 }
 if (clock !== 'wall' && clock !== 'cpu') fail(`--clock: ${JSON.stringify(clock)} is not allowed; expected wall or cpu`);
+/** The V8 flags the probes (and this build's `pinbench run` children) set: checked here, so a bad value fails early. */
+let v8Flags: readonly string[];
+try {
+  v8Flags = v8FlagsFor(process.env);
+} catch (error) {
+  fail((error as Error).message);
+}
 const here = dirname(fileURLToPath(import.meta.url)); // dist/benchmarks/speed
 const thisRoot = resolve(here, '..', '..', '..');
 const probe = join(here, 'engine-probe.js');
@@ -332,6 +349,7 @@ const result = {
   machine: {
     node: process.version,
     clock,
+    v8Flags,
     rounds,
     repetitionsPerRound: { cycle: CYCLE_REPS, race: RACE_REPS },
     workerRounds,
@@ -408,7 +426,9 @@ if (args.json) {
   process.exit(0);
 }
 
-const lines: string[] = [];
+const lines: string[] = [
+  `V8 flags: ${v8Flags.length > 0 ? v8Flags.join(' ') : 'none'} (pinbench's, src/shared/v8-tuning.ts; PINBENCH_V8_FLAGS overrides, empty for none), in every probe for every build`,
+];
 const hasRef = builds.length > 1;
 const reps = rounds * CYCLE_REPS;
 if (parts.has('cycle')) {

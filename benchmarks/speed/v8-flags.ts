@@ -6,7 +6,7 @@
  * of one process is itself bimodal here (another tenant on the sibling hyperthread), so only pairs and medians over
  * many processes say anything; one child against another says nothing.
  *
- *   npm run bench:v8flags -- [--flags="FLAG ..."]... [--pairs N] [--suite-pairs N] [--suite NAME] [--only PARTS] [--json]
+ *   npm run bench:v8flags -- [--flags="FLAG ..."]... [--pairs N] [--suite-pairs N] [--suite NAME] [--only PARTS] [--via argv|env] [--json]
  *
  * Parts (`--only cycle,race,suite`, default all three):
  * - cycle: each child is engine-probe.js in cycle mode: per strategy (the five of the issue), CPU ms per pin+unpin
@@ -18,8 +18,11 @@
  * - suite: `pinbench run SUITE --workers 1` as a child on each side (`--suite-pairs` pairs, default 1: it takes
  *   about half a minute a side): wall seconds and CPU seconds (bash's `times`). Ratio: baseline / candidate.
  *
- * A candidate's flags go on the child's node command line (V8's flags are process-wide: the suite's worker
- * threads run with them too); the baseline child gets none.
+ * Both sides run with PINBENCH_V8_FLAGS set to the empty string, which turns off pinbench's own V8 tuning
+ * (src/shared/v8-tuning.ts), so that each side runs with exactly the flags given here. `--via argv` (default) puts
+ * a candidate's flags on the child's node command line (V8's flags are process-wide: the suite's worker threads
+ * run with them too); `--via env` gives them in PINBENCH_V8_FLAGS instead, so that pinbench sets them itself at run
+ * time with v8.setFlagsFromString (the path pinbench takes): the two should measure alike.
  *
  * The decision rule of issue 12 (round 5) is printed for each candidate: per-pte-deferred's cycle at least 1.10x
  * faster, and no figure (cycle, race, the suite's wall time) slower than 0.98x.
@@ -32,6 +35,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defined } from '../../src/shared/defined.js';
+import { V8_FLAGS } from '../../src/shared/v8-tuning.js';
 
 const CYCLE_STRATEGIES = ['per-pte-deferred', 'unlocked', 'mm-lock', 'whole-lock', 'unbatched'];
 const RACE_STRATEGIES = ['per-pte-deferred', 'unlocked', 'mm-lock'];
@@ -42,8 +46,8 @@ const REPS = 5;
 const RACE_PTE_PAGES = 1024;
 const RACE_VCPUS = 4;
 const RACE_REPS = 4;
-/** The candidate measured when no `--flags` is given: TurboFan's cumulative inlining budget (default 920) raised. */
-const DEFAULT_CANDIDATE = '--max-inlined-bytecode-size-cumulative=2000';
+/** The candidate measured when no `--flags` is given: pinbench's own flags (src/shared/v8-tuning.ts). */
+const DEFAULT_CANDIDATE = V8_FLAGS.join(' ');
 const PARTS = ['cycle', 'race', 'suite'] as const;
 type Part = (typeof PARTS)[number];
 
@@ -69,6 +73,7 @@ let args: {
   'suite-pairs'?: string;
   suite?: string;
   only?: string;
+  via?: string;
   json?: boolean;
   help?: boolean;
 };
@@ -80,6 +85,7 @@ try {
       'suite-pairs': { type: 'string' },
       suite: { type: 'string' },
       only: { type: 'string' },
+      via: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -102,9 +108,11 @@ each side's median. CPU time throughout, except the suite's wall time.
 --suite-pairs N     rounds of the suite part (default 1)
 --suite NAME        the suite of the suite part (default: default), run as \`pinbench run NAME --workers 1\`
 --only PARTS        comma-separated: cycle, race, suite (default: all three)
+--via argv|env      how a candidate's flags reach the child: on node's command line (argv, default), or in
+                    PINBENCH_V8_FLAGS, which pinbench applies itself with v8.setFlagsFromString (env)
 --json              print every figure as JSON instead of tables
 
-A candidate's flags go on node's command line of each of its children; the baseline's children get none.
+Both sides run with PINBENCH_V8_FLAGS= (empty: pinbench's own V8 tuning off), so each runs exactly the flags given.
 `);
   process.exit(0);
 }
@@ -112,6 +120,8 @@ A candidate's flags go on node's command line of each of its children; the basel
 const pairs = positiveInt('pairs', args.pairs, 8);
 const suitePairs = positiveInt('suite-pairs', args['suite-pairs'], 1);
 const suite = args.suite ?? 'default';
+const via = args.via ?? 'argv';
+if (via !== 'argv' && via !== 'env') fail(`--via: ${JSON.stringify(via)} is not allowed; expected argv or env`);
 const parts = new Set<Part>(args.only === undefined ? PARTS : parseParts(args.only));
 
 function parseParts(value: string): Part[] {
@@ -153,7 +163,8 @@ const sides: Side[] = [{ name: 'baseline', flags: [] }, ...candidates.map((flags
 
 /** node's arguments and the environment of a child of this side. */
 function launch(side: Side): { argv: string[]; env: NodeJS.ProcessEnv } {
-  return { argv: side.flags, env: { ...process.env, PINBENCH_PROBE_CLOCK: 'cpu' } };
+  const env = { ...process.env, PINBENCH_V8_FLAGS: via === 'env' ? side.flags.join(' ') : '', PINBENCH_PROBE_CLOCK: 'cpu' };
+  return { argv: via === 'argv' ? side.flags : [], env };
 }
 
 const median = (xs: number[]): number => {
@@ -318,6 +329,7 @@ function verdict(rows: Row[]): string {
 
 const result = {
   node: process.version,
+  via,
   pairs,
   suitePairs,
   parts: [...parts],
@@ -335,7 +347,7 @@ if (args.json) {
 }
 const probed = parts.has('cycle') || parts.has('race');
 const lines = [
-  `node ${process.version}; sides alternated A B / B A` +
+  `node ${process.version}; sides alternated A B / B A; flags via ${via}` +
     (probed
       ? `; ${pairs} rounds of the cycle and race parts, load average at each ${loads.map((l) => l.toFixed(1)).join(', ')}`
       : ''),

@@ -7,6 +7,7 @@ import { SCENARIO_PARAMS } from '../../../results/params.js';
 import { planRuns } from '../../../runner/plan.js';
 import { loadStrategyModules } from '../../../runner/strategy-modules.js';
 import { ConfigError } from '../../../shared/errors.js';
+import { v8FlagsFor } from '../../../shared/v8-tuning.js';
 import { loadResultSet } from '../../../results/load.js';
 import { EXIT_OK, EXIT_RUN_FAILED, type ExitCode, STOP_SIGNALS } from '../../errors.js';
 import type { Io } from '../../io.js';
@@ -66,8 +67,12 @@ export async function runProfileCommand(args: ProfileArgs, io: Io): Promise<Exit
     const profileDir = join(outDir, `cpuprofile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     command = [process.execPath, '--cpu-prof', '--cpu-prof-dir', profileDir, ...runArgv];
   }
+  // The profiled child is pinbench's own entry (main.js), which sets pinbench's V8 flags (src/shared/v8-tuning.ts) from
+  // the environment it inherits: the profile shows the engine as `pinbench run` runs it.
+  const v8Flags = v8FlagsFor(process.env);
   io.stderr(
-    `pinbench: profiling suite ${args.suite} with ${args.tool}${workers > 0 ? ` on ${workers} workers` : ' in-process'}\n`,
+    `pinbench: profiling suite ${args.suite} with ${args.tool}${workers > 0 ? ` on ${workers} workers` : ' in-process'}` +
+      ` (V8 flags: ${v8Flags.length > 0 ? v8Flags.join(' ') : 'none'})\n`,
   );
   // The profilers write scratch files (V8's isolate-*.log, 10 MB and more) into their working directory: a scratch
   // directory under OUT, removed whatever happens, never the user's current directory.
