@@ -35,6 +35,7 @@
  * measurement's `pinbench run` children of this build; the header says which flags were set.
  * benchmarks/speed/v8-flags.ts measures what the flags themselves are worth.
  */
+import { benchArgs } from './bench-args.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -66,18 +67,11 @@ const usage =
 /** The parts `--only` may name. */
 const PARTS = ['cycle', 'race', 'workers'] as const;
 type Part = (typeof PARTS)[number];
-
+const bench = benchArgs('engine-speed', usage, PARTS);
+const { positiveInt, parseParts } = bench;
+/** Exits 2 (declared here: control flow knows a function declaration that returns never). */
 function fail(message: string): never {
-  process.stderr.write(`engine-speed: ${message}\n${usage}\n`);
-  process.exit(2);
-}
-
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    fail(`--${name}: ${JSON.stringify(value)} is not allowed; expected an integer of at least 1`);
-  return n;
+  return bench.fail(message);
 }
 
 let args: {
@@ -138,13 +132,6 @@ const parts = new Set<Part>(args.only === undefined ? PARTS : parseParts(args.on
 if (args['no-workers']) parts.delete('workers');
 if (parts.size === 0) fail('--only workers with --no-workers leaves nothing to measure');
 
-function parseParts(value: string): Part[] {
-  const names = value.split(',').map((x) => x.trim());
-  const bad = names.filter((x) => !(PARTS as readonly string[]).includes(x));
-  if (bad.length > 0 || names.length === 0)
-    fail(`--only: ${JSON.stringify(bad[0] ?? value)} is not allowed; expected a comma-separated list of ${PARTS.join(', ')}`);
-  return names as Part[];
-}
 if (clock !== 'wall' && clock !== 'cpu') fail(`--clock: ${JSON.stringify(clock)} is not allowed; expected wall or cpu`);
 /** The V8 flags the probes (and this build's `pinbench run` children) set: checked here, so a bad value fails early. */
 let v8Flags: readonly string[];

@@ -27,6 +27,7 @@
  * The decision rule of issue 12 (round 5) is printed for each candidate: per-pte-deferred's cycle at least 1.10x
  * faster, and no figure (cycle, race, the suite's wall time) slower than 0.98x.
  */
+import { benchArgs } from './bench-args.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -52,19 +53,12 @@ const PARTS = ['cycle', 'race', 'suite'] as const;
 type Part = (typeof PARTS)[number];
 
 const usage =
-  'usage: npm run bench:v8flags -- [--flags="FLAG ..."]... [--pairs N] [--suite-pairs N] [--suite NAME] [--only PARTS] [--json]';
-
+  'usage: npm run bench:v8flags -- [--flags="FLAG ..."]... [--pairs N] [--suite-pairs N] [--suite NAME] [--only PARTS] [--via argv|env] [--json]';
+const bench = benchArgs('v8-flags', usage, PARTS);
+const { positiveInt, parseParts } = bench;
+/** Exits 2 (declared here: control flow knows a function declaration that returns never). */
 function fail(message: string): never {
-  process.stderr.write(`v8-flags: ${message}\n${usage}\n`);
-  process.exit(2);
-}
-
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    fail(`--${name}: ${JSON.stringify(value)} is not allowed; expected an integer of at least 1`);
-  return n;
+  return bench.fail(message);
 }
 
 let args: {
@@ -123,14 +117,6 @@ const suite = args.suite ?? 'default';
 const via = args.via ?? 'argv';
 if (via !== 'argv' && via !== 'env') fail(`--via: ${JSON.stringify(via)} is not allowed; expected argv or env`);
 const parts = new Set<Part>(args.only === undefined ? PARTS : parseParts(args.only));
-
-function parseParts(value: string): Part[] {
-  const names = value.split(',').map((x) => x.trim());
-  const bad = names.find((x) => !(PARTS as readonly string[]).includes(x));
-  if (bad !== undefined)
-    fail(`--only: ${JSON.stringify(bad)} is not allowed; expected a comma-separated list of ${PARTS.join(', ')}`);
-  return names as Part[];
-}
 
 /** The candidates, each a list of flags; every flag must be one node accepts (checked by starting node with it). */
 const candidates: string[][] = (args.flags ?? [DEFAULT_CANDIDATE]).map((set) => {
