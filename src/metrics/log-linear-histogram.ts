@@ -24,25 +24,17 @@ export class LogLinearHistogram {
   record(valueNs: number): void {
     // Every duration a run records is in [0, 2^31) ns: there `valueNs | 0` is Math.floor and the bucket is
     // bucketOf31's, all in int32 arithmetic (a lock records a hold at each release: this is a hot path).
-    if (!(valueNs >= 0 && valueNs < 0x80000000)) {
-      this.recordWide(valueNs);
-      return;
+    if (valueNs >= 0 && valueNs < 0x80000000) {
+      const v = valueNs | 0;
+      this.add(v, bucketOf31(v));
+    } else {
+      const v = Math.floor(valueNs);
+      this.add(v, bucketOf(v));
     }
-    const v = valueNs | 0;
-    // bucketOf31 maps [0, 2^31) below BUCKETS, the length of `counts`.
-    const b = bucketOf31(v);
-    this.counts[b] = (this.counts[b] as number) + 1;
-    this.count++;
-    this.total += v;
-    if (v < this.min) this.min = v;
-    if (v > this.max) this.max = v;
   }
 
-  /** `record` of a value outside [0, 2^31) (or not a number): Math.floor and bucketOf. */
-  private recordWide(valueNs: number): void {
-    const v = Math.floor(valueNs);
-    // bucketOf maps every integer in [0, 2^53) below BUCKETS, the length of `counts`.
-    const b = bucketOf(v);
+  /** Count integer `v` in bucket `b` (bucketOf and bucketOf31 map their ranges below BUCKETS, `counts`' length). */
+  private add(v: number, b: number): void {
     this.counts[b] = (this.counts[b] as number) + 1;
     this.count++;
     this.total += v;

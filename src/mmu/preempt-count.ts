@@ -34,10 +34,8 @@ export class PreemptCount {
   /** The first few overflows. */
   readonly overflowLog: PreemptOverflow[] = [];
 
-  /** Depth at which the next carry out of PREEMPT happens. */
-  private nextCarry: number;
-  /** nextCarry - unit: the depth where the PREEMPT field now reads 0 (below it, a borrow). */
-  private base: number;
+  /** The depth where the PREEMPT field now reads 0: below it a borrow, at base + unit the next carry. */
+  private base = 0;
   /** The least depth at which `add` has more to do than count: the next carry or the warning margin, whichever first. */
   private rareAt: number;
   private readonly unit: number;
@@ -48,9 +46,7 @@ export class PreemptCount {
     readonly debugLocks: DebugLocks = new DebugLocks(),
   ) {
     this.unit = 2 ** bits;
-    this.nextCarry = this.unit;
     this.warnAt = this.unit - 1 - PREEMPT_WARN_MARGIN;
-    this.base = 0;
     this.rareAt = this.rareFrom(0);
   }
 
@@ -79,18 +75,17 @@ export class PreemptCount {
     const v = this.value + n;
     this.value = v;
     if (v > this.maxDepth) this.maxDepth = v;
-    // rareAt <= nextCarry and rareAt <= base + warnAt: below it neither a carry nor the warning happens.
+    // rareAt <= base + unit (the carry) and rareAt <= base + warnAt: below it neither a carry nor the warning happens.
     if (v >= this.rareAt) this.addRare(v, atNs);
   }
 
   /** The rest of preempt_count_add once the count reached a carry out of PREEMPT or the warning margin. */
   private addRare(v: number, atNs: number): void {
-    while (v >= this.nextCarry) {
+    while (v >= this.base + this.unit) {
       this.overflows++;
-      this.nextCarry += this.unit;
-      if (this.overflowLog.length < 8) this.overflowLog.push({ depth: this.nextCarry - this.unit, atNs });
+      this.base += this.unit;
+      if (this.overflowLog.length < 8) this.overflowLog.push({ depth: this.base, atNs });
     }
-    this.base = this.nextCarry - this.unit;
     this.rareAt = this.rareFrom(this.base);
     if (v - this.base >= this.warnAt) {
       this.debugWarnings++;
@@ -107,8 +102,7 @@ export class PreemptCount {
 
   /** The count went back below a carry: the PREEMPT field's base moves down. */
   private borrow(v: number): void {
-    while (v < this.nextCarry - this.unit) this.nextCarry -= this.unit;
-    this.base = this.nextCarry - this.unit;
+    while (v < this.base) this.base -= this.unit;
     this.rareAt = this.rareFrom(this.base);
   }
 }

@@ -339,19 +339,10 @@ export class GuestCpu implements Process, PinContext {
     return this.now(this.effect(E_MC_ISSUE, 0, 0, 0, false));
   }
   hypercallUpdateVaMapping(frame: number, rw: boolean, flags: number): Effect {
-    const e = this.effect(E_HC_UVM, frame, flags, 0, rw);
-    // Under Xen 3.1's big lock the hypercall may spin first: the general path (`now`) tries again while it may.
-    if (this.domainLock !== null) return this.now(e);
-    const engine = this.begin(e);
-    if (engine !== null) this.ended(e, this.hypercall(engine, true));
-    return e;
+    return this.directHypercall(this.effect(E_HC_UVM, frame, flags, 0, rw), true);
   }
   hypercallMmuextOp(cmd: number, frame: number): Effect {
-    const e = this.effect(E_HC_MMUEXT, cmd, frame, 0, false);
-    if (this.domainLock !== null) return this.now(e);
-    const engine = this.begin(e);
-    if (engine !== null) this.ended(e, this.hypercall(engine, false));
-    return e;
+    return this.directHypercall(this.effect(E_HC_MMUEXT, cmd, frame, 0, false), false);
   }
   store(frame: number, index: number, value: number): Effect {
     return this.now(this.effect(E_STORE, frame, index, value, false));
@@ -363,6 +354,15 @@ export class GuestCpu implements Process, PinContext {
   call(program: Program): Effect {
     const e = this.effect(E_CALL, 0, 0, 0, false);
     this.eff.sub = program;
+    return e;
+  }
+
+  /** A direct hypercall's effect `e`, performed in its call when it may (`begin`). */
+  private directHypercall(e: EffectRecord, uvm: boolean): EffectRecord {
+    // Under Xen 3.1's big lock the hypercall may spin first: the general path (`now`) tries again while it may.
+    if (this.domainLock !== null) return this.now(e);
+    const engine = this.begin(e);
+    if (engine !== null) this.ended(e, this.hypercall(engine, uvm));
     return e;
   }
 
