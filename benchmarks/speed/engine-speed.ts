@@ -23,6 +23,20 @@
  * pinbench: give its source with `--pinref FILE` or PINBENCH_PINREF_C; it is compiled with `gcc -O2` into a
  * temporary directory at run time. Without it (or without gcc) the C columns are skipped, with a message.
  *
+ * Where the engine's time goes against C (per-pte-deferred's cycle, with the cycle measurement): two more
+ * measurements run in the same rounds, their order rotating with the others.
+ * - The floor (floor.ts, run by floor-probe.ts in a process of its own): the model objects a Machine builds driven
+ *   directly in per-pte-deferred's order, without the engine, the GuestCpu's dispatch or generators. Before it is
+ *   timed it checks that a floor cycle leaves exactly what a real cycle leaves (it fails, naming the fields, if not).
+ * - The fidelity-matched C (pinref-model.c, beside this file): the yardstick extended with the work the model does
+ *   that the yardstick leaves out (Xen's type-change flushes and validation stamps, lockdep, per-class lock
+ *   statistics, the batcher's statistics, walk-step accounting, the virtual clock and event count). Compiled with
+ *   `gcc -O2` when gcc is present (skipped with a note otherwise); its counts of one cycle must be the model's (slots,
+ *   multicalls, type-change flushes, tables validated and devalidated, events, virtual time, the PTE locks' hold
+ *   histogram), or the run fails.
+ * The table then gives the yardstick, the matched C, the floor and the engine in ms per cycle, and the ratios
+ * engine / yardstick (the issue's goal), engine / matched C, floor / matched C and engine / floor.
+ *
  * `--clock cpu` times the cycle and racing measurements, and the C program, by CPU time instead of wall time: on a
  * machine shared with other work (load averages of 10 on 2 cores) wall times swing by a factor of 3 within a minute,
  * CPU times far less. The C program's CPU time is taken from the shell's `times` over two runs (C_CYCLES_CPU and
@@ -45,6 +59,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defined } from '../../src/shared/defined.js';
 import { v8FlagsFor } from '../../src/shared/v8-tuning.js';
+import type { ModelCounts } from './floor.js';
+import { countMismatches } from './matched-c.js';
 
 /** PTE pages of the cycle measurement (the issue's figure). */
 const CYCLE_PTE_PAGES = 32_768;
@@ -116,6 +132,12 @@ if (args.help) {
                  loaded machine inflates far less than wall time (the worker measurement stays on wall time)
 --json           print the figures as JSON instead of tables
 
+With the cycle measurement, where per-pte-deferred's time goes against C: a JS floor (benchmarks/speed/floor.ts:
+the model's objects driven directly, no engine; checked first to leave exactly what a real cycle leaves) and a
+fidelity-matched C (benchmarks/speed/pinref-model.c, compiled with gcc when present: the yardstick plus the work the
+model does beyond it; its counts of a cycle checked equal to the model's). A failed check ends the run (exit 1).
+docs/measurement.md says what each measures.
+
 The probes run with pinbench's V8 flags (src/shared/v8-tuning.ts), every build alike; the environment variable
 PINBENCH_V8_FLAGS overrides them (empty: none). npm run bench:v8flags measures what the flags are worth.
 `);
@@ -141,6 +163,9 @@ try {
 const here = dirname(fileURLToPath(import.meta.url)); // dist/benchmarks/speed
 const thisRoot = resolve(here, '..', '..', '..');
 const probe = join(here, 'engine-probe.js');
+const floorProbe = join(here, 'floor-probe.js');
+/** The fidelity-matched C's source (it is not copied into dist/). */
+const matchedSource = join(thisRoot, 'benchmarks', 'speed', 'pinref-model.c');
 
 interface Build {
   name: string;
@@ -181,6 +206,32 @@ if (!parts.has('cycle')) {
   }
 }
 
+/** Notes on what was skipped, printed under the tables. */
+const notes: string[] = [];
+let matchedC: string | null = null;
+if (!parts.has('cycle')) {
+  // The matched C, like the yardstick, belongs to the cycle measurement.
+} else if (!existsSync(matchedSource)) {
+  notes.push(`the fidelity-matched C was skipped: its source ${matchedSource} is not there (a checkout has it)`);
+} else {
+  try {
+    matchedC = join(scratch, 'pinref-model');
+    execFileSync('gcc', ['-O2', '-o', matchedC, matchedSource], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    matchedC = null;
+    notes.push(
+      `the fidelity-matched C was skipped: gcc could not build ${matchedSource} (${(error as Error).message.split('\n')[0]})`,
+    );
+  }
+}
+for (const note of notes) process.stderr.write(`engine-speed: ${note}\n`);
+
+/** A check that failed (the floor's, or the matched C's counts): exit 1, with what differs. */
+function checkFailed(message: string): never {
+  process.stderr.write(`engine-speed: ${message}\n`);
+  process.exit(1);
+}
+
 /** A probe's answer: per strategy, per build (in the order given), the value of each repetition. */
 type ProbeOut = Array<{ strategy: string; builds: Array<{ values: number[]; events: number }> }>;
 
@@ -198,15 +249,18 @@ interface CRun {
   nsPerCycle: number;
   slotsPerCycle: number;
   batchesPerCycle: number;
+  /** The matched C's counts of its first cycle (pinref-model.c); the yardstick prints none. */
+  counts?: unknown;
 }
 
-function runC(): CRun {
+/** ns per cycle of a C program (`pinref N ITER` interface), by the clock chosen, and what it printed. */
+function runC(binary: string): CRun {
   if (clock === 'cpu') {
-    const short = cpuSecondsOfC(C_CYCLES);
-    const long = cpuSecondsOfC(C_CYCLES_CPU);
+    const short = cpuSecondsOfC(binary, C_CYCLES);
+    const long = cpuSecondsOfC(binary, C_CYCLES_CPU);
     return { ...long.out, nsPerCycle: ((long.seconds - short.seconds) * 1e9) / (C_CYCLES_CPU - C_CYCLES) };
   }
-  const out = execFileSync(pinref as string, [String(CYCLE_PTE_PAGES), String(C_CYCLES)], { encoding: 'utf8' });
+  const out = execFileSync(binary, [String(CYCLE_PTE_PAGES), String(C_CYCLES)], { encoding: 'utf8' });
   return JSON.parse(out) as CRun;
 }
 
@@ -218,10 +272,10 @@ function childCpuSeconds(stdout: string): number {
   return (um ?? Number.NaN) * 60 + (us ?? Number.NaN) + (sm ?? Number.NaN) * 60 + (ss ?? Number.NaN);
 }
 
-/** The C program's CPU seconds (user + system) for `cycles` cycles, from bash's `times` (its children's line). */
-function cpuSecondsOfC(cycles: number): { seconds: number; out: CRun } {
+/** A C program's CPU seconds (user + system) for `cycles` cycles, from bash's `times` (its children's line). */
+function cpuSecondsOfC(binary: string, cycles: number): { seconds: number; out: CRun } {
   const script = '"$0" "$1" "$2"; times';
-  const args = ['-c', script, pinref as string, String(CYCLE_PTE_PAGES), String(cycles)];
+  const args = ['-c', script, binary, String(CYCLE_PTE_PAGES), String(cycles)];
   const lines = execFileSync('bash', args, { encoding: 'utf8' }).trim().split('\n');
   // `times` prints the shell's user and system time, then its children's: "0m0.239s 0m0.010s".
   const children = /^(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s$/.exec(lines.at(-1) ?? '');
@@ -231,6 +285,28 @@ function cpuSecondsOfC(cycles: number): { seconds: number; out: CRun } {
   const [um, us, sm, ss] = children.slice(1).map(Number);
   const seconds = (um ?? Number.NaN) * 60 + (us ?? Number.NaN) + (sm ?? Number.NaN) * 60 + (ss ?? Number.NaN);
   return { seconds, out: JSON.parse(json) as CRun };
+}
+
+/** The floor probe: ms per cycle of each repetition (`time`), in a process of its own. */
+function runFloor(): number[] {
+  const args = [floorProbe, 'time', String(CYCLE_PTE_PAGES), String(CYCLES), String(CYCLE_REPS)];
+  const r = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+    env: { ...process.env, PINBENCH_PROBE_CLOCK: clock },
+  });
+  if (r.status !== 0) checkFailed(`the floor probe failed: ${r.stderr || r.error?.message}`);
+  return (JSON.parse(r.stdout) as { values: number[] }).values;
+}
+
+/**
+ * The floor's check (`check`): a floor cycle leaves what a real per-pte-deferred cycle leaves, or the run fails
+ * here, before anything is timed. Returns the real cycle's counts (which the matched C must reproduce).
+ */
+function checkTheFloor(): ModelCounts {
+  const r = spawnSync(process.execPath, [floorProbe, 'check', String(CYCLE_PTE_PAGES)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) checkFailed(`the floor's check failed: ${r.stderr || r.error?.message}`);
+  return (JSON.parse(r.stdout) as { reference: ModelCounts }).reference;
 }
 
 const median = (xs: number[]): number => {
@@ -267,14 +343,35 @@ if (parts.has('cycle'))
 if (parts.has('race')) steps.push(() => collect(races, runProbe('race', RACE_STRATEGIES, RACE_PTE_PAGES, RACE_VCPUS, RACE_REPS)));
 if (pinref !== null) {
   steps.push(() => {
-    const c = runC();
+    const c = runC(pinref as string);
     cNs.push(c.nsPerCycle);
     cCounts = c;
+  });
+}
+const floorMs: number[] = [];
+const matchedNs: number[] = [];
+let matchedCounts: unknown = null;
+const floorReference: ModelCounts | null = parts.has('cycle') ? checkTheFloor() : null;
+if (parts.has('cycle')) steps.push(() => floorMs.push(...runFloor()));
+if (matchedC !== null) {
+  steps.push(() => {
+    const c = runC(matchedC as string);
+    matchedNs.push(c.nsPerCycle);
+    matchedCounts = c.counts;
   });
 }
 for (let round = 0; round < rounds && steps.length > 0; round++) {
   process.stderr.write(`engine-speed: round ${round + 1} of ${rounds}\n`);
   for (let k = 0; k < steps.length; k++) defined(steps[(k + round) % steps.length])();
+}
+
+// The matched C's time means something only if it did the model's work: its counts must be the model's.
+if (matchedC !== null && floorReference !== null) {
+  const bad = countMismatches(floorReference, matchedCounts);
+  if (bad.length > 0)
+    checkFailed(
+      `the fidelity-matched C (${matchedSource}) does not do the model's cycle: ${bad.join('; ')}. Fix pinref-model.c (or the model's change it missed)`,
+    );
 }
 
 // ---- the worker pool: the suite with --workers 1 and 2, for each build, interleaved ----
@@ -330,7 +427,35 @@ const paired = (c: Collected, b: number, f: (thisValue: number, other: number) =
 const cMs = cNs.length > 0 ? median(cNs) / 1e6 : null;
 const deferredEvents = cycles.get('per-pte-deferred')?.events[0] ?? 0;
 const cNsPerEvent = cMs === null ? null : (cMs * 1e6) / deferredEvents;
+const matchedMs = matchedNs.length > 0 ? median(matchedNs) / 1e6 : null;
+const floorMedianMs = floorMs.length > 0 ? median(floorMs) : null;
+const deferredCycles = cycles.get('per-pte-deferred');
+const engineMs = deferredCycles === undefined ? null : median(defined(deferredCycles.values[0]));
+const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a / b);
+/** Where per-pte-deferred's time goes against C: the four figures (ms per cycle) and their ratios. */
+const breakdown = !parts.has('cycle')
+  ? null
+  : {
+      strategy: 'per-pte-deferred',
+      yardstickCMs: cMs,
+      matchedCMs: matchedMs,
+      matchedCSpreadMs: matchedNs.map((n) => n / 1e6),
+      floorMs: floorMedianMs,
+      floorSpreadMs: floorMs,
+      engineMs,
+      /** The issue's goal: the engine against the yardstick. */
+      engineOverYardstick: ratio(engineMs, cMs),
+      engineOverMatchedC: ratio(engineMs, matchedMs),
+      floorOverMatchedC: ratio(floorMedianMs, matchedMs),
+      engineOverFloor: ratio(engineMs, floorMedianMs),
+      matchedCOverYardstick: ratio(matchedMs, cMs),
+      floorOverYardstick: ratio(floorMedianMs, cMs),
+      /** The counts of one real cycle the floor was checked against and the matched C reproduced. */
+      counts: floorReference,
+      notes,
+    };
 const result = {
+  breakdown,
   machine: {
     node: process.version,
     clock,
@@ -458,6 +583,42 @@ if (parts.has('cycle')) {
     }
     lines.push(`| ${cells.join(' | ')} |`);
   }
+}
+if (breakdown !== null) {
+  const ms = (x: number | null, xs: number[] = []): string =>
+    x === null ? 'skipped' : `${x.toFixed(3)}${xs.length > 1 ? ` ${spread(xs, 3)}` : ''}`;
+  const x = (r: number | null): string => (r === null ? '-' : `${r.toFixed(2)}x`);
+  lines.push(
+    '',
+    `where per-pte-deferred's time goes against C (${clock} time, ms per cycle, median [min-max]): the yardstick C; the ` +
+      "fidelity-matched C (pinref-model.c: the yardstick plus the model's extra work, its counts checked equal to the " +
+      "model's); the JS floor (floor.ts: the model's objects driven directly, no engine, its state checked equal to a " +
+      "real cycle's); the engine (this build's cycle above)",
+    '| yardstick C | matched C | JS floor | engine | engine / yardstick (goal) | engine / matched C | floor / matched C | engine / floor |',
+    '|---|---|---|---|---|---|---|---|',
+    `| ${ms(
+      cMs,
+      cNs.map((n) => n / 1e6),
+    )} | ${ms(matchedMs, breakdown.matchedCSpreadMs)} | ${ms(floorMedianMs, floorMs)} | ${ms(engineMs)} | ` +
+      `${x(breakdown.engineOverYardstick)} | ${x(breakdown.engineOverMatchedC)} | ${x(breakdown.floorOverMatchedC)} | ${x(breakdown.engineOverFloor)} |`,
+  );
+  if (breakdown.engineOverFloor !== null)
+    lines.push(`the engine's dispatch costs ${breakdown.engineOverFloor.toFixed(2)}x over the model's own work (engine / floor)`);
+  if (breakdown.floorOverYardstick !== null)
+    lines.push(`the JS floor is ${breakdown.floorOverYardstick.toFixed(2)}x the yardstick (floor / yardstick)`);
+  if (breakdown.matchedCOverYardstick !== null)
+    lines.push(
+      `the model's extra work costs C ${breakdown.matchedCOverYardstick.toFixed(2)}x the yardstick (matched C / yardstick)`,
+    );
+  if (floorReference !== null) {
+    const r = floorReference;
+    lines.push(
+      `counts of one cycle (the floor's and the matched C's checked equal to these): ${r.slots} slots, ${r.multicalls} multicalls, ` +
+        `${r.typeChangeFlushes} type-change flushes, ${r.tablesValidated} tables validated, ${r.tablesDevalidated} devalidated, ` +
+        `${r.events} events, ${r.virtualNs} virtual ns`,
+    );
+  }
+  for (const note of notes) lines.push(`note: ${note}`);
 }
 if (parts.has('race')) {
   lines.push(
