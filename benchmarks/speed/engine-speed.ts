@@ -350,28 +350,25 @@ if (pinref !== null) {
 }
 const floorMs: number[] = [];
 const matchedNs: number[] = [];
-let matchedCounts: unknown = null;
 const floorReference: ModelCounts | null = parts.has('cycle') ? checkTheFloor() : null;
 if (parts.has('cycle')) steps.push(() => floorMs.push(...runFloor()));
 if (matchedC !== null) {
   steps.push(() => {
     const c = runC(matchedC as string);
+    // Its time means something only if it did the model's work: its counts must be the model's (every run's).
+    if (floorReference !== null) {
+      const bad = countMismatches(floorReference, c.counts);
+      if (bad.length > 0)
+        checkFailed(
+          `the fidelity-matched C (${matchedSource}) does not do the model's cycle: ${bad.join('; ')}. Fix pinref-model.c (or the model's change it missed)`,
+        );
+    }
     matchedNs.push(c.nsPerCycle);
-    matchedCounts = c.counts;
   });
 }
 for (let round = 0; round < rounds && steps.length > 0; round++) {
   process.stderr.write(`engine-speed: round ${round + 1} of ${rounds}\n`);
   for (let k = 0; k < steps.length; k++) defined(steps[(k + round) % steps.length])();
-}
-
-// The matched C's time means something only if it did the model's work: its counts must be the model's.
-if (matchedC !== null && floorReference !== null) {
-  const bad = countMismatches(floorReference, matchedCounts);
-  if (bad.length > 0)
-    checkFailed(
-      `the fidelity-matched C (${matchedSource}) does not do the model's cycle: ${bad.join('; ')}. Fix pinref-model.c (or the model's change it missed)`,
-    );
 }
 
 // ---- the worker pool: the suite with --workers 1 and 2, for each build, interleaved ----
