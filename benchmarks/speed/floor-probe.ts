@@ -5,8 +5,8 @@
  *   real cycle's ModelCounts }, or exits 1 naming the fields that differ. engine-speed runs it once before any timing.
  * - `time`: each repetition is the CPU or wall time (PINBENCH_PROBE_CLOCK, as engine-probe.ts) of CYCLES cycles on one
  *   Machine, after warm-up cycles, divided by CYCLES; prints JSON { values: ms per cycle of each repetition }. It runs
- *   in a process that has run nothing else: the check's real runs before it made the floor's cycle measurably slower
- *   (7.1 against 6.0 ms, the same build, in one quiet moment), and the floor is the model's work alone.
+ *   in a process that has run nothing else, so that the check's real runs (their JIT feedback, their garbage) do not
+ *   weigh on the floor, which is the model's work alone (docs/measurement.md has the pairs measured).
  *
  * Runs with pinbench's V8 flags (src/shared/v8-tuning.ts), as the engine's probes do.
  *
