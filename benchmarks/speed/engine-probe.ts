@@ -15,10 +15,10 @@
  *   node engine-probe.js race STRATEGY[,STRATEGY...] PTE_PAGES VCPUS REPS DIST [DIST...]
  */
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { defined } from '../../src/shared/defined.js';
 import { applyV8Tuning } from '../../src/shared/v8-tuning.js';
+import { clockMs } from './probe-clock.js';
 
 applyV8Tuning();
 
@@ -26,18 +26,6 @@ interface ScenarioModule {
   resolveParams(input: Record<string, unknown>): unknown;
   runScenario(params: unknown): { events: number };
 }
-
-/**
- * The clock of the measurements, ms: wall time, or with PINBENCH_PROBE_CLOCK=cpu the CPU time of this process (user +
- * system, every thread: the JIT's and the GC's too), which a loaded machine inflates far less than wall time.
- */
-const clockMs: () => number =
-  process.env.PINBENCH_PROBE_CLOCK === 'cpu'
-    ? () => {
-        const u = process.cpuUsage();
-        return (u.user + u.system) / 1000;
-      }
-    : () => performance.now();
 
 /** Events simulated before a racing measurement, so that it times optimised code, not the JIT's warm-up. */
 const RACE_WARMUP_EVENTS = 3_000_000;

@@ -13,19 +13,11 @@
  *   node floor-probe.js check PTE_PAGES
  *   node floor-probe.js time PTE_PAGES CYCLES REPS
  */
-import { performance } from 'node:perf_hooks';
 import { applyV8Tuning } from '../../src/shared/v8-tuning.js';
+import { clockMs } from './probe-clock.js';
 import { checkFloor, Floor, floorParams, machineFor } from './floor.js';
 
 applyV8Tuning();
-
-const clockMs: () => number =
-  process.env.PINBENCH_PROBE_CLOCK === 'cpu'
-    ? () => {
-        const u = process.cpuUsage();
-        return (u.user + u.system) / 1000;
-      }
-    : () => performance.now();
 
 /** Cycles before timing, so that the timed ones run optimised code. */
 const WARMUP_CYCLES = 5;
