@@ -7,14 +7,16 @@
  * Why instructions: on a shared 2-core machine a process's CPU time is bimodal (about 1.6x slower while another
  * tenant runs on the sibling hyperthread), so a change of the engine under about 10% is lost in timing noise even
  * with many interleaved pairs. Valgrind runs the program on a synthetic CPU and counts the instructions it executes,
- * which the machine's load does not change. With node's --single-threaded (no concurrent JIT or GC threads) two runs
- * of the same build agree to about 0.03%; V8's inlining decisions still move a count by up to about 10% between
- * some runs, hence several runs per build and their median.
+ * which the machine's load does not change. Node runs with --single-threaded --predictable (NODE_FLAGS); the
+ * counts of repeated runs of a build then agree within about 0.05%, except that now and then V8 takes another path
+ * and a process's count moves by 4-7%, which a 5-cycle difference turns into 20-40% of a cycle (2 of 24 processes
+ * in the measurement of docs/measurement.md): hence several runs, their median, and the range, which shows such a
+ * run.
  *
  * Per build and strategy, each run is two processes (instructions-probe.js) under
  * `valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null`, with pinbench's V8 flags (this
- * build's src/shared/v8-tuning.ts, PINBENCH_V8_FLAGS honoured; the same flags for every build) plus
- * --single-threaded: a warm-up of 3 iterations, then LOW_ITERATIONS or HIGH_ITERATIONS counted iterations; the
+ * build's src/shared/v8-tuning.ts, PINBENCH_V8_FLAGS honoured; the same flags for every build) after
+ * --single-threaded --predictable: a warm-up of 3 iterations, then LOW_ITERATIONS or HIGH_ITERATIONS counted iterations; the
  * difference of the two counts over the difference of the iterations is the instructions of one pin+unpin cycle
  * (32,768 PTE pages, 4level, kernel current, 1 vCPU), start-up, warm-up and building the machine cancelling out.
  * The builds are interleaved (A B, B A, ...) run by run; a reference's ratio ref / this is the median of the ratios
@@ -39,6 +41,14 @@ type Strategy = (typeof STRATEGIES)[number];
 const LOW_ITERATIONS = 2;
 const HIGH_ITERATIONS = 7;
 const CYCLES = HIGH_ITERATIONS - LOW_ITERATIONS;
+/**
+ * V8 flags for repeatable counts, before pinbench's. --single-threaded: no concurrent JIT or GC threads.
+ * --predictable (which implies it) also takes out what it can of what depends on wall time, such as the memory
+ * reducer's GCs. With --single-threaded alone, main's per-pte-deferred count at 2 iterations was 3.456G in two runs
+ * of three and 3.252G in the third; with --predictable, 3.2635G-3.2655G in seven of seven. Rare jumps remain (see
+ * the module comment).
+ */
+const NODE_FLAGS = ['--single-threaded', '--predictable'];
 
 const usage =
   'usage: npm run bench:instructions -- [--ref DIR]... [--only STRATEGIES] [--runs N] [--pages N] [--jobs N] [--json]';
@@ -71,8 +81,10 @@ this build and of reference builds, with valgrind's cachegrind: instructions, no
 is bimodal (about 1.6x when another tenant takes the sibling hyperthread), so engine changes under about 10% cannot
 be resolved by timing; valgrind runs node on a synthetic CPU whose instruction count the machine's load does not
 change. Node runs with pinbench's V8 flags (src/shared/v8-tuning.ts; PINBENCH_V8_FLAGS overrides, empty for none)
-plus --single-threaded, which makes a count repeatable to about 0.03%; V8's inlining still moves it by up to about
-10% between some runs, hence several runs and their median.
+after --single-threaded --predictable: no JIT or GC threads, as little as V8 can of what depends on wall time.
+Repeated runs of a build then count within about 0.05%, except that now and then V8 takes another path and a count
+moves by 4-7%, 20-40% of a 5-cycle difference: hence several runs, their median, and the range, which shows such a
+run (give more --runs when a range is wide).
 
 A run is two processes under valgrind (a warm-up of 3 iterations, then ${LOW_ITERATIONS} or ${HIGH_ITERATIONS} counted iterations):
 instructions per cycle = (count(${HIGH_ITERATIONS}) - count(${LOW_ITERATIONS})) / ${CYCLES}. Each process takes about 20-40 s of valgrind at
@@ -143,7 +155,7 @@ function count(build: Build, strategy: string, iterations: number): Promise<Coun
     '--cache-sim=no',
     '--cachegrind-out-file=/dev/null',
     process.execPath,
-    '--single-threaded',
+    ...NODE_FLAGS,
     ...v8Flags,
     probe,
     join(build.root, 'dist'),
@@ -191,7 +203,7 @@ for (let r = 0; r < runs; r++)
 
 process.stderr.write(
   `instructions: ${tasks.length} valgrind processes (${builds.length} builds x ${strategies.length} strategies x ${runs} runs x 2), ` +
-    `${jobs} at once, about 20-40 s each; V8 flags: --single-threaded ${v8Flags.join(' ')}\n`,
+    `${jobs} at once, about 20-40 s each; V8 flags: ${[...NODE_FLAGS, ...v8Flags].join(' ')}\n`,
 );
 const counts = new Map<string, Count>();
 const key = (b: number, strategy: string, run: number, iterations: number) => `${b} ${strategy} ${run} ${iterations}`;
@@ -231,7 +243,7 @@ const result = {
   runs,
   iterations: [LOW_ITERATIONS, HIGH_ITERATIONS],
   node: process.version,
-  nodeFlags: ['--single-threaded', ...v8Flags],
+  nodeFlags: [...NODE_FLAGS, ...v8Flags],
   valgrind: version.stdout.trim(),
   builds: builds.map((b) => ({ name: b.name, root: b.root })),
   strategies: strategies.map((strategy) => {
@@ -274,7 +286,7 @@ const head = [
 const lines = [
   `instructions per pin+unpin cycle (valgrind cachegrind), ${pages} PTE pages, 4level, kernel current, 1 vCPU: ` +
     `(count(${HIGH_ITERATIONS} iterations) - count(${LOW_ITERATIONS})) / ${CYCLES}, median [min-max] of ${runs} runs; ` +
-    `node ${process.version} --single-threaded ${v8Flags.join(' ')}; ratios: median of paired runs [min-max]`,
+    `node ${process.version} ${[...NODE_FLAGS, ...v8Flags].join(' ')}; ratios: median of paired runs [min-max]`,
   `| ${head.join(' | ')} |`,
   `|${head.map(() => '---').join('|')}|`,
 ];
