@@ -1,9 +1,15 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
 /**
- * Argument checks shared by the speed benchmarks' command lines (engine-speed.ts, v8-flags.ts): a bad value exits 2
- * with the option's name, what was given, what is allowed, and the usage line.
+ * Argument checks shared by the speed benchmarks' command lines (engine-speed.ts, v8-flags.ts, instructions.ts): a
+ * bad value exits 2 with the option's name, what was given, what is allowed, and the usage line.
  */
 export interface BenchArgs<P extends string> {
   fail(message: string): never;
+  /** node:util's parseArgs of the command line, strict: an unknown option or a missing value exits 2 (`fail`). */
+  parse<O extends Options>(options: O): ReturnType<typeof parseArgs<{ options: O; strict: true }>>['values'];
   /** An integer of at least 1, or `fallback` when the option is absent. */
   positiveInt(name: string, value: string | undefined, fallback: number): number;
   /** `--only`'s comma-separated parts, each one of `parts`. */
@@ -17,6 +23,13 @@ export function benchArgs<P extends string>(command: string, usage: string, part
   };
   return {
     fail,
+    parse(options) {
+      try {
+        return parseArgs({ options, strict: true }).values;
+      } catch (error) {
+        return fail((error as Error).message);
+      }
+    },
     positiveInt(name, value, fallback) {
       if (value === undefined) return fallback;
       const n = Number(value);

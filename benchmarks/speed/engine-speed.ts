@@ -56,7 +56,6 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { defined } from '../../src/shared/defined.js';
 import { v8FlagsFor } from '../../src/shared/v8-tuning.js';
 import type { ModelCounts } from './floor.js';
@@ -88,37 +87,18 @@ const { positiveInt, parseParts } = bench;
 /** Exits 2 (an explicit type, so that control flow knows it returns never). */
 const fail: (message: string) => never = bench.fail;
 
-let args: {
-  ref?: string[];
-  pinref?: string;
-  rounds?: string;
-  'worker-rounds'?: string;
-  suite?: string;
-  only?: string;
-  'no-workers'?: boolean;
-  clock?: string;
-  json?: boolean;
-  help?: boolean;
-};
-try {
-  args = parseArgs({
-    options: {
-      ref: { type: 'string', multiple: true },
-      pinref: { type: 'string' },
-      rounds: { type: 'string' },
-      'worker-rounds': { type: 'string' },
-      suite: { type: 'string' },
-      only: { type: 'string' },
-      'no-workers': { type: 'boolean' },
-      clock: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }).values;
-} catch (error) {
-  fail((error as Error).message);
-}
+const args = bench.parse({
+  ref: { type: 'string', multiple: true },
+  pinref: { type: 'string' },
+  rounds: { type: 'string' },
+  'worker-rounds': { type: 'string' },
+  suite: { type: 'string' },
+  only: { type: 'string' },
+  'no-workers': { type: 'boolean' },
+  clock: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+});
 if (args.help) {
   process.stdout.write(`${usage}\n\n--ref DIR        a pinbench checkout with dist/ built, measured as the reference (default: PINBENCH_REF_DIR); give it
                  again for more references (named ref, ref2, ...; the cycle and race speed-ups are against the first)

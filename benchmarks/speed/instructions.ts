@@ -30,7 +30,6 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { defined } from '../../src/shared/defined.js';
 import { v8FlagsFor } from '../../src/shared/v8-tuning.js';
 
@@ -56,23 +55,15 @@ const bench = benchArgs('instructions', usage, STRATEGIES);
 const { positiveInt, parseParts } = bench;
 const fail: (message: string) => never = bench.fail;
 
-let args: { ref?: string[]; only?: string; runs?: string; pages?: string; jobs?: string; json?: boolean; help?: boolean };
-try {
-  args = parseArgs({
-    options: {
-      ref: { type: 'string', multiple: true },
-      only: { type: 'string' },
-      runs: { type: 'string' },
-      pages: { type: 'string' },
-      jobs: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }).values;
-} catch (error) {
-  fail((error as Error).message);
-}
+const args = bench.parse({
+  ref: { type: 'string', multiple: true },
+  only: { type: 'string' },
+  runs: { type: 'string' },
+  pages: { type: 'string' },
+  jobs: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+});
 if (args.help) {
   process.stdout.write(`${usage}
 

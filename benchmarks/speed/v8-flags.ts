@@ -34,7 +34,6 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { defined } from '../../src/shared/defined.js';
 import { V8_FLAGS } from '../../src/shared/v8-tuning.js';
 
@@ -59,33 +58,16 @@ const { positiveInt, parseParts } = bench;
 /** Exits 2 (an explicit type, so that control flow knows it returns never). */
 const fail: (message: string) => never = bench.fail;
 
-let args: {
-  flags?: string[];
-  pairs?: string;
-  'suite-pairs'?: string;
-  suite?: string;
-  only?: string;
-  via?: string;
-  json?: boolean;
-  help?: boolean;
-};
-try {
-  args = parseArgs({
-    options: {
-      flags: { type: 'string', multiple: true },
-      pairs: { type: 'string' },
-      'suite-pairs': { type: 'string' },
-      suite: { type: 'string' },
-      only: { type: 'string' },
-      via: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }).values;
-} catch (error) {
-  fail((error as Error).message);
-}
+const args = bench.parse({
+  flags: { type: 'string', multiple: true },
+  pairs: { type: 'string' },
+  'suite-pairs': { type: 'string' },
+  suite: { type: 'string' },
+  only: { type: 'string' },
+  via: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+});
 if (args.help) {
   process.stdout.write(`${usage}
 
