@@ -1,6 +1,15 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { v8FlagsFor } from '../../src/shared/v8-tuning.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** A pinbench checkout measured: `this`, or a reference (`ref`, `ref2`, ...) given with --ref. */
+export interface Build {
+  name: string;
+  root: string;
+}
 
 /**
  * Argument checks shared by the speed benchmarks' command lines (engine-speed.ts, v8-flags.ts, instructions.ts): a
@@ -14,6 +23,10 @@ export interface BenchArgs<P extends string> {
   positiveInt(name: string, value: string | undefined, fallback: number): number;
   /** `--only`'s comma-separated parts, each one of `parts`. */
   parseParts(value: string): P[];
+  /** The V8 flags pinbench sets (PINBENCH_V8_FLAGS honoured); a malformed variable exits 2. */
+  v8Flags(): readonly string[];
+  /** This checkout, then each --ref directory (ref, ref2, ...), each checked to have its dist/ built. */
+  builds(thisRoot: string, refDirs: readonly string[]): Build[];
 }
 
 export function benchArgs<P extends string>(command: string, usage: string, parts: readonly P[]): BenchArgs<P> {
@@ -43,6 +56,23 @@ export function benchArgs<P extends string>(command: string, usage: string, part
       if (bad.length > 0 || names.length === 0)
         fail(`--only: ${JSON.stringify(bad[0] ?? value)} is not allowed; expected a comma-separated list of ${parts.join(', ')}`);
       return names as P[];
+    },
+    v8Flags() {
+      try {
+        return v8FlagsFor(process.env);
+      } catch (error) {
+        return fail((error as Error).message);
+      }
+    },
+    builds(thisRoot, refDirs) {
+      const builds: Build[] = [{ name: 'this', root: thisRoot }];
+      refDirs.forEach((refDir, k) => {
+        const root = resolve(refDir);
+        if (!existsSync(join(root, 'dist', 'src', 'scenarios', 'index.js')))
+          fail(`--ref: ${root} has no dist/src/scenarios/index.js; build it first (npm ci && npm run build in that checkout)`);
+        builds.push({ name: k === 0 ? 'ref' : `ref${k + 1}`, root });
+      });
+      return builds;
     },
   };
 }

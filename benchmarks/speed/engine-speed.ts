@@ -57,7 +57,6 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { defined } from '../../src/shared/defined.js';
-import { v8FlagsFor } from '../../src/shared/v8-tuning.js';
 import type { ModelCounts } from './floor.js';
 import { countMismatches } from './matched-c.js';
 
@@ -134,12 +133,7 @@ if (parts.size === 0) fail('--only workers with --no-workers leaves nothing to m
 
 if (clock !== 'wall' && clock !== 'cpu') fail(`--clock: ${JSON.stringify(clock)} is not allowed; expected wall or cpu`);
 /** The V8 flags the probes (and this build's `pinbench run` children) set: checked here, so a bad value fails early. */
-let v8Flags: readonly string[];
-try {
-  v8Flags = v8FlagsFor(process.env);
-} catch (error) {
-  fail((error as Error).message);
-}
+const v8Flags = bench.v8Flags();
 const here = dirname(fileURLToPath(import.meta.url)); // dist/benchmarks/speed
 const thisRoot = resolve(here, '..', '..', '..');
 const probe = join(here, 'engine-probe.js');
@@ -147,19 +141,8 @@ const floorProbe = join(here, 'floor-probe.js');
 /** The fidelity-matched C's source (it is not copied into dist/). */
 const matchedSource = join(thisRoot, 'benchmarks', 'speed', 'pinref-model.c');
 
-interface Build {
-  name: string;
-  root: string;
-}
-const builds: Build[] = [{ name: 'this', root: thisRoot }];
 const refDirs = args.ref ?? (process.env.PINBENCH_REF_DIR === undefined ? [] : [process.env.PINBENCH_REF_DIR]);
-refDirs.forEach((refDir, k) => {
-  const root = resolve(refDir);
-  if (!existsSync(join(root, 'dist', 'src', 'scenarios', 'index.js'))) {
-    fail(`--ref: ${root} has no dist/src/scenarios/index.js; build it first (npm ci && npm run build in that checkout)`);
-  }
-  builds.push({ name: k === 0 ? 'ref' : `ref${k + 1}`, root });
-});
+const builds = bench.builds(thisRoot, refDirs);
 if (refDirs.length === 0)
   process.stderr.write('engine-speed: no reference build (--ref or PINBENCH_REF_DIR): measuring this build only\n');
 

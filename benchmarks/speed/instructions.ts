@@ -24,14 +24,12 @@
  *
  * PINBENCH_VALGRIND names the valgrind binary (default: valgrind on PATH); without it the script exits 2.
  */
-import { benchArgs } from './bench-args.js';
+import { type Build, benchArgs } from './bench-args.js';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { defined } from '../../src/shared/defined.js';
-import { v8FlagsFor } from '../../src/shared/v8-tuning.js';
 
 /** The built-in strategies (the default of --only). */
 const STRATEGIES = ['per-pte-deferred', 'unlocked', 'mm-lock', 'whole-lock', 'unbatched'] as const;
@@ -53,7 +51,6 @@ const usage =
   'usage: npm run bench:instructions -- [--ref DIR]... [--only STRATEGIES] [--runs N] [--pages N] [--jobs N] [--json]';
 const bench = benchArgs('instructions', usage, STRATEGIES);
 const { positiveInt, parseParts } = bench;
-const fail: (message: string) => never = bench.fail;
 
 const args = bench.parse({
   ref: { type: 'string', multiple: true },
@@ -100,27 +97,12 @@ const runs = positiveInt('runs', args.runs, 3);
 const pages = positiveInt('pages', args.pages, 32_768);
 const jobs = positiveInt('jobs', args.jobs, 1);
 const strategies: Strategy[] = args.only === undefined ? [...STRATEGIES] : parseParts(args.only);
-let v8Flags: readonly string[];
-try {
-  v8Flags = v8FlagsFor(process.env);
-} catch (error) {
-  fail((error as Error).message);
-}
+const v8Flags = bench.v8Flags();
 
 const here = dirname(fileURLToPath(import.meta.url)); // dist/benchmarks/speed
 const thisRoot = resolve(here, '..', '..', '..');
 const probe = join(here, 'instructions-probe.js');
-interface Build {
-  name: string;
-  root: string;
-}
-const builds: Build[] = [{ name: 'this', root: thisRoot }];
-(args.ref ?? []).forEach((refDir, k) => {
-  const root = resolve(refDir);
-  if (!existsSync(join(root, 'dist', 'src', 'scenarios', 'index.js')))
-    fail(`--ref: ${root} has no dist/src/scenarios/index.js; build it first (npm ci && npm run build in that checkout)`);
-  builds.push({ name: k === 0 ? 'ref' : `ref${k + 1}`, root });
-});
+const builds = bench.builds(thisRoot, args.ref ?? []);
 
 const valgrind = process.env.PINBENCH_VALGRIND || 'valgrind';
 const version = spawnSync(valgrind, ['--version'], { encoding: 'utf8' });
