@@ -15,7 +15,8 @@
  * TypeScript's noUncheckedIndexedAccess: the indices are the C's, in range by construction.
  *
  * Usage, as the C's: node pinref-port.js N ITER -> one line of JSON: N, G, U, nsPerCycle, slotsPerCycle,
- * batchesPerCycle, maxHeld, maxPreempt, hvErrors, virtualNsPerCycle. As in the C, the first cycle (pin + unpin) is
+ * batchesPerCycle, maxHeld, maxPreempt, hvErrors, virtualNsPerCycle (and `unprinted`, which the C has not: what the
+ * C keeps but does not print, so that the port's writes of it are not dead code). As in the C, the first cycle (pin + unpin) is
  * the warm-up that gives the per-cycle counts; the port runs WARMUP_CYCLES - 1 more untimed cycles so that the timed
  * ones run optimised code (the C's first cycle warms caches; JavaScript's must also warm the JIT). Then ITER cycles
  * are timed: wall time (performance.now, the C's CLOCK_MONOTONIC), or the process's CPU time with
@@ -375,6 +376,18 @@ function main(argv: string[]): void {
       maxPreempt: preempt_max,
       hvErrors: hv_errors,
       virtualNsPerCycle: Math.floor(u64.now_ns / (iters + WARMUP_CYCLES)),
+      /* What the C keeps but does not print (so that the port keeps it too, and nothing it writes goes unread). */
+      unprinted: {
+        acquisitions: acq,
+        traps,
+        subops,
+        flushReasons: [fl_slots, fl_args, fl_cb],
+        preemptOverflows: overflows,
+        holdTotalNs: u64.hold_total,
+        holdMaxNs: u64.hold_max,
+        holdHistogram0: hold_hist[0],
+        lockOwner0: lock_owner[0],
+      },
     })}\n`,
   );
 }
