@@ -719,6 +719,11 @@ if (breakdown !== null) {
       `a hand-written JS of today's model (the matched port) scores ${breakdown.matchedPortOverYardstick.toFixed(2)}x the ` +
         `yardstick on the goal (at most 8x)${breakdown.matchedPortOverYardstick > 8 ? ": the goal is out of reach at today's fidelity, whatever the engine" : ''}`,
     );
+  if (breakdown.matchedPortOverYardstick !== null && breakdown.engineOverMatchedPort !== null)
+    lines.push(
+      `so the goal leaves the engine at most ${(8 / breakdown.matchedPortOverYardstick).toFixed(2)}x over a hand-written JS of ` +
+        `the same work (8 / (matched port / yardstick)); it costs ${breakdown.engineOverMatchedPort.toFixed(2)}x (engine / matched port)`,
+    );
   if (floorReference !== null) {
     const r = floorReference;
     lines.push(
