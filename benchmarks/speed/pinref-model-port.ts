@@ -15,13 +15,13 @@
  * are strings (NULL: null). It imports nothing of the model. The casts `as number` on typed-array reads are there for
  * TypeScript's noUncheckedIndexedAccess: the indices are the C's, in range by construction.
  *
- * Usage, as the C's: node pinref-model-port.js N ITER -> one line of JSON: N, slotsPerCycle, batchesPerCycle,
- * `counts` (the first cycle's, from a fresh state: engine-speed checks them against the model's with matched-c.ts's
+ * Usage, as the C's: node pinref-model-port.js N ITER -> one line of JSON: N, slotsPerCycle, batchesPerCycle, `counts`
+ * (the first cycle's, from a fresh state: engine-speed checks them against the model's with matched-c.ts's
  * countMismatches, as it checks the C's), nsPerCycle, and `run` (the whole run's state, as the C prints it; `cycles`
  * counts every cycle run, the warm-up's included; `unprinted`, which the C has not, gives what the C keeps but does not
- * print, so that the port's writes of it are not dead code). After the first cycle it runs WARMUP_CYCLES - 1 more untimed cycles
- * (for the JIT), then times ITER cycles: wall time (performance.now, the C's CLOCK_MONOTONIC), or the process's CPU
- * time with PINBENCH_PROBE_CLOCK=cpu (engine-speed's --clock cpu). It runs with pinbench's V8 flags
+ * print, so that the port's writes of it are not dead code). After the first cycle it runs WARMUP_CYCLES - 1 more
+ * untimed cycles (for the JIT), then times ITER cycles: wall time (performance.now, the C's CLOCK_MONOTONIC), or the
+ * process's CPU time with PINBENCH_PROBE_CLOCK=cpu (engine-speed's --clock cpu). It runs with pinbench's V8 flags
  * (src/shared/v8-tuning.ts), as engine-speed's probes do.
  */
 import { applyV8Tuning } from '../../src/shared/v8-tuning.js';

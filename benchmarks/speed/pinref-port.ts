@@ -6,23 +6,23 @@
  * is measured, not assumed.
  *
  * The port keeps the C's state machine, its function names and their order, and its data layout: a typed array where
- * the C has an array (uint8_t -> Uint8Array, uint32_t -> Uint32Array, uint64_t -> Float64Array: every count stays
- * below 2^53), a plain number where it has a scalar, a class where it has a struct (entry_t), a module-level `var`
- * where it has a static, and its uint64_t scalars of virtual time as the fields of one object (`u64`, see there). It imports nothing
- * of the model. Why `var`: a module-level `let` costs a check for its temporal dead zone on every use from a function,
- * which a C static does not have (measured on this file, CPU time per cycle at 32,768 PTE pages: 3.1-3.5 ms with
- * `let`, 2.4-3.0 ms with `var`). The casts `as number` on typed-array reads are there for
+ * the C has an array (uint8_t -> Uint8Array, uint32_t -> Uint32Array, uint64_t -> Float64Array: every count stays below
+ * 2^53), a plain number where it has a scalar, a class where it has a struct (entry_t), a module-level `var` where it
+ * has a static, and its uint64_t scalars of virtual time as the fields of one object (`u64`, see there). It imports
+ * nothing of the model. Why `var`: a module-level `let` costs a check for its temporal dead zone on every use from a
+ * function, which a C static does not have (measured on this file, CPU time per cycle at 32,768 PTE pages: 3.1-3.5 ms
+ * with `let`, 2.3-3.0 ms with `var`, three runs each). The casts `as number` on typed-array reads are there for
  * TypeScript's noUncheckedIndexedAccess: the indices are the C's, in range by construction.
  *
  * Usage, as the C's: node pinref-port.js N ITER -> one line of JSON: N, G, U, nsPerCycle, slotsPerCycle,
- * batchesPerCycle, maxHeld, maxPreempt, hvErrors, virtualNsPerCycle (and `unprinted`, which the C has not: what the
- * C keeps but does not print, so that the port's writes of it are not dead code). As in the C, the first cycle (pin + unpin) is
- * the warm-up that gives the per-cycle counts; the port runs WARMUP_CYCLES - 1 more untimed cycles so that the timed
- * ones run optimised code (the C's first cycle warms caches; JavaScript's must also warm the JIT). Then ITER cycles
- * are timed: wall time (performance.now, the C's CLOCK_MONOTONIC), or the process's CPU time with
+ * batchesPerCycle, maxHeld, maxPreempt, hvErrors, virtualNsPerCycle (and `unprinted`, which the C has not: what the C
+ * keeps but does not print, so that the port's writes of it are not dead code). As in the C, the first cycle (pin +
+ * unpin) is the warm-up that gives the per-cycle counts; the port runs WARMUP_CYCLES - 1 more untimed cycles so that
+ * the timed ones run optimised code (the C's first cycle warms caches; JavaScript's must also warm the JIT). Then ITER
+ * cycles are timed: wall time (performance.now, the C's CLOCK_MONOTONIC), or the process's CPU time with
  * PINBENCH_PROBE_CLOCK=cpu (engine-speed's --clock cpu, probe-clock.ts). It runs with pinbench's V8 flags
  * (src/shared/v8-tuning.ts), as engine-speed's probes do. Every count equals the C's for the same N
- * (test/benchmarks/pinref-port.test.ts); virtualNsPerCycle divides by all cycles run, as the C's does (every cycle
+ * (test/benchmarks/pinref-ports.test.ts); virtualNsPerCycle divides by all cycles run, as the C's does (every cycle
  * costs the same virtual time).
  */
 import { applyV8Tuning } from '../../src/shared/v8-tuning.js';
