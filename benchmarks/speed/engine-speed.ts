@@ -276,8 +276,10 @@ function runFloor(): number[] {
   return (JSON.parse(r.stdout) as { values: number[] }).values;
 }
 
-/** Timed cycles of a JavaScript port per run: those the C's time is taken over (C_CYCLES, or with CPU time the
- * difference of its two runs), after the port's own warm-up cycles. */
+/**
+ * Timed cycles of a JavaScript port per run: those the C's time is taken over (C_CYCLES, or with CPU time the
+ * difference of its two runs), after the port's own warm-up cycles.
+ */
 const PORT_CYCLES = clock === 'cpu' ? C_CYCLES_CPU - C_CYCLES : C_CYCLES;
 
 /**
@@ -492,7 +494,7 @@ const minima = {
   ),
   engineMs: leastRound(deferredCycles === undefined ? [] : defined(deferredCycles.values[0]), CYCLE_REPS),
 };
-/** Where per-pte-deferred's time goes against C: the four figures (ms per cycle) and their ratios. */
+/** Where per-pte-deferred's time goes against C: the six figures (ms per cycle) and their ratios. */
 const breakdown = !parts.has('cycle')
   ? null
   : {
