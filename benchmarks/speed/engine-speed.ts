@@ -34,8 +34,17 @@
  *   `gcc -O2` when gcc is present (skipped with a note otherwise); its counts of one cycle must be the model's (slots,
  *   multicalls, type-change flushes, tables validated and devalidated, events, virtual time, the PTE locks' hold
  *   histogram), or the run fails.
- * The table then gives the yardstick, the matched C, the floor and the engine in ms per cycle, and the ratios
- * engine / yardstick (the issue's goal), engine / matched C, floor / matched C and engine / floor.
+ * - The line-by-line JavaScript ports of both C programs (pinref-port.ts, pinref-model-port.ts, beside this file: the
+ *   C's state machine, function names and data layout, typed arrays where the C has arrays), the issue's own control:
+ *   each runs in a node process of its own with pinbench's V8 flags, warms up, then times as many cycles as the C's
+ *   figure is taken over (C_CYCLES, or C_CYCLES_CPU - C_CYCLES with `--clock cpu`) by the clock chosen. The matched
+ *   port's counts of its first cycle must be the model's, as the matched C's (or the run fails); the yardstick port's
+ *   output must be the yardstick C's, its time aside (checked after the rounds, when the C ran).
+ * The tables then give the yardstick C, its port, the matched C, its port, the floor and the engine in ms per cycle,
+ * and the ratios: engine / yardstick (the issue's goal); the language's factor, a port / its C (yardstick port /
+ * yardstick: the issue's 3.7x; matched port / matched C: at today's fidelity); matched port / yardstick (what a
+ * hand-written JavaScript of today's model would score on the goal); the design's, floor / matched port and engine /
+ * matched port; and engine / matched C, floor / matched C, engine / floor.
  *
  * `--clock cpu` times the cycle and racing measurements, and the C program, by CPU time instead of wall time: on a
  * machine shared with other work (load averages of 10 on 2 cores) wall times swing by a factor of 3 within a minute,
@@ -112,9 +121,11 @@ if (args.help) {
 --json           print the figures as JSON instead of tables
 
 With the cycle measurement, where per-pte-deferred's time goes against C: a JS floor (benchmarks/speed/floor.ts:
-the model's objects driven directly, no engine; checked first to leave exactly what a real cycle leaves) and a
+the model's objects driven directly, no engine; checked first to leave exactly what a real cycle leaves), a
 fidelity-matched C (benchmarks/speed/pinref-model.c, compiled with gcc when present: the yardstick plus the work the
-model does beyond it; its counts of a cycle checked equal to the model's). A failed check ends the run (exit 1).
+model does beyond it; its counts of a cycle checked equal to the model's), and line-by-line JavaScript ports of both
+C programs (pinref-port.ts, pinref-model-port.ts; their counts checked likewise), which separate the language's
+factor (port / C) from the design's (floor or engine / matched port). A failed check ends the run (exit 1).
 docs/measurement.md says what each measures.
 
 The probes run with pinbench's V8 flags (src/shared/v8-tuning.ts), every build alike; the environment variable
@@ -138,6 +149,9 @@ const here = dirname(fileURLToPath(import.meta.url)); // dist/benchmarks/speed
 const thisRoot = resolve(here, '..', '..', '..');
 const probe = join(here, 'engine-probe.js');
 const floorProbe = join(here, 'floor-probe.js');
+/** The line-by-line JavaScript ports of the yardstick and of the matched C (pinref-port.ts, pinref-model-port.ts). */
+const yardstickPort = join(here, 'pinref-port.js');
+const matchedPort = join(here, 'pinref-model-port.js');
 /** The fidelity-matched C's source (it is not copied into dist/). */
 const matchedSource = join(thisRoot, 'benchmarks', 'speed', 'pinref-model.c');
 
@@ -263,6 +277,27 @@ function runFloor(): number[] {
 }
 
 /**
+ * Timed cycles of a JavaScript port per run: those the C's time is taken over (C_CYCLES, or with CPU time the
+ * difference of its two runs), after the port's own warm-up cycles.
+ */
+const PORT_CYCLES = clock === 'cpu' ? C_CYCLES_CPU - C_CYCLES : C_CYCLES;
+
+/**
+ * A JavaScript port of a C program (same `N ITER` interface and JSON), in a node process of its own with pinbench's
+ * V8 flags (the port sets them, as the probes do; PINBENCH_V8_FLAGS honoured): it warms up, then times PORT_CYCLES
+ * cycles by the clock chosen (PINBENCH_PROBE_CLOCK, as the probes).
+ */
+function runPort(script: string): CRun & Record<string, unknown> {
+  const r = spawnSync(process.execPath, [script, String(CYCLE_PTE_PAGES), String(PORT_CYCLES)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+    env: { ...process.env, PINBENCH_PROBE_CLOCK: clock },
+  });
+  if (r.status !== 0) checkFailed(`the JavaScript port ${script} failed: ${r.stderr || r.error?.message}`);
+  return JSON.parse(r.stdout) as CRun & Record<string, unknown>;
+}
+
+/**
  * The floor's check (`check`): a floor cycle leaves what a real per-pte-deferred cycle leaves, or the run fails
  * here, before anything is timed. Returns the real cycle's counts (which the matched C must reproduce).
  */
@@ -300,6 +335,8 @@ const cycles = new Map<string, Collected>();
 const races = new Map<string, Collected>();
 const cNs: number[] = [];
 let cCounts = { slotsPerCycle: 0, batchesPerCycle: 0 };
+/** The yardstick C's whole output (its last run's): the yardstick port's counts are checked against it. */
+let cOut: Record<string, unknown> | null = null;
 const steps: Array<() => void> = [];
 if (parts.has('cycle'))
   steps.push(() => collect(cycles, runProbe('cycle', CYCLE_STRATEGIES, CYCLE_PTE_PAGES, CYCLES, CYCLE_REPS)));
@@ -309,10 +346,15 @@ if (pinref !== null) {
     const c = runC(pinref as string);
     cNs.push(c.nsPerCycle);
     cCounts = c;
+    cOut = c as unknown as Record<string, unknown>;
   });
 }
 const floorMs: number[] = [];
 const matchedNs: number[] = [];
+const yardstickPortNs: number[] = [];
+const matchedPortNs: number[] = [];
+/** The yardstick port's output of its first run: its counts are checked against the C's after the rounds. */
+let yardstickPortOut: Record<string, unknown> | null = null;
 const floorReference: ModelCounts | null = parts.has('cycle') ? checkTheFloor() : null;
 if (parts.has('cycle')) steps.push(() => floorMs.push(...runFloor()));
 if (matchedC !== null) {
@@ -329,9 +371,38 @@ if (matchedC !== null) {
     matchedNs.push(c.nsPerCycle);
   });
 }
+if (parts.has('cycle')) {
+  steps.push(() => {
+    const out = runPort(yardstickPort);
+    yardstickPortOut ??= out;
+    yardstickPortNs.push(out.nsPerCycle);
+  });
+  steps.push(() => {
+    const out = runPort(matchedPort);
+    // As the matched C's: its time means something only if it did the model's work.
+    if (floorReference !== null) {
+      const bad = countMismatches(floorReference, out.counts);
+      if (bad.length > 0)
+        checkFailed(
+          `the JavaScript port of the matched C (${matchedPort}) does not do the model's cycle: ${bad.join('; ')}. Fix pinref-model-port.ts (or the model's change it missed)`,
+        );
+    }
+    matchedPortNs.push(out.nsPerCycle);
+  });
+}
 for (let round = 0; round < rounds && steps.length > 0; round++) {
   process.stderr.write(`engine-speed: round ${round + 1} of ${rounds}\n`);
   for (let k = 0; k < steps.length; k++) defined(steps[(k + round) % steps.length])();
+}
+
+// The yardstick port does the C's work: every count the C printed (all but its time) is the port's.
+if (yardstickPortOut !== null && cOut !== null) {
+  const port = yardstickPortOut as Record<string, unknown>;
+  const bad = Object.entries(cOut)
+    .filter(([key, value]) => key !== 'nsPerCycle' && port[key] !== value)
+    .map(([key, value]) => `${key}: the C's ${JSON.stringify(value)}, the port's ${JSON.stringify(port[key])}`);
+  if (bad.length > 0)
+    checkFailed(`the JavaScript port of the yardstick (${yardstickPort}) does not do the C's cycle: ${bad.join('; ')}`);
 }
 
 // ---- the worker pool: the suite with --workers 1 and 2, for each build, interleaved ----
@@ -389,6 +460,8 @@ const deferredEvents = cycles.get('per-pte-deferred')?.events[0] ?? 0;
 const cNsPerEvent = cMs === null ? null : (cMs * 1e6) / deferredEvents;
 const matchedMs = matchedNs.length > 0 ? median(matchedNs) / 1e6 : null;
 const floorMedianMs = floorMs.length > 0 ? median(floorMs) : null;
+const yardstickPortMs = yardstickPortNs.length > 0 ? median(yardstickPortNs) / 1e6 : null;
+const matchedPortMs = matchedPortNs.length > 0 ? median(matchedPortNs) / 1e6 : null;
 const deferredCycles = cycles.get('per-pte-deferred');
 const engineMs = deferredCycles === undefined ? null : median(defined(deferredCycles.values[0]));
 const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a / b);
@@ -411,9 +484,17 @@ const minima = {
     1,
   ),
   floorMs: leastRound(floorMs, CYCLE_REPS),
+  yardstickPortMs: leastRound(
+    yardstickPortNs.map((n) => n / 1e6),
+    1,
+  ),
+  matchedPortMs: leastRound(
+    matchedPortNs.map((n) => n / 1e6),
+    1,
+  ),
   engineMs: leastRound(deferredCycles === undefined ? [] : defined(deferredCycles.values[0]), CYCLE_REPS),
 };
-/** Where per-pte-deferred's time goes against C: the four figures (ms per cycle) and their ratios. */
+/** Where per-pte-deferred's time goes against C: the six figures (ms per cycle) and their ratios. */
 const breakdown = !parts.has('cycle')
   ? null
   : {
@@ -421,6 +502,11 @@ const breakdown = !parts.has('cycle')
       yardstickCMs: cMs,
       matchedCMs: matchedMs,
       matchedCSpreadMs: matchedNs.map((n) => n / 1e6),
+      /** The line-by-line JavaScript ports (pinref-port.ts, pinref-model-port.ts), ms per cycle. */
+      yardstickPortMs,
+      yardstickPortSpreadMs: yardstickPortNs.map((n) => n / 1e6),
+      matchedPortMs,
+      matchedPortSpreadMs: matchedPortNs.map((n) => n / 1e6),
       floorMs: floorMedianMs,
       floorSpreadMs: floorMs,
       engineMs,
@@ -431,8 +517,22 @@ const breakdown = !parts.has('cycle')
       engineOverFloor: ratio(engineMs, floorMedianMs),
       matchedCOverYardstick: ratio(matchedMs, cMs),
       floorOverYardstick: ratio(floorMedianMs, cMs),
+      /** The language's factor for the yardstick's work (issue 12's premise: 3.7x). */
+      yardstickPortOverYardstick: ratio(yardstickPortMs, cMs),
+      /** The language's factor at today's fidelity. */
+      matchedPortOverMatchedC: ratio(matchedPortMs, matchedMs),
+      /** What a hand-written JavaScript of today's model scores on the issue's goal. */
+      matchedPortOverYardstick: ratio(matchedPortMs, cMs),
+      /** The design's factors: the model's objects, and the engine, against hand-written JavaScript of the same work. */
+      floorOverMatchedPort: ratio(floorMedianMs, matchedPortMs),
+      engineOverMatchedPort: ratio(engineMs, matchedPortMs),
       minima: {
         ...minima,
+        yardstickPortOverYardstick: ratio(minima.yardstickPortMs, minima.yardstickCMs),
+        matchedPortOverMatchedC: ratio(minima.matchedPortMs, minima.matchedCMs),
+        matchedPortOverYardstick: ratio(minima.matchedPortMs, minima.yardstickCMs),
+        floorOverMatchedPort: ratio(minima.floorMs, minima.matchedPortMs),
+        engineOverMatchedPort: ratio(minima.engineMs, minima.matchedPortMs),
         engineOverYardstick: ratio(minima.engineMs, minima.yardstickCMs),
         engineOverMatchedC: ratio(minima.engineMs, minima.matchedCMs),
         floorOverMatchedC: ratio(minima.floorMs, minima.matchedCMs),
@@ -576,22 +676,38 @@ if (breakdown !== null) {
   const ms = (x: number | null, xs: number[] = []): string =>
     x === null ? 'skipped' : `${x.toFixed(3)}${xs.length > 1 ? ` ${spread(xs, 3)}` : ''}`;
   const x = (r: number | null): string => (r === null ? '-' : `${r.toFixed(2)}x`);
-  lines.push(
-    '',
-    `where per-pte-deferred's time goes against C (${clock} time, ms per cycle, median [min-max]): the yardstick C; the ` +
-      "fidelity-matched C (pinref-model.c: the yardstick plus the model's extra work, its counts checked equal to the " +
-      "model's); the JS floor (floor.ts: the model's objects driven directly, no engine, its state checked equal to a " +
-      "real cycle's); the engine (this build's cycle above)",
-    '| figure | yardstick C | matched C | JS floor | engine | engine / yardstick (goal) | engine / matched C | floor / matched C | engine / floor |',
-    '|---|---|---|---|---|---|---|---|---|',
-    `| median | ${ms(cMs, cSpreadMs)} | ${ms(matchedMs, breakdown.matchedCSpreadMs)} | ${ms(floorMedianMs, floorMs)} | ${ms(engineMs)} | ` +
-      `${x(breakdown.engineOverYardstick)} | ${x(breakdown.engineOverMatchedC)} | ${x(breakdown.floorOverMatchedC)} | ${x(breakdown.engineOverFloor)} |`,
-  );
   const mins = breakdown.minima;
   lines.push(
-    `| least round | ${ms(mins.yardstickCMs)} | ${ms(mins.matchedCMs)} | ${ms(mins.floorMs)} | ${ms(mins.engineMs)} | ` +
-      `${x(mins.engineOverYardstick)} | ${x(mins.engineOverMatchedC)} | ${x(mins.floorOverMatchedC)} | ${x(mins.engineOverFloor)} |`,
+    '',
+    `where per-pte-deferred's time goes against C (${clock} time, ms per cycle, median [min-max]): the yardstick C; its ` +
+      "line-by-line JS port (pinref-port.ts, its counts checked equal to the C's); the fidelity-matched C (pinref-model.c: " +
+      "the yardstick plus the model's extra work, its counts checked equal to the model's); its line-by-line JS port " +
+      "(pinref-model-port.ts, its counts checked likewise); the JS floor (floor.ts: the model's objects driven directly, " +
+      "no engine, its state checked equal to a real cycle's); the engine (this build's cycle above)",
+    '| figure | yardstick C | yardstick JS port | matched C | matched JS port | JS floor | engine |',
+    '|---|---|---|---|---|---|---|',
+    `| median | ${ms(cMs, cSpreadMs)} | ${ms(yardstickPortMs, breakdown.yardstickPortSpreadMs)} | ` +
+      `${ms(matchedMs, breakdown.matchedCSpreadMs)} | ${ms(matchedPortMs, breakdown.matchedPortSpreadMs)} | ` +
+      `${ms(floorMedianMs, floorMs)} | ${ms(engineMs)} |`,
+    `| least round | ${ms(mins.yardstickCMs)} | ${ms(mins.yardstickPortMs)} | ${ms(mins.matchedCMs)} | ${ms(mins.matchedPortMs)} | ` +
+      `${ms(mins.floorMs)} | ${ms(mins.engineMs)} |`,
+    '',
+    'the ratios: the goal (engine / yardstick, at most 8x); the language (a JS port / its C, the same work); what a ' +
+      "hand-written JS of today's model scores on the goal (matched port / yardstick); the design (floor or engine / " +
+      'matched port: the same work in JS, written by hand or run by the model and the engine)',
+    '| figure | engine / yardstick (goal) | yardstick port / yardstick | matched port / matched C | matched port / yardstick | ' +
+      'floor / matched port | engine / matched port | engine / matched C | floor / matched C | engine / floor |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   );
+  for (const [name, r] of [
+    ['median', breakdown],
+    ['least round', mins],
+  ] as const)
+    lines.push(
+      `| ${name} | ${x(r.engineOverYardstick)} | ${x(r.yardstickPortOverYardstick)} | ${x(r.matchedPortOverMatchedC)} | ` +
+        `${x(r.matchedPortOverYardstick)} | ${x(r.floorOverMatchedPort)} | ${x(r.engineOverMatchedPort)} | ` +
+        `${x(r.engineOverMatchedC)} | ${x(r.floorOverMatchedC)} | ${x(r.engineOverFloor)} |`,
+    );
   if (breakdown.engineOverFloor !== null)
     lines.push(`the engine's dispatch costs ${breakdown.engineOverFloor.toFixed(2)}x over the model's own work (engine / floor)`);
   if (breakdown.floorOverYardstick !== null)
@@ -600,10 +716,31 @@ if (breakdown !== null) {
     lines.push(
       `the model's extra work costs C ${breakdown.matchedCOverYardstick.toFixed(2)}x the yardstick (matched C / yardstick)`,
     );
+  const portScore = breakdown.matchedPortOverYardstick;
+  const portScoreLeast = mins.matchedPortOverYardstick;
+  if (portScore !== null && portScoreLeast !== null) {
+    // A verdict on the goal from one figure would follow the machine's slow mode: it takes both to agree.
+    const verdict =
+      portScore > 8 && portScoreLeast > 8
+        ? ": the goal is out of reach at today's fidelity, whatever the engine"
+        : portScore > 8 || portScoreLeast > 8
+          ? ': the median and the least round disagree about the goal (the machine has a slow mode): measure again'
+          : '';
+    lines.push(
+      `a hand-written JS of today's model (the matched port) scores ${portScore.toFixed(2)}x the yardstick on the goal ` +
+        `(least round ${portScoreLeast.toFixed(2)}x; the goal: at most 8x)${verdict}`,
+    );
+    if (breakdown.engineOverMatchedPort !== null && mins.engineOverMatchedPort !== null)
+      lines.push(
+        `so the goal leaves the engine at most ${(8 / portScore).toFixed(2)}x (least round ${(8 / portScoreLeast).toFixed(2)}x) ` +
+          `over a hand-written JS of the same work (8 / (matched port / yardstick)); it costs ` +
+          `${breakdown.engineOverMatchedPort.toFixed(2)}x (least round ${mins.engineOverMatchedPort.toFixed(2)}x; engine / matched port)`,
+      );
+  }
   if (floorReference !== null) {
     const r = floorReference;
     lines.push(
-      `counts of one cycle (the floor's and the matched C's checked equal to these): ${r.slots} slots, ${r.multicalls} multicalls, ` +
+      `counts of one cycle (the floor's, the matched C's and the matched port's checked equal to these): ${r.slots} slots, ${r.multicalls} multicalls, ` +
         `${r.typeChangeFlushes} type-change flushes, ${r.tablesValidated} tables validated, ${r.tablesDevalidated} devalidated, ` +
         `${r.events} events, ${r.virtualNs} virtual ns`,
     );
