@@ -61,65 +61,91 @@ export async function runAbJob(
   // vCPU) one side was 3-8% faster for the whole job (identical builds: 0.919 [0.895, 0.974]). Two versions of
   // a strategy module register the same name in one pinbench's registry, so they need a thread each.
   const shared = sides.base.kind !== 'strategy-module' && sides.head.kind !== 'strategy-module';
-  const sharedThread = shared ? new SideThread('sides') : undefined;
-  const threads: Record<AbSideName, SideThread> = sharedThread
-    ? { base: sharedThread, head: sharedThread }
-    : { base: new SideThread('base'), head: new SideThread('head') };
+  // Blocks: the A/B is replicated in `blocks` fresh sets of threads (fresh V8 isolates, each importing both
+  // sides again), whose rounds alternate (round r runs in block (r - 1) mod blocks). V8's optimisation of a
+  // side's code is decided once per isolate and holds for the whole process: two copies of identical code
+  // differed by up to 15% on some runs for a whole job, always in the same direction. Only the spread between
+  // blocks shows that per-isolate difference; the judge tests each run over blocks (docs/measurement.md).
+  const blockCount = Math.max(1, Math.min(options.blocks ?? 1, options.rounds));
+  const blocks: Record<AbSideName, SideThread>[] = [];
+  const openBlock = (b: number): Record<AbSideName, SideThread> => {
+    const sharedThread = shared ? new SideThread(blockCount > 1 ? `sides, block ${b + 1}` : 'sides') : undefined;
+    const threads: Record<AbSideName, SideThread> = sharedThread
+      ? { base: sharedThread, head: sharedThread }
+      : { base: new SideThread(`base, block ${b + 1}`), head: new SideThread(`head, block ${b + 1}`) };
+    blocks.push(threads);
+    return threads;
+  };
   const aborted = () => options.signal?.aborted === true;
   try {
     const loaded = { ...sides };
-    for (const side of ['base', 'head'] as const) {
-      options.onProgress?.({ phase: 'prepare', side, message: `loading ${sides[side].label} in its thread` });
-      const ready = await threads[side].request({
-        side,
-        type: 'init',
-        root: sides[side].root,
-        strategyModules: sides[side].strategyModules,
-      });
-      if (ready.type === 'ready') loaded[side] = { ...sides[side], version: ready.version, profiles: ready.profiles };
-    }
     const points = specs.map((spec) => sideParamPoint(spec.params));
-
-    // 1. Exact metrics, every run on both sides.
     const firstRuns: Record<AbSideName, RunResult[]> = { base: [], head: [] };
-    for (const [i, spec] of specs.entries()) {
-      if (aborted()) break;
-      const point = elementAt(points, i, 'run');
-      for (const side of pairOrder(i)) firstRuns[side][i] = await metricsRun(threads[side], side, spec, point);
-      options.onProgress?.({ phase: 'metrics', done: i + 1, total: specs.length });
-    }
-    const timedIndexes = specs
-      .map((_, i) => i)
-      .filter((i) => firstRuns.base[i]?.status === 'ok' && firstRuns.head[i]?.status === 'ok');
+    let timedIndexes: number[] = [];
+    let iterations: number[] = specs.map(() => 1);
+    for (let b = 0; b < blockCount && !aborted(); b++) {
+      const threads = openBlock(b);
+      // The side imported first alternates between blocks, so that an effect of the import order is one of
+      // the between-block differences, not a constant of the job.
+      for (const side of b % 2 === 0 ? (['base', 'head'] as const) : (['head', 'base'] as const)) {
+        options.onProgress?.({ phase: 'prepare', side, message: `loading ${sides[side].label} in its thread (block ${b + 1})` });
+        const ready = await threads[side].request({
+          side,
+          type: 'init',
+          root: sides[side].root,
+          strategyModules: sides[side].strategyModules,
+        });
+        if (ready.type === 'ready') loaded[side] = { ...sides[side], version: ready.version, profiles: ready.profiles };
+      }
+      if (b === 0) {
+        // 1. Exact metrics, every run on both sides (the first block's first pass).
+        for (const [i, spec] of specs.entries()) {
+          if (aborted()) break;
+          const point = elementAt(points, i, 'run');
+          for (const side of pairOrder(i)) firstRuns[side][i] = await metricsRun(threads[side], side, spec, point);
+          options.onProgress?.({ phase: 'metrics', done: i + 1, total: specs.length });
+        }
+        timedIndexes = specs
+          .map((_, i) => i)
+          .filter((i) => firstRuns.base[i]?.status === 'ok' && firstRuns.head[i]?.status === 'ok');
+      }
 
-    // 2. Warm-up passes; the last one's durations set the repetitions per sample.
-    const warmMs: Record<AbSideName, number[]> = { base: [], head: [] };
-    for (const side of ['base', 'head'] as const) {
-      for (const i of timedIndexes) {
-        const first = firstRuns[side][i];
-        warmMs[side][i] = first?.status === 'ok' ? first.wall.durationMs : 1;
+      // 2. Warm-up passes (a later block's first pass is one more: it records nothing); the first block's last
+      // pass sets the repetitions per sample, the same in every block.
+      const warmMs: Record<AbSideName, number[]> = { base: [], head: [] };
+      for (const side of ['base', 'head'] as const) {
+        for (const i of timedIndexes) {
+          const first = firstRuns[side][i];
+          warmMs[side][i] = first?.status === 'ok' ? first.wall.durationMs : 1;
+        }
+      }
+      for (let pass = b === 0 ? 1 : 0; pass < options.warmupRounds && !aborted(); pass++) {
+        let done = 0;
+        for (const i of timedIndexes) {
+          const point = elementAt(points, i, 'run');
+          for (const side of pairOrder(i + pass)) warmMs[side][i] = await sample(threads[side], side, point, 1);
+          options.onProgress?.({ phase: 'warmup', done: ++done, total: timedIndexes.length });
+        }
+      }
+      if (b === 0) {
+        iterations = specs.map((_, i) =>
+          Math.max(1, Math.ceil(options.minSampleMs / Math.max(1e-3, Math.min(warmMs.base[i] ?? 1, warmMs.head[i] ?? 1)))),
+        );
       }
     }
-    for (let pass = 1; pass < options.warmupRounds && !aborted(); pass++) {
-      let done = 0;
-      for (const i of timedIndexes) {
-        const point = elementAt(points, i, 'run');
-        for (const side of pairOrder(i + pass)) warmMs[side][i] = await sample(threads[side], side, point, 1);
-        options.onProgress?.({ phase: 'warmup', done: ++done, total: timedIndexes.length });
-      }
-    }
-    const iterations = specs.map((_, i) =>
-      Math.max(1, Math.ceil(options.minSampleMs / Math.max(1e-3, Math.min(warmMs.base[i] ?? 1, warmMs.head[i] ?? 1)))),
-    );
 
-    // 3. Timed rounds.
+    // 3. Timed rounds, the blocks taking turns.
     const samples = specs.map(() => ({ baseMs: [] as number[], headMs: [] as number[], firstSide: [] as AbSideName[] }));
+    const roundBlocks: number[] = [];
     const rng = xoroshiro128plus(ORDER_SEED);
     let rounds = 0;
-    for (let round = 1; round <= options.rounds; round++) {
+    for (let round = 1; round <= options.rounds && blocks.length === blockCount; round++) {
       if (aborted()) break;
       const elapsed = performance.now() - start;
-      if (options.maxTimeMs > 0 && elapsed > options.maxTimeMs && rounds >= MIN_AB_ROUNDS) break;
+      // Past the time limit, stop only once every block has as many rounds as the others and enough of them.
+      if (options.maxTimeMs > 0 && elapsed > options.maxTimeMs && rounds >= MIN_AB_ROUNDS && rounds % blockCount === 0) break;
+      const block = (round - 1) % blockCount;
+      const threads = elementAt(blocks, block, 'block');
       const order = shuffled(timedIndexes, rng);
       const pending: { i: number; base: number; head: number; first: AbSideName }[] = [];
       for (const [j, i] of order.entries()) {
@@ -146,6 +172,7 @@ export async function runAbJob(
         run.headMs.push(p.head);
         run.firstSide.push(p.first);
       }
+      roundBlocks.push(block);
       rounds = round;
     }
 
@@ -171,6 +198,8 @@ export async function runAbJob(
       createdAt,
       rounds,
       warmupRounds: options.warmupRounds,
+      blocks: blockCount,
+      roundBlocks,
       durationMs: performance.now() - start,
       partial: aborted(),
       threads: shared ? 'shared' : 'per-side',
@@ -178,7 +207,7 @@ export async function runAbJob(
       runs,
     };
   } finally {
-    await Promise.all([...new Set([threads.base, threads.head])].map((thread) => thread.close()));
+    await Promise.all(blocks.flatMap((threads) => [...new Set([threads.base, threads.head])]).map((thread) => thread.close()));
   }
 }
 

@@ -18,6 +18,8 @@ export const DEFAULT_AB_SUITE = 'ci';
 export const DEFAULT_AB_ROUNDS = 30;
 /** Default untimed passes over every run on each side before the first round. */
 export const DEFAULT_AB_WARMUP_ROUNDS = 2;
+/** Default blocks: fresh worker threads the rounds are spread over (see the epilogue). */
+export const DEFAULT_AB_BLOCKS = 3;
 /** Default shortest timed sample, ms: shorter runs are repeated within a sample. */
 export const DEFAULT_AB_MIN_SAMPLE_MS = 5;
 /** Default wall time after which no new round starts, s (the job stays within about three minutes). */
@@ -32,6 +34,7 @@ export interface AbArgs {
   suite: string;
   rounds: number;
   warmupRounds: number;
+  blocks: number;
   minSampleMs: number;
   maxTimeS: number;
   threshold: number;
@@ -101,6 +104,12 @@ export const abSpec: CommandSpec = {
       min: 1,
       default: DEFAULT_AB_WARMUP_ROUNDS,
       describe: 'untimed passes over every run on each side before the first round (the first records the exact metrics)',
+    },
+    blocks: {
+      kind: 'integer',
+      min: 1,
+      default: DEFAULT_AB_BLOCKS,
+      describe: 'fresh worker threads (V8 isolates) the rounds are spread over, in turn; per-run verdicts are tested over them',
     },
     'min-sample-ms': {
       kind: 'number',
@@ -203,6 +212,7 @@ export function abArgs(parsed: ParsedCommandLine): AbArgs {
     suite: o.suite as string,
     rounds: o.rounds as number,
     warmupRounds: o.warmupRounds as number,
+    blocks: o.blocks as number,
     minSampleMs: o.minSampleMs as number,
     maxTimeS: o.maxTime as number,
     threshold: o.threshold as number,
