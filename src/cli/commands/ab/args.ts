@@ -61,19 +61,31 @@ there once: HEAD~1, main, a tag, a commit), a directory holding a built pinbench
 is, uncommitted changes included), or a strategy module file (both sides then run this pinbench, each
 importing its own version of the module).
 
-Both sides run interleaved on this machine in one job, in one worker thread (so on the same core; two
-strategy modules, which register the same names, get a thread each): untimed warm-up passes
-(the first records every run's exact metrics), then --rounds rounds in which every run is timed on both
-sides back to back, in a shuffled order, the first side alternating (A B, B A), so both sides see the
-same load and drift. A run's ratio is, by default, its fastest round on head over its fastest round on
-base (--estimator min: noise on a shared machine only ever adds time), or the median of its per-round
-ratios (--estimator median); the suite's ratio is the median over runs, with a bootstrap interval (runs
-and rounds resampled) and a Wilcoxon signed-rank test of the runs' ratios.
+Both sides run interleaved on this machine in one job, in one worker thread at a time (so on the same
+core; two strategy modules, which register the same names, get a thread each). The job is replicated in
+--blocks fresh threads (blocks: V8 isolates, each importing both sides again, the side imported first
+alternating), which take the rounds in turn: untimed warm-up passes in each (the first block's first
+pass records every run's exact metrics), then --rounds rounds in all, in which every run is timed on both
+sides back to back, in a shuffled order, the first side alternating (A B, B A), so both sides see the same
+load and drift. A run's ratio is, by default, its fastest round on head over its fastest round on base
+(--estimator min: noise on a shared machine only ever adds time), or the median of its per-round ratios
+(--estimator median); the suite's ratio is the median over runs, with a bootstrap interval (runs and
+rounds resampled) and a Wilcoxon signed-rank test of the runs' ratios.
 
 Verdict (criterion's rule): REGRESSED only when the whole --confidence interval lies above 1 + --threshold
 (and p < --alpha); improved symmetrically; otherwise no change; "insufficient samples" when too few rounds
-or runs could decide. Per-run verdicts use the Wilcoxon test over the rounds, corrected for multiple
-testing (--correction). Exact metrics of the two sides are compared too.
+or runs could decide. Exact metrics of the two sides are compared too.
+
+Per-run verdicts take the block, not the round, as the unit. V8 decides how to optimise each side's copy
+of the code once per thread, and that holds for the whole thread: two copies of identical code measured
+up to 15% apart on some runs for a whole job, in a direction that changes from one thread to the next, so
+rounds of one thread are not independent witnesses. A run's ratio is the geometric mean of its ratio in
+each block; it is REGRESSED only when a t-test over the blocks (the between-block variance pooled over all
+runs) finds it beyond the noise band 1 + --threshold after --correction over the runs, and its ratio in
+every block lies beyond the band (improved symmetrically). With --blocks 1 every run is "insufficient
+samples". Measured on identical code, three jobs each: 3, 4 and 24 runs flagged by the per-round test
+before blocks, 0, 0 and 0 with three blocks; runs made 31-36% slower were flagged, and only they. Blocks
+cost their own warm-up: the job took 1.1-1.5x as long (docs/measurement.md).
 
 Writes OUT/ab.json (the samples and the judgement), OUT/ab.md, OUT/index.html (the plot of per-run
 ratios and the interval) and OUT/base.json, OUT/head.json (pinbench.results/v1); the Markdown is also
