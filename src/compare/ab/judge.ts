@@ -68,9 +68,9 @@ function runLogRatio(estimator: AbEstimator, samples: LogSamples, run: number, p
  * - **improved** symmetrically (interval below 1 / (1 + threshold));
  * - **insufficient samples** with fewer than MIN_AB_ROUNDS rounds or MIN_AB_RUNS timed runs;
  * - otherwise **no change**.
- * Each run is judged over the blocks of the job (fresh isolates; see judgeRuns): a t-test of its mean block
- * ratio with the between-block variance pooled over the runs, corrected over the runs by Holm or
- * Benjamini-Hochberg, and every block beyond the threshold on the same side; with fewer than two blocks a run
+ * Each run is judged over the blocks of the job (fresh isolates; see judgeRuns): a t-test that its mean block
+ * ratio lies beyond the noise band, with the between-block variance pooled over the runs, corrected over the
+ * runs by Holm or Benjamini-Hochberg, and every block beyond the band on the same side; with fewer than two blocks a run
  * is **insufficient samples**, never "no change". Exact metrics of the untimed first runs are compared with
  * results' diffExact.
  */

@@ -33,15 +33,18 @@ export function sideParamPoint(params: ForkExitParams): Record<string, unknown> 
 
 /**
  * Run an A/B job: both sides interleaved on this machine, in one worker thread (revisions, directories) or one
- * thread each (strategy modules).
+ * thread each (strategy modules), replicated in `blocks` fresh sets of such threads.
  *
- * 1. Every run once on each side, untimed: the exact metrics (or the error) that the sides are compared on.
- * 2. `warmupRounds - 1` more untimed passes (the JIT of each side reaches its steady state; issue 10 measured
- *    a first run in a thread at a sixteenth of its later speed). The last pass sets each run's repetitions
- *    per sample, the same on both sides, so that a sample lasts at least `minSampleMs`.
- * 3. `rounds` timed rounds. In each, every run is sampled on both sides back to back, in an order shuffled
- *    per round, the side that goes first alternating (A B, then B A: a drift of the machine within a pair
- *    cancels over the rounds). Each pair gives one ratio head / base measured under the same load.
+ * 1. In the first block, every run once on each side, untimed: the exact metrics (or the error) that the sides
+ *    are compared on.
+ * 2. `warmupRounds - 1` more untimed passes in the first block, `warmupRounds` in each other block (the JIT of
+ *    each side reaches its steady state; issue 10 measured a first run in a thread at a sixteenth of its later
+ *    speed). The first block's last pass sets each run's repetitions per sample, the same on both sides and in
+ *    every block, so that a sample lasts at least `minSampleMs`.
+ * 3. `rounds` timed rounds, round r in block (r - 1) mod blocks. In each, every run is sampled on both sides
+ *    back to back, in an order shuffled per round, the side that goes first alternating (A B, then B A: a drift
+ *    of the machine within a pair cancels over the rounds). Each pair gives one ratio head / base measured
+ *    under the same load; `roundBlocks` records each round's block.
  *
  * Runs that fail on either side are not timed. A round interrupted by the signal is dropped whole, so every
  * timed run has the same rounds. Returns the raw record; `judgeAb` (compare) judges it.
