@@ -76,10 +76,10 @@ Verdict (criterion's rule): REGRESSED only when the whole --confidence interval 
 (and p < --alpha); improved symmetrically; otherwise no change; "insufficient samples" when too few rounds
 or runs could decide. Exact metrics of the two sides are compared too.
 
-Per-run verdicts take the block, not the round, as the unit. V8 decides how to optimise each side's copy
-of the code once per thread, and that holds for the whole thread: two copies of identical code measured
-up to 15% apart on some runs for a whole job, in a direction that changes from one thread to the next, so
-rounds of one thread are not independent witnesses. A run's ratio is the geometric mean of its ratio in
+Per-run verdicts take the block, not the round, as the unit. Two copies of identical code measured up
+to 15% apart on some runs for a whole thread, in a direction that changes from one thread to the next
+(most likely V8's optimisation decisions, made once per isolate), so the rounds of one thread are not
+independent witnesses. A run's ratio is the geometric mean of its ratio in
 each block; it is REGRESSED only when a t-test over the blocks (the between-block variance pooled over all
 runs) finds it beyond the noise band 1 + --threshold after --correction over the runs, and its ratio in
 every block lies beyond the band (improved symmetrically). With --blocks 1 every run is "insufficient
