@@ -65,10 +65,11 @@ export async function runAbJob(
   // a strategy module register the same name in one pinbench's registry, so they need a thread each.
   const shared = sides.base.kind !== 'strategy-module' && sides.head.kind !== 'strategy-module';
   // Blocks: the A/B is replicated in `blocks` fresh sets of threads (fresh V8 isolates, each importing both
-  // sides again), whose rounds alternate (round r runs in block (r - 1) mod blocks). V8's optimisation of a
-  // side's code is decided once per isolate and holds for the whole process: two copies of identical code
-  // differed by up to 15% on some runs for a whole job, always in the same direction. Only the spread between
-  // blocks shows that per-isolate difference; the judge tests each run over blocks (docs/measurement.md).
+  // sides again), whose rounds alternate (round r runs in block (r - 1) mod blocks). In one thread, two copies
+  // of identical code differed by up to 15% on some runs, round after round for the whole job, in a direction
+  // that changed from one thread to the next (most likely V8's optimisation decisions, made once per isolate).
+  // Only the spread between blocks shows that per-isolate difference; the judge tests each run over blocks
+  // (docs/measurement.md).
   const blockCount = Math.max(1, Math.min(options.blocks ?? 1, options.rounds));
   const blocks: Record<AbSideName, SideThread>[] = [];
   const openBlock = (b: number): Record<AbSideName, SideThread> => {
@@ -86,6 +87,7 @@ export async function runAbJob(
     const firstRuns: Record<AbSideName, RunResult[]> = { base: [], head: [] };
     let timedIndexes: number[] = [];
     let iterations: number[] = specs.map(() => 1);
+    let warmupDone = 0;
     for (let b = 0; b < blockCount && !aborted(); b++) {
       const threads = openBlock(b);
       // The side imported first alternates between blocks, so that an effect of the import order is one of
@@ -122,12 +124,13 @@ export async function runAbJob(
           warmMs[side][i] = first?.status === 'ok' ? first.wall.durationMs : 1;
         }
       }
+      // Progress counts every warm-up sample of every block as one bar.
+      const warmupTotal = timedIndexes.length * (options.warmupRounds * blockCount - 1);
       for (let pass = b === 0 ? 1 : 0; pass < options.warmupRounds && !aborted(); pass++) {
-        let done = 0;
         for (const i of timedIndexes) {
           const point = elementAt(points, i, 'run');
           for (const side of pairOrder(i + pass)) warmMs[side][i] = await sample(threads[side], side, point, 1);
-          options.onProgress?.({ phase: 'warmup', done: ++done, total: timedIndexes.length });
+          options.onProgress?.({ phase: 'warmup', done: ++warmupDone, total: warmupTotal });
         }
       }
       if (b === 0) {
