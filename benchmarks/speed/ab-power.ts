@@ -7,7 +7,10 @@
  * loop after every `events++` of dist/src/sim/engine.js, its length read from PINBENCH_INJECTED_SPIN.
  * Jobs of the two kinds alternate, so both see the same machine. Every job is judged by both estimators.
  *
- *   npm run bench:ab -- [--trials 10] [--effect 0.10] [--rounds 30] [--json FILE]
+ *   npm run bench:ab -- [--trials 10] [--effect 0.10] [--rounds 30] [--blocks 3] [--json FILE]
+ *
+ * Each job runs as `pinbench ab` does (--blocks fresh worker threads). Besides the suite's verdict, each line
+ * counts the per-run verdicts (regressed + improved, min estimator): on unchanged jobs every one is false.
  *
  * Goals: no regression in at least 9 of 10 unchanged jobs, +10 % flagged in at least 8 of 10, each job at
  * most 180 s. Prints one line per job and the rates; exits 1 when a goal is missed.
@@ -17,6 +20,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_AB_BLOCKS } from '../../src/cli/commands/ab/args.js';
 import { judgeAb } from '../../src/compare/ab/judge.js';
 import type { AbComparison, AbEstimator, AbMeasurement, AbSideInfo } from '../../src/compare/ab/types.js';
 import { runAbJob } from '../../src/runner/ab/interleave.js';
@@ -33,6 +37,7 @@ const { values } = parseArgs({
     trials: { type: 'string', default: '10' },
     effect: { type: 'string', default: '0.10' },
     rounds: { type: 'string', default: '30' },
+    blocks: { type: 'string', default: String(DEFAULT_AB_BLOCKS) },
     'calibration-rounds': { type: 'string', default: '20' },
     json: { type: 'string' },
   },
@@ -40,6 +45,7 @@ const { values } = parseArgs({
 const trials = Number(values.trials);
 const effect = Number(values.effect);
 const rounds = Number(values.rounds);
+const blocks = Number(values.blocks);
 const calibrationRounds = Number(values['calibration-rounds']);
 
 /** A throw-away copy of this package's build: package.json, dist/, node_modules linked. */
@@ -74,7 +80,23 @@ function side(label: string, root: string): AbSideInfo {
 }
 
 async function job(specs: ScenarioRunSpec[], base: AbSideInfo, head: AbSideInfo, jobRounds: number): Promise<AbMeasurement> {
-  return runAbJob('ci', specs, { base, head }, { rounds: jobRounds, warmupRounds: 2, minSampleMs: 5, maxTimeMs: 150_000 });
+  return runAbJob(
+    'ci',
+    specs,
+    { base, head },
+    {
+      rounds: jobRounds,
+      warmupRounds: 2,
+      blocks,
+      minSampleMs: 5,
+      maxTimeMs: 150_000,
+    },
+  );
+}
+
+/** Runs with a per-run verdict (regressed or improved). */
+function flaggedRuns(c: AbComparison): number {
+  return c.runs.filter((r) => r.state === 'regressed' || r.state === 'improved').length;
 }
 
 function line(kind: string, m: AbMeasurement, verdicts: Record<AbEstimator, AbComparison>): string {
@@ -82,7 +104,7 @@ function line(kind: string, m: AbMeasurement, verdicts: Record<AbEstimator, AbCo
     const s = verdicts[e].suite;
     return `${e} ${s.ratio.toFixed(3)} [${s.ci?.low.toFixed(3)}, ${s.ci?.high.toFixed(3)}] ${s.state}`;
   });
-  return `${kind.padEnd(9)} ${(m.durationMs / 1000).toFixed(0).padStart(4)} s  ${m.rounds} rounds  load ${defined(m.loadAverage.start[0]).toFixed(1)}->${defined(m.loadAverage.end[0]).toFixed(1)}  | ${parts.join(' | ')}`;
+  return `${kind.padEnd(9)} ${(m.durationMs / 1000).toFixed(0).padStart(4)} s  ${m.rounds} rounds  ${flaggedRuns(verdicts.min)} runs flagged  load ${defined(m.loadAverage.start[0]).toFixed(1)}->${defined(m.loadAverage.end[0]).toFixed(1)}  | ${parts.join(' | ')}`;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'pinbench-ab-power-'));
@@ -110,6 +132,7 @@ try {
     kind: 'unchanged' | 'slowed';
     measurement: Omit<AbMeasurement, 'runs'>;
     verdicts: Record<AbEstimator, AbComparison['suite']>;
+    flaggedRuns: number;
   }[] = [];
   for (let t = 0; t < trials; t++) {
     for (const kind of ['unchanged', 'slowed'] as const) {
@@ -124,6 +147,7 @@ try {
         kind,
         measurement: meta,
         verdicts: Object.fromEntries(ESTIMATORS.map((e) => [e, verdicts[e].suite])) as Record<AbEstimator, AbComparison['suite']>,
+        flaggedRuns: flaggedRuns(verdicts.min),
       });
     }
   }
@@ -150,6 +174,11 @@ try {
         `detections of +${effect * 100}% ${detected}/${slowed.length} (median ratio ${medianRatio(slowed)}) ${goal}`,
     );
   }
+  const unchangedFlags = records.filter((r) => r.kind === 'unchanged').map((r) => r.flaggedRuns);
+  console.log(
+    `per-run verdicts on unchanged code (min, ${blocks} blocks): ${unchangedFlags.reduce((a, b) => a + b, 0)} in all, ` +
+      `${unchangedFlags.filter((n) => n > 0).length} of ${unchangedFlags.length} jobs with any`,
+  );
   const durations = records.map((r) => r.measurement.durationMs / 1000).sort((a, b) => a - b);
   const slowest = durations.at(-1) ?? 0;
   if (slowest > JOB_LIMIT_S) ok = false;

@@ -57,6 +57,23 @@ test('two pinbench directories run in one shared thread; two strategy modules in
   assert.equal(read(modulesOut).threads, 'per-side');
 });
 
+test('the rounds go in turn to three blocks by default, and each run gets a ratio per block', async () => {
+  const { out } = await sameModule();
+  const doc = JSON.parse(readFileSync(join(out, 'ab.json'), 'utf8')) as {
+    measurement: { blocks: number; roundBlocks: number[] };
+    comparison: { runs: { blockRatios: number[] }[] };
+  };
+  assert.equal(doc.measurement.blocks, 3);
+  assert.deepEqual(doc.measurement.roundBlocks, [0, 1, 2, 0, 1]);
+  assert.ok(doc.comparison.runs.every((r) => r.blockRatios.length === 3));
+});
+
+test('with --blocks 1 every run is "insufficient samples"', async () => {
+  const { code, stdout } = await runCli(['ab', V1, V1, ...SMALL, '--blocks', '1', '--out', tempDir()]);
+  assert.equal(code, 0);
+  assert.match(stdout, /Per run \(0 REGRESSED, 0 improved, 0 no change, \d+ insufficient samples\)/);
+});
+
 test('fewer than five rounds give "insufficient samples", not "no change"', async () => {
   const { code, stdout } = await runCli(['ab', V1, V1, ...SMALL, '--rounds', '3', '--out', tempDir()]);
   assert.equal(code, 0);
@@ -89,4 +106,10 @@ test('a bad --correction exits 2 naming the allowed values', async () => {
   const { code, stderr } = await runCli(['ab', V1, V1, '--correction', 'bonferroni']);
   assert.equal(code, 2);
   assert.match(stderr, /--correction: "bonferroni" is not allowed; expected one of holm, bh/);
+});
+
+test('--blocks 0 exits 2 naming the option', async () => {
+  const { code, stderr } = await runCli(['ab', V1, V1, '--blocks', '0']);
+  assert.equal(code, 2);
+  assert.match(stderr, /--blocks/);
 });

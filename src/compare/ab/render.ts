@@ -1,7 +1,7 @@
 import { describeChangeRange, summariseExactChanges } from '../exact-summary.js';
 import { formatExact, formatExactDelta } from '../format-values.js';
 import { P_ADJUST_LABELS } from '../p-adjust.js';
-import { intervalText, percentText, pValueText } from './judge.js';
+import { intervalText, MIN_AB_BLOCKS, percentText, pValueText } from './judge.js';
 import type { AbComparison, AbEstimator, AbOutcome, AbRunVerdict, AbSideInfo, AbState } from './types.js';
 
 /** Label of a verdict, as tables show it. */
@@ -58,7 +58,7 @@ export function describeAbOutcome(comparison: AbComparison, outcome: AbOutcome):
 export function renderAbText(comparison: AbComparison, outcome: AbOutcome, { maxRows = AB_TABLE_ROWS } = {}): string {
   const { measurement: m, suite: s, options } = comparison;
   const lines = [
-    `pinbench ab: suite ${m.suite}, ${s.runs} run(s) timed x ${m.rounds} round(s) (A B / B A pairs), ${seconds(m.durationMs)}${m.partial ? ', INTERRUPTED' : ''}`,
+    `pinbench ab: suite ${m.suite}, ${s.runs} run(s) timed x ${m.rounds} round(s) (A B / B A pairs) in ${m.blocks ?? 1} block(s), ${seconds(m.durationMs)}${m.partial ? ', INTERRUPTED' : ''}`,
     `  base     ${describeAbSide(m.base)}`,
     `  head     ${describeAbSide(m.head)}`,
     `  machine  ${machineLine(comparison)}`,
@@ -86,7 +86,7 @@ export function renderAbMarkdown(comparison: AbComparison, outcome: AbOutcome, {
     '',
     `${mark} **${escapeCell(describeAbOutcome(comparison, outcome))}**`,
     '',
-    `- suite \`${m.suite}\`: ${s.runs} run(s) timed x ${m.rounds} round(s), interleaved A B / B A, ${seconds(m.durationMs)}${m.partial ? ', **interrupted**' : ''}`,
+    `- suite \`${m.suite}\`: ${s.runs} run(s) timed x ${m.rounds} round(s), interleaved A B / B A, in ${m.blocks ?? 1} block(s) (fresh worker threads), ${seconds(m.durationMs)}${m.partial ? ', **interrupted**' : ''}`,
     `- base: ${escapeCell(describeAbSide(m.base))}`,
     `- head: ${escapeCell(describeAbSide(m.head))}`,
     `- machine: ${escapeCell(machineLine(comparison))}`,
@@ -124,9 +124,17 @@ function runsHeading(comparison: AbComparison): string {
     .map((state) => `${counts.get(state) ?? 0} ${AB_STATE_LABELS[state]}`)
     .join(', ');
   const { correction, alpha, threshold, estimator } = comparison.options;
+  const blocks = comparison.runs[0]?.blockRatios.length ?? 0;
+  if (blocks < MIN_AB_BLOCKS) {
+    return (
+      `Per run (${summary}): ${ESTIMATOR_LABELS[estimator]}; no per-run verdict from ${blocks} block(s): the rounds of one ` +
+      'worker thread share its JIT decisions, which alone moved identical code by up to 15% (use --blocks 2 or more):'
+    );
+  }
   return (
-    `Per run (${summary}): ${ESTIMATOR_LABELS[estimator]}; verdict from the Wilcoxon signed-rank test of the per-round ratios, ` +
-    `${P_ADJUST_LABELS[correction]} over ${comparison.runs.length} runs: adjusted p < ${alpha} and a ratio beyond ${1 + threshold}:`
+    `Per run (${summary}): ${ESTIMATOR_LABELS[estimator]}, in each of ${blocks} blocks (fresh worker threads), and their geometric mean; ` +
+    `verdict from a t-test over the blocks that the ratio lies beyond the noise band ${1 + threshold} (between-block variance pooled over the runs), ` +
+    `${P_ADJUST_LABELS[correction]} over ${comparison.runs.length} runs: adjusted p < ${alpha} and every block's ratio beyond the band:`
   );
 }
 
@@ -141,11 +149,12 @@ function runsTable(runs: readonly AbRunVerdict[], maxRows: number): Table {
     run.headMs.toPrecision(4),
     ratioText(run.ratio),
     intervalText(run.ci),
+    run.blockRatios.map((r) => r.toFixed(3)).join(' '),
     pValueText(run.pAdjusted),
     AB_STATE_LABELS[run.state],
   ]);
   return {
-    headers: ['run', 'base ms', 'head ms', 'head/base', 'interval', 'p (adjusted)', 'verdict'],
+    headers: ['run', 'base ms', 'head ms', 'head/base', 'interval', 'per block', 'p (adjusted)', 'verdict'],
     rows: rows.slice(0, maxRows),
     omitted: Math.max(0, rows.length - maxRows),
   };

@@ -52,8 +52,15 @@ export interface AbMeasurement {
   createdAt: string;
   /** Rounds completed (every run has one sample per side per round). */
   rounds: number;
-  /** Untimed warm-up passes over every run, on each side, before round 1. */
+  /** Untimed warm-up passes over every run, on each side, before round 1 (in every block). */
   warmupRounds: number;
+  /**
+   * Blocks: fresh worker threads (V8 isolates), each importing both sides and warmed up on its own, that took
+   * the rounds in turn. Absent in a record made before blocks: one block.
+   */
+  blocks?: number;
+  /** Per round, in round order, the block (0-based) it ran in. Absent: every round in block 0. */
+  roundBlocks?: number[];
   /** Wall time of the whole job (warm-up, rounds), ms. */
   durationMs: number;
   /** Whether the job was interrupted before the rounds asked for. */
@@ -124,14 +131,22 @@ export interface AbSuiteVerdict {
 export interface AbRunVerdict {
   id: string;
   state: AbState;
-  /** The run's ratio head / base by the estimator (fastest round over fastest round, or median paired ratio). */
+  /**
+   * The run's ratio head / base: the geometric mean over blocks of its ratio in each block (by the estimator,
+   * over that block's rounds); with one block, the estimator over all rounds.
+   */
   ratio: number;
-  /** Bootstrap interval of `ratio` over the rounds. */
+  /** The t-interval of `ratio` over the blocks (between-block variance pooled over the runs); [ratio, ratio] with one block. */
   ci: Interval;
+  /** The run's ratio in each block, in block order. */
+  blockRatios: number[];
   /** The run's time on each side by the estimator (fastest round, or median round), ms per repetition. */
   baseMs: number;
   headMs: number;
-  /** Two-sided Wilcoxon signed-rank p of the rounds' log ratios, before and after correction. */
+  /**
+   * p of the t-test that the mean block log ratio lies beyond the noise band (H0: inside it), before and after
+   * correction (1 with one block, or a ratio inside the band).
+   */
   p: number;
   pAdjusted: number;
 }

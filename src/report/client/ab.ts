@@ -82,7 +82,7 @@ function abMain(data: AbPageData): void {
       traces,
       {
         title: {
-          text: `Per-run ratio head / base (${data.estimator === 'min' ? 'fastest round over fastest round' : 'median per-round ratio'}, with its interval over rounds), sorted`,
+          text: `Per-run ratio head / base (${data.estimator === 'min' ? 'fastest round over fastest round' : 'median per-round ratio'}, with its interval over blocks), sorted`,
         },
         xaxis: { title: { text: 'runs, sorted by ratio' }, zeroline: false },
         yaxis: { title: { text: 'head / base (log scale; above 1 is slower)' }, type: 'log', tickformat: '.2f' },

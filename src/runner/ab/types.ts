@@ -32,6 +32,11 @@ export interface AbJobOptions {
   rounds: number;
   /** Untimed passes over every run on each side before round 1 (the first one records the exact metrics). */
   warmupRounds: number;
+  /**
+   * Fresh threads (V8 isolates) the A/B is replicated in, each importing both sides and warmed up on its own;
+   * the rounds go to the blocks in turn (default 1).
+   */
+  blocks?: number;
   /** Shortest timed sample, ms: a shorter run is repeated within one sample until it takes this long. */
   minSampleMs: number;
   /** Stop starting rounds once this much wall time is spent (0: no limit), ms; at least MIN rounds run. */

@@ -18,6 +18,8 @@ export const DEFAULT_AB_SUITE = 'ci';
 export const DEFAULT_AB_ROUNDS = 30;
 /** Default untimed passes over every run on each side before the first round. */
 export const DEFAULT_AB_WARMUP_ROUNDS = 2;
+/** Default blocks: fresh worker threads the rounds are spread over (see the epilogue). */
+export const DEFAULT_AB_BLOCKS = 3;
 /** Default shortest timed sample, ms: shorter runs are repeated within a sample. */
 export const DEFAULT_AB_MIN_SAMPLE_MS = 5;
 /** Default wall time after which no new round starts, s (the job stays within about three minutes). */
@@ -32,6 +34,7 @@ export interface AbArgs {
   suite: string;
   rounds: number;
   warmupRounds: number;
+  blocks: number;
   minSampleMs: number;
   maxTimeS: number;
   threshold: number;
@@ -58,19 +61,31 @@ there once: HEAD~1, main, a tag, a commit), a directory holding a built pinbench
 is, uncommitted changes included), or a strategy module file (both sides then run this pinbench, each
 importing its own version of the module).
 
-Both sides run interleaved on this machine in one job, in one worker thread (so on the same core; two
-strategy modules, which register the same names, get a thread each): untimed warm-up passes
-(the first records every run's exact metrics), then --rounds rounds in which every run is timed on both
-sides back to back, in a shuffled order, the first side alternating (A B, B A), so both sides see the
-same load and drift. A run's ratio is, by default, its fastest round on head over its fastest round on
-base (--estimator min: noise on a shared machine only ever adds time), or the median of its per-round
-ratios (--estimator median); the suite's ratio is the median over runs, with a bootstrap interval (runs
-and rounds resampled) and a Wilcoxon signed-rank test of the runs' ratios.
+Both sides run interleaved on this machine in one job, in one worker thread at a time (so on the same
+core; two strategy modules, which register the same names, get a thread each). The job is replicated in
+--blocks fresh threads (blocks: V8 isolates, each importing both sides again, the side imported first
+alternating), which take the rounds in turn: untimed warm-up passes in each (the first block's first
+pass records every run's exact metrics), then --rounds rounds in all, in which every run is timed on both
+sides back to back, in a shuffled order, the first side alternating (A B, B A), so both sides see the same
+load and drift. A run's ratio is, by default, its fastest round on head over its fastest round on base
+(--estimator min: noise on a shared machine only ever adds time), or the median of its per-round ratios
+(--estimator median); the suite's ratio is the median over runs, with a bootstrap interval (runs and
+rounds resampled) and a Wilcoxon signed-rank test of the runs' ratios.
 
 Verdict (criterion's rule): REGRESSED only when the whole --confidence interval lies above 1 + --threshold
 (and p < --alpha); improved symmetrically; otherwise no change; "insufficient samples" when too few rounds
-or runs could decide. Per-run verdicts use the Wilcoxon test over the rounds, corrected for multiple
-testing (--correction). Exact metrics of the two sides are compared too.
+or runs could decide. Exact metrics of the two sides are compared too.
+
+Per-run verdicts take the block, not the round, as the unit. Two copies of identical code measured up
+to 15% apart on some runs for a whole thread, in a direction that changes from one thread to the next
+(most likely V8's optimisation decisions, made once per isolate), so the rounds of one thread are not
+independent witnesses. A run's ratio is the geometric mean of its ratio in
+each block; it is REGRESSED only when a t-test over the blocks (the between-block variance pooled over all
+runs) finds it beyond the noise band 1 + --threshold after --correction over the runs, and its ratio in
+every block lies beyond the band (improved symmetrically). With --blocks 1 every run is "insufficient
+samples". Measured on identical code, three jobs each: 3, 4 and 24 runs flagged by the per-round test
+before blocks, 0, 0 and 0 with three blocks; runs made 31-36% slower were flagged, and only they. Blocks
+cost their own warm-up: the job took 1.1-1.5x as long (docs/measurement.md).
 
 Writes OUT/ab.json (the samples and the judgement), OUT/ab.md, OUT/index.html (the plot of per-run
 ratios and the interval) and OUT/base.json, OUT/head.json (pinbench.results/v1); the Markdown is also
@@ -101,6 +116,12 @@ export const abSpec: CommandSpec = {
       min: 1,
       default: DEFAULT_AB_WARMUP_ROUNDS,
       describe: 'untimed passes over every run on each side before the first round (the first records the exact metrics)',
+    },
+    blocks: {
+      kind: 'integer',
+      min: 1,
+      default: DEFAULT_AB_BLOCKS,
+      describe: 'fresh worker threads (V8 isolates) the rounds are spread over, in turn; per-run verdicts are tested over them',
     },
     'min-sample-ms': {
       kind: 'number',
@@ -203,6 +224,7 @@ export function abArgs(parsed: ParsedCommandLine): AbArgs {
     suite: o.suite as string,
     rounds: o.rounds as number,
     warmupRounds: o.warmupRounds as number,
+    blocks: o.blocks as number,
     minSampleMs: o.minSampleMs as number,
     maxTimeS: o.maxTime as number,
     threshold: o.threshold as number,

@@ -106,6 +106,7 @@ export async function runAbCommand(args: AbArgs, { io }: CommandContext): Promis
         {
           rounds: args.rounds,
           warmupRounds: args.warmupRounds,
+          blocks: args.blocks,
           minSampleMs: args.minSampleMs,
           maxTimeMs: args.maxTimeS * 1000,
           signal: controller.signal,
