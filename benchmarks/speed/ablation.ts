@@ -23,6 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { statusOf } from '../../src/results/diff-exact.js';
+import { resolveParams } from '../../src/scenarios/index.js';
 import { defined } from '../../src/shared/defined.js';
 import {
   AnchorError,
@@ -95,6 +96,11 @@ Each process: ${CYCLES} cycles per slope, the median of ${REPS} slopes of CPU ti
 
 const pairs = bench.positiveInt('pairs', args.pairs, DEFAULT_PAIRS);
 const ptePages = bench.positiveInt('pte-pages', args['pte-pages'], DEFAULT_PTE_PAGES);
+try {
+  resolveParams(cycleParams(ptePages, 1));
+} catch (error) {
+  fail(`--pte-pages: ${(error as Error).message}`);
+}
 const parts: Part[] = args.only === undefined ? [...PARTS] : [...new Set(bench.parseParts(args.only))];
 const v8Flags = bench.v8Flags();
 

@@ -174,6 +174,13 @@ describe('bench:ablation command line (benchmarks/speed/ablation.ts)', () => {
     assert.match(r.stderr, /--pairs: "0" is not allowed; expected an integer of at least 1/);
   });
 
+  it("refuses --pte-pages beyond 4level's maximum with exit 2, naming the allowed range", () => {
+    const r = run('--pte-pages', '999999999');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--pte-pages: ptePages: 999999999 exceeds the maximum for mode 4level; allowed: 1 to \d+/);
+    assert.equal(r.stdout, '');
+  });
+
   it('refuses an unknown option with exit 2 and the usage line', () => {
     const r = run('--variants', 'OBS');
     assert.equal(r.status, 2);
