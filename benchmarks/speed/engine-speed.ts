@@ -40,6 +40,9 @@
  *   figure is taken over (C_CYCLES, or C_CYCLES_CPU - C_CYCLES with `--clock cpu`) by the clock chosen. The matched
  *   port's counts of its first cycle must be the model's, as the matched C's (or the run fails); the yardstick port's
  *   output must be the yardstick C's, its time aside (checked after the rounds, when the C ran).
+ * - The engine alone: per-pte-deferred's cycle on this build in a probe process of its own. The cycle probe runs
+ *   every strategy and every build in one process (to pair the builds), whose shared vCPU and model code then carries
+ *   the type feedback of all of them; the C programs, the ports and the floor each run alone, and so does this.
  * The tables then give the yardstick C, its port, the matched C, its port, the floor and the engine in ms per cycle,
  * and the ratios: engine / yardstick (the issue's goal); the language's factor, a port / its C (yardstick port /
  * yardstick: the issue's 3.7x; matched port / matched C: at today's fidelity); matched port / yardstick (what a
@@ -125,8 +128,9 @@ the model's objects driven directly, no engine; checked first to leave exactly w
 fidelity-matched C (benchmarks/speed/pinref-model.c, compiled with gcc when present: the yardstick plus the work the
 model does beyond it; its counts of a cycle checked equal to the model's), and line-by-line JavaScript ports of both
 C programs (pinref-port.ts, pinref-model-port.ts; their counts checked likewise), which separate the language's
-factor (port / C) from the design's (floor or engine / matched port). A failed check ends the run (exit 1).
-docs/measurement.md says what each measures.
+factor (port / C) from the design's (floor or engine / matched port); and the same cycle with the engine alone in a
+process of its own (no other strategy or build in it), as the C programs, the ports and the floor each run. A
+failed check ends the run (exit 1). docs/measurement.md says what each measures.
 
 The probes run with pinbench's V8 flags (src/shared/v8-tuning.ts), every build alike; the environment variable
 PINBENCH_V8_FLAGS overrides them (empty: none). npm run bench:v8flags measures what the flags are worth.
@@ -264,6 +268,25 @@ function cpuSecondsOfC(binary: string, cycles: number): { seconds: number; out: 
   return { seconds, out: JSON.parse(json) as CRun };
 }
 
+/**
+ * per-pte-deferred's cycle on this build alone, in a probe process of its own (no other strategy, no reference build):
+ * ms per cycle of each repetition. The cycle probe above runs every strategy and every build in one process, whose
+ * shared vCPU and model code then carries the type feedback of all of them; the C programs, their ports and the floor
+ * each run alone in their process, and this is the engine measured the same way.
+ */
+function runEngineAlone(): number[] {
+  const dist = join(defined(builds[0], 'this build').root, 'dist');
+  const args = [probe, 'cycle', 'per-pte-deferred', String(CYCLE_PTE_PAGES), String(CYCLES), String(CYCLE_REPS), dist];
+  const r = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+    env: { ...process.env, PINBENCH_PROBE_CLOCK: clock },
+  });
+  if (r.status !== 0) fail(`the cycle probe (per-pte-deferred alone) failed: ${r.stderr || r.error?.message}`);
+  const out = JSON.parse(r.stdout) as ProbeOut;
+  return defined(out[0]?.builds[0], "the probe's per-pte-deferred figures").values;
+}
+
 /** The floor probe: ms per cycle of each repetition (`time`), in a process of its own. */
 function runFloor(): number[] {
   const args = [floorProbe, 'time', String(CYCLE_PTE_PAGES), String(CYCLES), String(CYCLE_REPS)];
@@ -350,13 +373,18 @@ if (pinref !== null) {
   });
 }
 const floorMs: number[] = [];
+/** per-pte-deferred's cycle on this build, alone in its probe process (runEngineAlone). */
+const engineAloneMs: number[] = [];
 const matchedNs: number[] = [];
 const yardstickPortNs: number[] = [];
 const matchedPortNs: number[] = [];
 /** The yardstick port's output of its first run: its counts are checked against the C's after the rounds. */
 let yardstickPortOut: Record<string, unknown> | null = null;
 const floorReference: ModelCounts | null = parts.has('cycle') ? checkTheFloor() : null;
-if (parts.has('cycle')) steps.push(() => floorMs.push(...runFloor()));
+if (parts.has('cycle')) {
+  steps.push(() => floorMs.push(...runFloor()));
+  steps.push(() => engineAloneMs.push(...runEngineAlone()));
+}
 if (matchedC !== null) {
   steps.push(() => {
     const c = runC(matchedC as string);
@@ -464,6 +492,7 @@ const yardstickPortMs = yardstickPortNs.length > 0 ? median(yardstickPortNs) / 1
 const matchedPortMs = matchedPortNs.length > 0 ? median(matchedPortNs) / 1e6 : null;
 const deferredCycles = cycles.get('per-pte-deferred');
 const engineMs = deferredCycles === undefined ? null : median(defined(deferredCycles.values[0]));
+const engineAloneMedianMs = engineAloneMs.length > 0 ? median(engineAloneMs) : null;
 const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a / b);
 const cSpreadMs = cNs.map((n) => n / 1e6);
 /**
@@ -493,6 +522,7 @@ const minima = {
     1,
   ),
   engineMs: leastRound(deferredCycles === undefined ? [] : defined(deferredCycles.values[0]), CYCLE_REPS),
+  engineAloneMs: leastRound(engineAloneMs, CYCLE_REPS),
 };
 /** Where per-pte-deferred's time goes against C: the six figures (ms per cycle) and their ratios. */
 const breakdown = !parts.has('cycle')
@@ -510,8 +540,16 @@ const breakdown = !parts.has('cycle')
       floorMs: floorMedianMs,
       floorSpreadMs: floorMs,
       engineMs,
+      /** The same cycle with the engine alone in its process (this build, per-pte-deferred only), ms per cycle. */
+      engineAloneMs: engineAloneMedianMs,
+      engineAloneSpreadMs: engineAloneMs,
       /** The issue's goal: the engine against the yardstick. */
       engineOverYardstick: ratio(engineMs, cMs),
+      /** The goal with the engine measured as the C programs are, alone in its process. */
+      engineAloneOverYardstick: ratio(engineAloneMedianMs, cMs),
+      engineAloneOverMatchedPort: ratio(engineAloneMedianMs, matchedPortMs),
+      /** What sharing the process with the other strategies and builds costs the cycle (engine / engine alone). */
+      engineOverEngineAlone: ratio(engineMs, engineAloneMedianMs),
       engineOverMatchedC: ratio(engineMs, matchedMs),
       floorOverMatchedC: ratio(floorMedianMs, matchedMs),
       engineOverFloor: ratio(engineMs, floorMedianMs),
@@ -534,6 +572,9 @@ const breakdown = !parts.has('cycle')
         floorOverMatchedPort: ratio(minima.floorMs, minima.matchedPortMs),
         engineOverMatchedPort: ratio(minima.engineMs, minima.matchedPortMs),
         engineOverYardstick: ratio(minima.engineMs, minima.yardstickCMs),
+        engineAloneOverYardstick: ratio(minima.engineAloneMs, minima.yardstickCMs),
+        engineAloneOverMatchedPort: ratio(minima.engineAloneMs, minima.matchedPortMs),
+        engineOverEngineAlone: ratio(minima.engineMs, minima.engineAloneMs),
         engineOverMatchedC: ratio(minima.engineMs, minima.matchedCMs),
         floorOverMatchedC: ratio(minima.floorMs, minima.matchedCMs),
         engineOverFloor: ratio(minima.engineMs, minima.floorMs),
@@ -683,21 +724,24 @@ if (breakdown !== null) {
       "line-by-line JS port (pinref-port.ts, its counts checked equal to the C's); the fidelity-matched C (pinref-model.c: " +
       "the yardstick plus the model's extra work, its counts checked equal to the model's); its line-by-line JS port " +
       "(pinref-model-port.ts, its counts checked likewise); the JS floor (floor.ts: the model's objects driven directly, " +
-      "no engine, its state checked equal to a real cycle's); the engine (this build's cycle above)",
-    '| figure | yardstick C | yardstick JS port | matched C | matched JS port | JS floor | engine |',
-    '|---|---|---|---|---|---|---|',
+      "no engine, its state checked equal to a real cycle's); the engine (this build's cycle above, in the probe process " +
+      'that runs every strategy and build); the engine alone (the same cycle in a probe process of its own, as the C ' +
+      'programs, the ports and the floor each run)',
+    '| figure | yardstick C | yardstick JS port | matched C | matched JS port | JS floor | engine | engine alone |',
+    '|---|---|---|---|---|---|---|---|',
     `| median | ${ms(cMs, cSpreadMs)} | ${ms(yardstickPortMs, breakdown.yardstickPortSpreadMs)} | ` +
       `${ms(matchedMs, breakdown.matchedCSpreadMs)} | ${ms(matchedPortMs, breakdown.matchedPortSpreadMs)} | ` +
-      `${ms(floorMedianMs, floorMs)} | ${ms(engineMs)} |`,
+      `${ms(floorMedianMs, floorMs)} | ${ms(engineMs)} | ${ms(engineAloneMedianMs, engineAloneMs)} |`,
     `| least round | ${ms(mins.yardstickCMs)} | ${ms(mins.yardstickPortMs)} | ${ms(mins.matchedCMs)} | ${ms(mins.matchedPortMs)} | ` +
-      `${ms(mins.floorMs)} | ${ms(mins.engineMs)} |`,
+      `${ms(mins.floorMs)} | ${ms(mins.engineMs)} | ${ms(mins.engineAloneMs)} |`,
     '',
     'the ratios: the goal (engine / yardstick, at most 8x); the language (a JS port / its C, the same work); what a ' +
       "hand-written JS of today's model scores on the goal (matched port / yardstick); the design (floor or engine / " +
       'matched port: the same work in JS, written by hand or run by the model and the engine)',
     '| figure | engine / yardstick (goal) | yardstick port / yardstick | matched port / matched C | matched port / yardstick | ' +
-      'floor / matched port | engine / matched port | engine / matched C | floor / matched C | engine / floor |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+      'floor / matched port | engine / matched port | engine / matched C | floor / matched C | engine / floor | ' +
+      'engine alone / yardstick | engine alone / matched port | engine / engine alone |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const [name, r] of [
     ['median', breakdown],
@@ -706,7 +750,8 @@ if (breakdown !== null) {
     lines.push(
       `| ${name} | ${x(r.engineOverYardstick)} | ${x(r.yardstickPortOverYardstick)} | ${x(r.matchedPortOverMatchedC)} | ` +
         `${x(r.matchedPortOverYardstick)} | ${x(r.floorOverMatchedPort)} | ${x(r.engineOverMatchedPort)} | ` +
-        `${x(r.engineOverMatchedC)} | ${x(r.floorOverMatchedC)} | ${x(r.engineOverFloor)} |`,
+        `${x(r.engineOverMatchedC)} | ${x(r.floorOverMatchedC)} | ${x(r.engineOverFloor)} | ` +
+        `${x(r.engineAloneOverYardstick)} | ${x(r.engineAloneOverMatchedPort)} | ${x(r.engineOverEngineAlone)} |`,
     );
   if (breakdown.engineOverFloor !== null)
     lines.push(`the engine's dispatch costs ${breakdown.engineOverFloor.toFixed(2)}x over the model's own work (engine / floor)`);
