@@ -45,13 +45,3 @@ export function wilcoxonSignedRank(differences: readonly number[]): WilcoxonResu
     method: n <= WILCOXON_EXACT_MAX_SIZE && !ties ? 'exact' : 'asymptotic',
   };
 }
-
-/**
- * The smallest two-sided p-value the signed-rank test can give with `n` non-zero differences: every
- * difference on one side, probability 2 / 2^n under the exact distribution. With five pairs it is 0.0625,
- * so no test at 0.05 can succeed: the caller reports "insufficient samples" rather than "no change".
- */
-export function wilcoxonMinP(n: number): number {
-  if (n <= 0) return 1;
-  return Math.min(1, 2 / 2 ** n);
-}
