@@ -216,14 +216,23 @@ function checkFailed(message: string): never {
 /** A probe's answer: per strategy, per build (in the order given), the value of each repetition. */
 type ProbeOut = Array<{ strategy: string; builds: Array<{ values: number[]; events: number }> }>;
 
+/**
+ * One of this script's node processes (a probe, the floor, a port), with the clock chosen passed on
+ * (PINBENCH_PROBE_CLOCK): its JSON output, or `failed` with what it printed when it exits non-zero.
+ */
+function runNode<T>(args: string[], what: string, failed: (message: string) => never): T {
+  const r = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+    env: { ...process.env, PINBENCH_PROBE_CLOCK: clock },
+  });
+  if (r.status !== 0) failed(`${what} failed: ${r.stderr || r.error?.message}`);
+  return JSON.parse(r.stdout) as T;
+}
+
 function runProbe(mode: 'cycle' | 'race', strategies: string[], a: number, b: number, c: number): ProbeOut {
-  const r = spawnSync(
-    process.execPath,
-    [probe, mode, strategies.join(','), String(a), String(b), String(c), ...builds.map((x) => join(x.root, 'dist'))],
-    { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, PINBENCH_PROBE_CLOCK: clock } },
-  );
-  if (r.status !== 0) fail(`the ${mode} probe failed: ${r.stderr || r.error?.message}`);
-  return JSON.parse(r.stdout) as ProbeOut;
+  const args = [probe, mode, strategies.join(','), String(a), String(b), String(c), ...builds.map((x) => join(x.root, 'dist'))];
+  return runNode<ProbeOut>(args, `the ${mode} probe`, fail);
 }
 
 interface CRun {
@@ -277,26 +286,14 @@ function cpuSecondsOfC(binary: string, cycles: number): { seconds: number; out: 
 function runEngineAlone(): number[] {
   const dist = join(defined(builds[0], 'this build').root, 'dist');
   const args = [probe, 'cycle', 'per-pte-deferred', String(CYCLE_PTE_PAGES), String(CYCLES), String(CYCLE_REPS), dist];
-  const r = spawnSync(process.execPath, args, {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-    env: { ...process.env, PINBENCH_PROBE_CLOCK: clock },
-  });
-  if (r.status !== 0) fail(`the cycle probe (per-pte-deferred alone) failed: ${r.stderr || r.error?.message}`);
-  const out = JSON.parse(r.stdout) as ProbeOut;
+  const out = runNode<ProbeOut>(args, 'the cycle probe (per-pte-deferred alone)', fail);
   return defined(out[0]?.builds[0], "the probe's per-pte-deferred figures").values;
 }
 
 /** The floor probe: ms per cycle of each repetition (`time`), in a process of its own. */
 function runFloor(): number[] {
   const args = [floorProbe, 'time', String(CYCLE_PTE_PAGES), String(CYCLES), String(CYCLE_REPS)];
-  const r = spawnSync(process.execPath, args, {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-    env: { ...process.env, PINBENCH_PROBE_CLOCK: clock },
-  });
-  if (r.status !== 0) checkFailed(`the floor probe failed: ${r.stderr || r.error?.message}`);
-  return (JSON.parse(r.stdout) as { values: number[] }).values;
+  return runNode<{ values: number[] }>(args, 'the floor probe', checkFailed).values;
 }
 
 /**
@@ -311,13 +308,8 @@ const PORT_CYCLES = clock === 'cpu' ? C_CYCLES_CPU - C_CYCLES : C_CYCLES;
  * cycles by the clock chosen (PINBENCH_PROBE_CLOCK, as the probes).
  */
 function runPort(script: string): CRun & Record<string, unknown> {
-  const r = spawnSync(process.execPath, [script, String(CYCLE_PTE_PAGES), String(PORT_CYCLES)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-    env: { ...process.env, PINBENCH_PROBE_CLOCK: clock },
-  });
-  if (r.status !== 0) checkFailed(`the JavaScript port ${script} failed: ${r.stderr || r.error?.message}`);
-  return JSON.parse(r.stdout) as CRun & Record<string, unknown>;
+  const args = [script, String(CYCLE_PTE_PAGES), String(PORT_CYCLES)];
+  return runNode<CRun & Record<string, unknown>>(args, `the JavaScript port ${script}`, checkFailed);
 }
 
 /**
@@ -325,9 +317,8 @@ function runPort(script: string): CRun & Record<string, unknown> {
  * here, before anything is timed. Returns the real cycle's counts (which the matched C must reproduce).
  */
 function checkTheFloor(): ModelCounts {
-  const r = spawnSync(process.execPath, [floorProbe, 'check', String(CYCLE_PTE_PAGES)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) checkFailed(`the floor's check failed: ${r.stderr || r.error?.message}`);
-  return (JSON.parse(r.stdout) as { reference: ModelCounts }).reference;
+  return runNode<{ reference: ModelCounts }>([floorProbe, 'check', String(CYCLE_PTE_PAGES)], "the floor's check", checkFailed)
+    .reference;
 }
 
 const median = (xs: number[]): number => {
